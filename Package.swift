@@ -1,0 +1,80 @@
+// swift-tools-version:6.0
+// connectome-kernel: a Jupyter kernel for connectomics, in Swift.
+// Layout and seams: see README.md ("Layout of the code") and the project's design notes.
+import PackageDescription
+
+let package = Package(
+    name: "connectome-kernel",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "connectome-kernel", targets: ["connectome-kernel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: - C libraries from Debian (pkg-config), imported with `internal import`
+        .systemLibrary(name: "CCKZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CCKCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCKSpng", pkgConfig: "spng", providers: [.apt(["libspng-dev"])]),
+        .systemLibrary(name: "CCKZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        /// libcurl's `curl_easy_setopt` / `curl_multi_setopt` are variadic: Swift cannot call them.
+        .target(name: "CCKCurlShims", dependencies: ["CCKCurl"]),
+        /// The classic libjpeg API (libjpeg-turbo) reports errors with longjmp, which Swift cannot catch;
+        /// the C shim owns the setjmp and exposes section-skipping decode (`jpeg_skip_scanlines`).
+        .target(name: "CCKJpeg", linkerSettings: [.linkedLibrary("jpeg")]),
+
+        // MARK: - Shared value types
+        .target(name: "JSONModel"),
+
+        // MARK: - Jupyter
+        .target(name: "JupyterProtocol", dependencies: [
+            "JSONModel",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "JupyterZMQ", dependencies: [
+            "JupyterProtocol", "CCKZeroMQ",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: - The command language
+        .target(name: "CommandLanguage"),
+
+        // MARK: - The connectome domain
+        .target(name: "ImageCodecs", dependencies: ["CCKSpng", "CCKJpeg", "CCKZlib"]),
+        .target(name: "ConnectomeCore", dependencies: [
+            "ImageCodecs", "JSONModel",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "CurlHTTP", dependencies: [
+            "ConnectomeCore", "CCKCurlShims", "CCKCurl",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: - Where the three worlds meet
+        .target(name: "ConnectomeKernel", dependencies: [
+            "JupyterProtocol", "CommandLanguage", "ConnectomeCore", "ImageCodecs", "JSONModel",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "connectome-kernel", dependencies: [
+            "ConnectomeKernel", "JupyterZMQ", "CurlHTTP", "ConnectomeCore", "JupyterProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: - Tests: one target per library target
+        .testTarget(name: "JSONModelTests", dependencies: ["JSONModel"]),
+        .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "JSONModel"]),
+        .testTarget(name: "JupyterZMQTests", dependencies: ["JupyterZMQ", "JupyterProtocol", "CCKZeroMQ"]),
+        .testTarget(name: "CommandLanguageTests", dependencies: ["CommandLanguage"]),
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
+        .testTarget(name: "ConnectomeCoreTests", dependencies: ["ConnectomeCore", "ImageCodecs", "JSONModel"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "ConnectomeCore"]),
+        .testTarget(name: "ConnectomeKernelTests", dependencies: [
+            "ConnectomeKernel", "JupyterProtocol", "CommandLanguage", "ConnectomeCore", "JSONModel",
+        ]),
+    ]
+)

@@ -1,0 +1,50 @@
+/// Everything that can go wrong below the language: bad data, unreachable servers, bad input.
+///
+/// The message says what went wrong, with the values involved, and how to fix it; `kind` becomes
+/// the Jupyter `ename` (the translation lives in one place, in ConnectomeKernel).
+public struct ConnectomeError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        /// The server could not be reached, answered with an error status, or timed out.
+        case network = "NetworkError"
+        /// Stored data is malformed: a corrupt chunk, an `info` that breaks the spec.
+        case data = "DataError"
+        /// A value the user gave is not acceptable (bad ID, region outside the volume, bad URL).
+        case argument = "ArgumentError"
+        /// The server wants credentials or refused the ones given.
+        case auth = "AuthError"
+        /// A feature the data uses that the kernel does not read.
+        case unsupported = "UnsupportedError"
+    }
+
+    public var kind: Kind
+    /// What went wrong, naming the values involved.
+    public var message: String
+    /// What the user can do about it (may be empty).
+    public var hint: String
+
+    public init(_ kind: Kind, _ message: String, hint: String = "") {
+        self.kind = kind
+        self.message = message
+        self.hint = hint
+    }
+
+    public var description: String {
+        hint.isEmpty ? message : "\(message). \(hint)"
+    }
+
+    public static func network(_ message: String, hint: String = "") -> ConnectomeError {
+        ConnectomeError(.network, message, hint: hint)
+    }
+    public static func data(_ message: String, hint: String = "") -> ConnectomeError {
+        ConnectomeError(.data, message, hint: hint)
+    }
+    public static func argument(_ message: String, hint: String = "") -> ConnectomeError {
+        ConnectomeError(.argument, message, hint: hint)
+    }
+    public static func auth(_ message: String, hint: String = "") -> ConnectomeError {
+        ConnectomeError(.auth, message, hint: hint)
+    }
+    public static func unsupported(_ message: String, hint: String = "") -> ConnectomeError {
+        ConnectomeError(.unsupported, message, hint: hint)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// The one door to the network. `CurlHTTP` implements it with libcurl's multi interface; tests can
+/// pass a canned transport. Retries, timeouts, decompression and connection reuse are the
+/// transport's job, so that every reader above it gets them alike.
+public protocol HTTPTransport: Sendable {
+    /// Sends one request. A response with any status is returned (404 included); only failures to
+    /// get a response at all (after the transport's retries) throw, as `ConnectomeError.network`.
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+
+    /// Sends many requests, overlapping them; responses in the order of `requests`.
+    func sendAll(_ requests: [HTTPRequest]) async throws -> [HTTPResponse]
+}
+
+extension HTTPTransport {
+    public func sendAll(_ requests: [HTTPRequest]) async throws -> [HTTPResponse] {
+        try await withThrowingTaskGroup(of: (Int, HTTPResponse).self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask { (index, try await self.send(request)) }
+            }
+            var results = [HTTPResponse?](repeating: nil, count: requests.count)
+            for try await (index, response) in group { results[index] = response }
+            return results.map { $0! }
+        }
+    }
+}
+
+public struct HTTPRequest: Sendable, Hashable {
+    public enum Method: String, Sendable { case get = "GET", head = "HEAD", post = "POST" }
+
+    public var method: Method
+    public var url: String
+    public var headers: [String: String]
+    /// Half-open byte range, sent as `Range: bytes=a-(b-1)`.
+    public var range: Range<Int>?
+    public var body: Data?
+
+    public init(method: Method = .get, url: String, headers: [String: String] = [:], range: Range<Int>? = nil,
+                body: Data? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.range = range
+        self.body = body
+    }
+}
+
+public struct HTTPResponse: Sendable, Hashable {
+    public var status: Int
+    /// Header names in lower case.
+    public var headers: [String: String]
+    /// The body, already decoded from any `Content-Encoding` the transport asked for.
+    public var body: Data
+    public var url: String
+
+    public init(status: Int, headers: [String: String] = [:], body: Data, url: String) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.url = url
+    }
+}

@@ -1,0 +1,1 @@
+print("connectome-kernel: not built yet")
