@@ -1,0 +1,79 @@
+/// What the kernel knows about a dataset: where its volumes live and how to show them.
+///
+/// Slices read `imageLayers` / `segmentationURL`; scenes add the mesh, nuclei and merge-biased
+/// sources and the viewer; ID validation uses `nodeIDLayers` / `layerBits`. Presets are values of
+/// this type (`sample`, `crant`); `dataset image=... segmentation=...` builds one from URLs.
+public struct DatasetDescription: Sendable, Equatable {
+    /// Preset name (`sample`, `crant`) or `custom`.
+    public var name: String
+    /// Image layers by layer name, in the order they are listed; the first is the default for `slice`.
+    /// Values are source URLs as neuroglancer writes them (`precomputed://gs://…`, `precomputed://file:///…`).
+    public var imageLayers: [(name: String, url: String)]
+    /// The segmentation source (`precomputed://…` or `graphene://…`), if any.
+    public var segmentationURL: String?
+    /// Optional extra sources shown in scenes.
+    public var brainMeshURL: String?
+    public var nucleiURL: String?
+    public var mergeBiasedURL: String?
+    /// Voxel size of mip 0 in nanometres (x, y, z): neuroglancer's `dimensions`, position units.
+    public var voxelSize: [Double]
+    /// The viewer a scene link opens in (Spelunker for CAVE datasets).
+    public var viewerBase: String
+    /// CAVE chunked-graph shape of node IDs: `n_layers` and `n_bits_for_layer_id`; nil when unknown.
+    public var nodeIDLayers: Int?
+    public var layerBits: Int
+
+    public init(name: String, imageLayers: [(name: String, url: String)], segmentationURL: String? = nil,
+                brainMeshURL: String? = nil, nucleiURL: String? = nil, mergeBiasedURL: String? = nil,
+                voxelSize: [Double], viewerBase: String = DatasetDescription.spelunker,
+                nodeIDLayers: Int? = nil, layerBits: Int = 8) {
+        self.name = name
+        self.imageLayers = imageLayers
+        self.segmentationURL = segmentationURL
+        self.brainMeshURL = brainMeshURL
+        self.nucleiURL = nucleiURL
+        self.mergeBiasedURL = mergeBiasedURL
+        self.voxelSize = voxelSize
+        self.viewerBase = viewerBase
+        self.nodeIDLayers = nodeIDLayers
+        self.layerBits = layerBits
+    }
+
+    public static let spelunker = "https://spelunker.cave-explorer.org/"
+    public static let neuroglancerDemo = "https://neuroglancer-demo.appspot.com/"
+
+    public static func == (lhs: DatasetDescription, rhs: DatasetDescription) -> Bool {
+        lhs.name == rhs.name && lhs.imageLayers.map(\.name) == rhs.imageLayers.map(\.name)
+            && lhs.imageLayers.map(\.url) == rhs.imageLayers.map(\.url) && lhs.segmentationURL == rhs.segmentationURL
+            && lhs.brainMeshURL == rhs.brainMeshURL && lhs.nucleiURL == rhs.nucleiURL
+            && lhs.mergeBiasedURL == rhs.mergeBiasedURL && lhs.voxelSize == rhs.voxelSize
+            && lhs.viewerBase == rhs.viewerBase && lhs.nodeIDLayers == rhs.nodeIDLayers && lhs.layerBits == rhs.layerBits
+    }
+}
+
+extension DatasetDescription {
+    /// The bundled offline dataset written by `connectome-kernel sample` into `directory`
+    /// (`image/` jpeg, `image_raw/` raw, `segmentation/` compressed_segmentation, uint64 IDs of an
+    /// 8-layer graph).
+    public static func sample(directory: String) -> DatasetDescription {
+        let base = "precomputed://file://" + directory
+        return DatasetDescription(
+            name: "sample",
+            imageLayers: [("image", base + "/image"), ("image_raw", base + "/image_raw")],
+            segmentationURL: base + "/segmentation",
+            voxelSize: [8, 8, 42],
+            viewerBase: neuroglancerDemo,
+            nodeIDLayers: 8,
+            layerBits: 8)
+    }
+
+    /// The public CRANT (clonal raider ant) configuration, as crantpy's `latest` dataset.
+    public static let crant = DatasetDescription(
+        name: "crant",
+        imageLayers: [("image", "precomputed://gs://dkronauer-ant-001-alignment-final/aligned")],
+        segmentationURL: "graphene://middleauth+https://data.proofreading.zetta.ai/segmentation/table/kronauer_ant_x1",
+        voxelSize: [8, 8, 42],
+        viewerBase: spelunker,
+        nodeIDLayers: 8,
+        layerBits: 8)
+}
