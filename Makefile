@@ -1,0 +1,84 @@
+# connectome-kernel: `make lab` (build, install the kernelspec, start JupyterLab) and `make test`.
+# Both install what is missing first: Debian packages with apt-get, Python packages into .venv.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+PIP       := $(VENV)/bin/pip
+BIN       := .build/release/connectome-kernel
+PORT      ?= 8888
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# C libraries the Swift targets link, pkg-config to find them, nginx to serve volumes in tests.
+APT_BUILD := libzmq3-dev libcurl4-openssl-dev libspng-dev libturbojpeg0-dev libjpeg62-turbo-dev zlib1g-dev pkg-config
+APT_TEST  := nginx-light chromium chromium-driver
+
+.PHONY: help lab test build kernelspec sample system-deps system-test-deps swift-test e2e-test bench clean
+
+help:
+	@echo "make lab    build, install the Connectome kernelspec and start JupyterLab on 127.0.0.1:$(PORT)"
+	@echo "make test   install what is missing, run swift test and the end-to-end tests"
+	@echo "make bench  run the side-by-side benchmarks (kernel and slice)"
+
+# Installs the Debian packages in $(1) that are not installed yet (apt-get update only when needed).
+define apt_install
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	fi
+endef
+
+system-deps:
+	$(call apt_install,$(APT_BUILD))
+
+system-test-deps: system-deps
+	$(call apt_install,$(APT_TEST))
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.lab-installed: requirements/lab.txt | $(VENV)/bin/python
+	$(PIP) install -q -r requirements/lab.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements/test.txt requirements/lab.txt | $(VENV)/bin/python
+	$(PIP) install -q -r requirements/test.txt
+	touch $@ $(VENV)/.lab-installed
+
+$(VENV)/.bench-installed: requirements/bench.txt requirements/test.txt requirements/lab.txt | $(VENV)/bin/python
+	$(PIP) install -q -r requirements/bench.txt
+	touch $@ $(VENV)/.test-installed $(VENV)/.lab-installed
+
+build: system-deps
+	swift build -c release --product connectome-kernel
+
+# The kernelspec goes into the venv (like `--sys-prefix`), so this checkout's JupyterLab finds it.
+kernelspec: build $(VENV)/.lab-installed
+	$(BIN) install --prefix $(abspath $(VENV))
+
+sample: build
+	$(BIN) sample
+
+lab: system-deps $(VENV)/.lab-installed kernelspec sample
+	@echo "JupyterLab on http://127.0.0.1:$(PORT)/lab (notebooks/): open the URL with the token printed below."
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser --ServerApp.root_dir=$(abspath notebooks)
+
+swift-test: system-test-deps
+	swift test 2>&1 | tee .build/swift-test.log; exit $${PIPESTATUS[0]}
+
+e2e-test: system-test-deps $(VENV)/.test-installed kernelspec
+	CK_BINARY=$(abspath $(BIN)) JUPYTER_PATH=$(abspath $(VENV))/share/jupyter XDG_CACHE_HOME=$(abspath test-output/cache) \
+	  $(PY) -m pytest -q -p no:cacheprovider Tests/EndToEnd
+
+test: swift-test e2e-test
+
+bench: system-test-deps $(VENV)/.bench-installed kernelspec
+	bench/kernel/run.sh
+	$(PY) bench/slice/run.py
+
+clean:
+	rm -rf .build .build-* $(VENV)

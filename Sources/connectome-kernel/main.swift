@@ -1,1 +1,0 @@
-print("connectome-kernel: not built yet")

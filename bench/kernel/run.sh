@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Kernel benchmark, side by side in one run: connectome-kernel vs ipykernel vs xeus-python.
+# Uses the shared harness (../shared/bench/kernel_bench.py): cold start, execute round trip
+# p50/p99, pipelined throughput, display round trip, RSS. Rounds alternate kernels.
+# Usage: bench/kernel/run.sh [ROUNDS]     (make bench installs the peers into .venv first)
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+HARNESS="${HARNESS:-$REPO/../shared/bench/kernel_bench.py}"
+PY="${PY:-$REPO/.venv/bin/python}"
+ROUNDS="${1:-3}"
+OUT="${OUT:-$HERE/results}"
+mkdir -p "$OUT"
+[ -f "$HARNESS" ] || { echo "kernel_bench.py not found at $HARNESS (set HARNESS=...)" >&2; exit 1; }
+export JUPYTER_PATH="$REPO/.venv/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+"$PY" -m ipykernel install --sys-prefix --name python3 >/dev/null 2>&1 || true
+
+# The display cell shows a 1024x1024 EM section (~0.8 MB PNG) from the bundled sample dataset;
+# setup reads it once so the timed runs measure a warm kernel, as the Python presets do.
+CK_TRIVIAL='1'
+CK_SETUP='slice x=512 y=512 z=32 size=1024'
+CK_DISPLAY='show (slice x=512 y=512 z=32 size=1024)'
+
+stamp="$(date +%Y%m%d-%H%M%S)"
+files=()
+for r in $(seq 1 "$ROUNDS"); do
+  for k in connectome python3 xpython; do
+    f="$OUT/${stamp}_${k}_r${r}.json"
+    echo "== round $r: $k" >&2
+    case "$k" in
+      connectome) "$PY" "$HARNESS" --kernel connectome --label connectome-kernel \
+                     --trivial "$CK_TRIVIAL" --setup "$CK_SETUP" --display "$CK_DISPLAY" --json-out "$f" >/dev/null ;;
+      *)          "$PY" "$HARNESS" --kernel "$k" --preset python --json-out "$f" >/dev/null ;;
+    esac || echo "!! $k round $r failed" >&2
+    files+=("$f")
+  done
+done
+"$PY" "$HARNESS" --compare "${files[@]}" | tee "$OUT/${stamp}_table.txt"
