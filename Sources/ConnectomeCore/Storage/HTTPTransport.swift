@@ -4,8 +4,9 @@ import Foundation
 /// pass a canned transport. Retries, timeouts, decompression and connection reuse are the
 /// transport's job, so that every reader above it gets them alike.
 public protocol HTTPTransport: Sendable {
-    /// Sends one request. A response with any status is returned (404 included); only failures to
-    /// get a response at all (after the transport's retries) throw, as `ConnectomeError.network`.
+    /// Sends one request. A response with any final status is returned (404 included). Failures to
+    /// get a response at all, and retryable statuses (429, 5xx) still answered after the last try,
+    /// throw `ConnectomeError.network` naming the URL, the status and the number of tries.
     func send(_ request: HTTPRequest) async throws -> HTTPResponse
 
     /// Sends many requests, overlapping them; responses in the order of `requests`.
