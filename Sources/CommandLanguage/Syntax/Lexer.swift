@@ -11,6 +11,8 @@ struct Lexer {
 
     /// Brackets still open when the text ended (for the indent of an incomplete cell).
     var openBracketDepth: Int { depth }
+    /// Whether the text ended inside a string literal.
+    private(set) var endsInsideString = false
 
     static func tokenize(_ source: SourceText) -> Lexer {
         var lexer = Lexer(scalars: source.scalars)
@@ -148,6 +150,7 @@ struct Lexer {
             offset += 1
         }
         let range = SourceRange(start: start, end: offset)
+        endsInsideString = true
         report(.unterminatedString(quote), SourceRange(start: start, end: start + 1), expectsMoreInput: true)
         tokens.append(Token(kind: .string, range: range, text: Self.string(scalars[start..<offset]),
                             payload: .string(String(value))))

@@ -14,13 +14,16 @@ struct Parser {
     static let letKeyword = "let"
 
     static func parse(_ text: String) -> SyntaxTree {
-        let source = SourceText(text)
+        parse(SourceText(text))
+    }
+
+    static func parse(_ source: SourceText) -> SyntaxTree {
         let lexer = Lexer.tokenize(source)
         var parser = Parser(tokens: lexer.tokens, diagnostics: lexer.diagnostics)
         let statements = parser.parseCell()
         let diagnostics = parser.diagnostics.sorted { $0.range.start < $1.range.start }
         return SyntaxTree(source: source, statements: statements, diagnostics: diagnostics,
-                          openBracketDepth: lexer.openBracketDepth)
+                          openBracketDepth: lexer.openBracketDepth, endsInsideString: lexer.endsInsideString)
     }
 
     // MARK: Cell and statements

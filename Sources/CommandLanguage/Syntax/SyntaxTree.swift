@@ -5,6 +5,7 @@ struct SyntaxTree: Sendable {
     var diagnostics: [Diagnostic]
     /// Brackets left open at the end of the text (drives the indent of an incomplete cell).
     var openBracketDepth: Int
+    var endsInsideString: Bool
 }
 
 /// `let NAME = pipeline` or a pipeline.
