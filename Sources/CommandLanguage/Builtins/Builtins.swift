@@ -52,7 +52,7 @@ enum Builtins {
         guard let spec = registry.spec(named: name) else {
             let suggestion = Suggestion.didYouMean(name, among: registry.names)
             throw EvaluationError(.nameError, "unknown command '\(name)'\(suggestion)",
-                                  hint: suggestion.isEmpty ? "type help to list commands" : nil,
+                                  hint: suggestion.isEmpty ? "Type help to list commands" : nil,
                                   range: invocation.range(at: 0))
         }
         return .table(spec.helpTable)
@@ -78,7 +78,7 @@ enum Builtins {
         let seconds = try invocation.double(at: 0)
         guard seconds >= 0, seconds.isFinite else {
             throw EvaluationError(.argumentError, "sleep needs a non-negative number of seconds, got \(Value.format(seconds))",
-                                  hint: "write it like: sleep 1.5", range: invocation.range(at: 0))
+                                  hint: "Write it like: sleep 1.5", range: invocation.range(at: 0))
         }
         try await Task.sleep(for: .seconds(seconds))
         return nil

@@ -94,7 +94,7 @@ extension Invocation {
         let label = positionalLabel(index)
         guard let value = value(at: index) else {
             throw EvaluationError(.argumentError, "'\(command)' needs \(label) (\(type.withArticle))",
-                                  hint: type.example.map { "write it like: \(command) \($0)" }, range: range)
+                                  hint: type.example.map { "Write it like: \(command) \($0)" }, range: range)
         }
         guard let converted = convert(value) else {
             throw EvaluationError.wrongType(parameter: label, command: command, expected: type, got: value,
@@ -113,12 +113,12 @@ extension EvaluationError {
                           example: String?, range: SourceRange?) -> EvaluationError {
         EvaluationError(.argumentError,
                         "\(parameter) of '\(command)' expects \(expected.withArticle), got \(value.errorDescription)",
-                        hint: example.map { "write it like: \($0)" }, range: range)
+                        hint: example.map { "Write it like: \($0)" }, range: range)
     }
 
     static func missingParameter(_ name: String, type: ParameterType, command: String,
                                  range: SourceRange?) -> EvaluationError {
         EvaluationError(.argumentError, "missing required parameter '\(name)' of '\(command)'",
-                        hint: "add \(name)=\(type.example ?? "...")", range: range)
+                        hint: "Add \(name)=\(type.example ?? "...")", range: range)
     }
 }

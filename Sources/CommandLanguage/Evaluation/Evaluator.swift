@@ -17,7 +17,7 @@ struct Evaluator {
         case .binding(let name, _, let pipeline, _):
             guard let value = try await evaluate(pipeline) else {
                 throw EvaluationError(.typeError, "\(Self.describeProducer(pipeline)) gives no value to bind to '\(name)'",
-                                      hint: "bind the value of an expression or of a command that returns one",
+                                      hint: "Bind the value of an expression or of a command that returns one",
                                       range: pipeline.range)
             }
             store.bind(name, value)
@@ -40,7 +40,7 @@ struct Evaluator {
             guard let input = value else {
                 let producer = Self.describeProducer(Pipeline(commands: [pipeline.commands[index - 1]], range: left))
                 throw EvaluationError(.typeError, "\(producer) gives no value to pipe into the next command",
-                                      hint: "pipe only commands that return a value", range: pipeline.commands[index - 1].range)
+                                      hint: "Pipe only commands that return a value", range: pipeline.commands[index - 1].range)
             }
             value = try await evaluate(command, piped: (input, left))
         }
@@ -52,7 +52,7 @@ struct Evaluator {
         case .expression(let expression):
             if piped != nil {
                 throw EvaluationError(.typeError, "the right side of '|' must be a command, not a value",
-                                      hint: "write a command after '|', e.g. value | show", range: expression.range)
+                                      hint: "Write a command after '|', e.g. value | show", range: expression.range)
             }
             return try await evaluate(expression)
         case .call(let verb, let verbRange, let arguments, let range):
@@ -62,11 +62,11 @@ struct Evaluator {
             if let value = store.value(verb) {
                 if piped != nil {
                     throw EvaluationError(.typeError, "'\(verb)' is a variable, not a command; only a command can take a value from '|'",
-                                          hint: "type help to list commands", range: verbRange)
+                                          hint: "Type help to list commands", range: verbRange)
                 }
                 if !arguments.isEmpty {
                     throw EvaluationError(.typeError, "'\(verb)' is a variable, not a command, so it takes no arguments",
-                                          hint: "put each statement on its own line or separate them with ';'",
+                                          hint: "Put each statement on its own line or separate them with ';'",
                                           range: arguments[0].range)
                 }
                 return value
@@ -74,12 +74,12 @@ struct Evaluator {
             if arguments.isEmpty && piped == nil {
                 let suggestion = Suggestion.didYouMean(verb, among: registry.names + store.names)
                 throw EvaluationError(.nameError, "unknown command or variable '\(verb)'\(suggestion)",
-                                      hint: suggestion.isEmpty ? "type help to list commands, vars to list variables" : nil,
+                                      hint: suggestion.isEmpty ? "Type help to list commands, vars to list variables" : nil,
                                       range: verbRange)
             }
             let suggestion = Suggestion.didYouMean(verb, among: registry.names)
             throw EvaluationError(.nameError, "unknown command '\(verb)'\(suggestion)",
-                                  hint: suggestion.isEmpty ? "type help to list commands" : nil, range: verbRange)
+                                  hint: suggestion.isEmpty ? "Type help to list commands" : nil, range: verbRange)
         }
     }
 
@@ -93,7 +93,7 @@ struct Evaluator {
             if let value = store.value(name) { return value }
             if registry.contains(name) {
                 throw EvaluationError(.nameError, "'\(name)' is a command, not a variable",
-                                      hint: "to use its value here, write (\(name))", range: range)
+                                      hint: "To use its value here, write (\(name))", range: range)
             }
             throw unknownVariable(name, range: range, extraCandidates: [])
         case .list(let elements, _):
@@ -120,7 +120,7 @@ struct Evaluator {
     private func unknownVariable(_ name: String, range: SourceRange, extraCandidates: [String]) -> EvaluationError {
         let suggestion = Suggestion.didYouMean(name, among: store.names + extraCandidates)
         return EvaluationError(.nameError, "unknown variable '\(name)'\(suggestion)",
-                               hint: suggestion.isEmpty ? "bind it first with: let \(name) = ..." : nil, range: range)
+                               hint: suggestion.isEmpty ? "Bind it first with: let \(name) = ..." : nil, range: range)
     }
 
     // MARK: Calls
@@ -145,7 +145,7 @@ struct Evaluator {
                 }
                 guard named[name] == nil else {
                     throw EvaluationError(.argumentError, "parameter '\(name)' of '\(spec.name)' is given twice",
-                                          hint: "keep one \(name)=...", range: nameRange)
+                                          hint: "Keep one \(name)=...", range: nameRange)
                 }
                 let value = try await evaluate(argument.value, choices: parameter.choices)
                 if parameter.type.accepts(value) == false {
@@ -211,7 +211,7 @@ struct Evaluator {
                 let message = piped
                     ? "cannot pipe a value into '\(spec.name)': it takes no positional argument"
                     : "'\(spec.name)' takes no positional argument"
-                throw EvaluationError(.argumentError, message, hint: "usage: \(spec.usage)",
+                throw EvaluationError(.argumentError, message, hint: "Usage: \(spec.usage)",
                                       range: ranges.first.flatMap { $0 } ?? range)
             }
             return
@@ -219,12 +219,12 @@ struct Evaluator {
         if values.isEmpty && positional.required {
             throw EvaluationError(.argumentError,
                                   "'\(spec.name)' needs \(positional.name) (\(positional.type.withArticle))",
-                                  hint: "usage: \(spec.usage)", range: range)
+                                  hint: "Usage: \(spec.usage)", range: range)
         }
         if values.count > 1 && !positional.variadic {
             throw EvaluationError(.argumentError,
                                   "'\(spec.name)' takes one \(positional.name) argument, got \(values.count)",
-                                  hint: "usage: \(spec.usage)", range: ranges[1] ?? range)
+                                  hint: "Usage: \(spec.usage)", range: ranges[1] ?? range)
         }
         for (index, value) in values.enumerated() where positional.type.accepts(value) == false {
             throw EvaluationError.wrongType(parameter: "argument \(positional.name)", command: spec.name,
@@ -238,11 +238,11 @@ struct Evaluator {
         let valid = spec.parameters.map(\.name)
         guard !valid.isEmpty else {
             return EvaluationError(.argumentError, "'\(spec.name)' takes no named parameters, got '\(name)'",
-                                   hint: "usage: \(spec.usage)", range: range)
+                                   hint: "Usage: \(spec.usage)", range: range)
         }
         let suggestion = Suggestion.didYouMean(name, among: valid)
         return EvaluationError(.argumentError, "unknown parameter '\(name)' for '\(spec.name)'\(suggestion)",
-                               hint: "valid parameters: \(valid.joined(separator: ", "))", range: range)
+                               hint: "Valid parameters: \(valid.joined(separator: ", "))", range: range)
     }
 
     /// "'print'" for a command that returned nothing; "this value" otherwise.

@@ -62,7 +62,7 @@ public final class Session: Sendable {
         guard tree.statements.count == 1, case .pipeline = tree.statements[0] else {
             let range = SourceRange(start: 0, end: tree.source.count)
             let error = EvaluationError(.valueError, "a user expression must be a single expression or pipeline",
-                                        hint: "bind variables in the cell itself", range: range)
+                                        hint: "Bind variables in the cell itself", range: range)
             return .failure(CellError(error, range: range, source: tree.source))
         }
         let evaluator = Evaluator(session: self, output: output)

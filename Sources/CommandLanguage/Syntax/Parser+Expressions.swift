@@ -74,9 +74,10 @@ extension Parser {
             if current.kind == .rightParen || current.kind == .end { break }
             elements.append(parseExpression())
         }
+        let unclosed = current.kind == .end
         closeBracket(open, kind: .rightParen, closing: ")")
         let range = open.range.union(.at(previousEnd))
-        if elements.count < 2 {
+        if elements.count < 2 && !unclosed {
             report(.vectorTooShort, range)
         }
         return .vector(elements, range)

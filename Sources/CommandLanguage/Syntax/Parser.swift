@@ -83,10 +83,18 @@ struct Parser {
                         range: letToken.range.union(pipeline.range))
     }
 
-    /// `command ("|" command)*`; a line break may follow `|`.
+    /// `command ("|" command)*`; a line break may come before or after `|`, so long pipelines
+    /// can be written one command per line.
     mutating func parsePipeline() -> Pipeline {
         var commands = [parseCommand()]
-        while current.kind == .pipe {
+        while true {
+            if current.kind == .newline {
+                var ahead = 1
+                while peek(ahead).kind == .newline { ahead += 1 }
+                guard peek(ahead).kind == .pipe else { break }
+                skipNewlines()
+            }
+            guard current.kind == .pipe else { break }
             let pipe = advance()
             skipNewlines()
             guard canStartCommand(current) else {

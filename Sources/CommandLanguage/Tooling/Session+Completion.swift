@@ -26,7 +26,7 @@ extension Session {
                     offer(positional.choices, "choice")
                     if positional.bareWords == .commandNames { offer(registry.names, "command") }
                 }
-                if spec.positional != nil { offer(store.names, "variable") }
+                if let positional = spec.positional, positional.bareWords == .variables { offer(store.names, "variable") }
             }
         case .expression:
             offer(store.names, "variable")
