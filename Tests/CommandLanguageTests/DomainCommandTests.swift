@@ -30,6 +30,10 @@ struct DomainCommandTests {
         #expect(await value(of: "dataset crant", in: session) == .string("crant"))
         #expect(await value(of: "dataset", in: session) == .string("current"))
         #expect(await value(of: "slice x=1 y=2 z=3 layer=segmentation", in: session)?.kindName == "image")
+        session.bind(name: "crant", value: 1)
+        #expect(await value(of: "dataset crant", in: session) == .string("crant"))
+        let error = await failure(of: "dataset (crant)", in: session)
+        #expect(error?.message == "argument NAME of 'dataset' expects a string, got the integer 1. Write it like: dataset \"text\"")
     }
 
     @Test("an error of a type the language does not know keeps its type and blames the command")

@@ -55,23 +55,27 @@ extension CommandSpec {
         if !details.isEmpty { footer.append(details) }
         if !examples.isEmpty { footer.append("Examples:\n" + examples.map { "  \($0)" }.joined(separator: "\n")) }
         return Table(title: "\(displayUsage)\n  \(summary)", columns: ["parameter", "type", "default", "description"],
-                     rows: parameterRows.map { [.string($0.name), .string($0.type), .string($0.note), .string($0.help)] },
+                     rows: parameterRows.map { [.string($0.name), .string($0.type), .string($0.defaultText), .string($0.help)] },
                      footer: footer.isEmpty ? nil : footer.joined(separator: "\n\n"))
     }
 
-    private var parameterRows: [(name: String, type: String, note: String, help: String)] {
-        var rows: [(name: String, type: String, note: String, help: String)] = []
+    private typealias Row = (name: String, type: String, note: String, defaultText: String, help: String)
+
+    private var parameterRows: [Row] {
+        var rows: [Row] = []
         if let positional {
             var help = positional.help
             if !positional.choices.isEmpty { help += " (one of: \(positional.choices.joined(separator: ", ")))" }
+            let note = positional.required ? "required" : ""
             rows.append((positional.variadic ? "\(positional.name)..." : positional.name, positional.type.name,
-                         positional.required ? "required" : "", help))
+                         note, note, help))
         }
         for parameter in parameters {
             var help = parameter.help
             if !parameter.choices.isEmpty { help += " (one of: \(parameter.choices.joined(separator: ", ")))" }
             let note = parameter.required ? "required" : parameter.defaultText.map { "default \($0)" } ?? ""
-            rows.append((parameter.name, parameter.type.name, note, help))
+            rows.append((parameter.name, parameter.type.name, note,
+                         parameter.required ? "required" : parameter.defaultText ?? "", help))
         }
         return rows
     }

@@ -62,7 +62,8 @@ public struct ParameterSpec: Sendable {
     /// The default as shown in help ("1000"); the command applies it itself.
     public var defaultText: String?
     public var help: String
-    /// Values offered by completion (layer names, encodings); not enforced.
+    /// Values offered by completion (layer names, encodings); not enforced. A bare name equal to
+    /// one arrives as that string (`layer=segmentation`), even if a variable has that name.
     public var choices: [String]
 
     public init(_ name: String, _ type: ParameterType, required: Bool = false, default defaultText: String? = nil,

@@ -93,7 +93,8 @@ extension Invocation {
     private func requiredPositional<T>(_ index: Int, _ type: ParameterType, _ convert: (Value) -> T?) throws -> T {
         let label = positionalLabel(index)
         guard let value = value(at: index) else {
-            throw EvaluationError(.argumentError, "'\(command)' needs \(label) (\(type.withArticle))",
+            let needed = index == 0 ? positionalName : label
+            throw EvaluationError(.argumentError, "'\(command)' needs \(needed) (\(type.withArticle))",
                                   hint: type.example.map { "Write it like: \(command) \($0)" }, range: range)
         }
         guard let converted = convert(value) else {

@@ -198,7 +198,7 @@ struct Evaluator {
     }
 
     private func evaluate(_ expression: Expression, choices: [String]) async throws -> Value {
-        if case .name(let word, _) = expression, choices.contains(word), store.value(word) == nil {
+        if case .name(let word, _) = expression, choices.contains(word) {
             return .string(word)
         }
         return try await evaluate(expression)

@@ -66,6 +66,11 @@ extension Value: Equatable {
     }
 }
 
+extension Value: CustomStringConvertible {
+    /// The nested form (strings quoted), which reads unambiguously in logs and test failures.
+    public var description: String { nestedText }
+}
+
 extension Value: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral {
     public init(integerLiteral value: Int) { self = .int(Int128(value)) }
