@@ -19,10 +19,21 @@ enum Builtins {
     static let print = CommandSpec(
         name: "print",
         summary: "Write values as text to the output, separated by spaces.",
+        parameters: [
+            ParameterSpec("stream", .string, default: "stdout", help: "where the text goes: stdout, or stderr for warnings",
+                          choices: ["stdout", "stderr"]),
+        ],
         positional: PositionalSpec("VALUE", help: "values to write", variadic: true),
-        examples: ["print \"size is\" size", "print [1, 2, 3]"]
+        examples: ["print \"size is\" size", "print [1, 2, 3]", "print \"careful\" stream=\"stderr\""]
     ) { invocation in
-        invocation.output.print(invocation.positional.map(\.plainText).joined(separator: " ") + "\n")
+        let text = invocation.positional.map(\.plainText).joined(separator: " ") + "\n"
+        switch try invocation.string("stream", default: "stdout") {
+        case "stdout": invocation.output.print(text)
+        case "stderr": invocation.output.printError(text)
+        case let other:
+            throw invocation.argumentError("stream", "stream=\"\(other)\" is not an output stream",
+                                           hint: "use stream=\"stdout\" (the default) or stream=\"stderr\"")
+        }
         return nil
     }
 
