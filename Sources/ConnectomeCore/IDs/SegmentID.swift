@@ -47,7 +47,7 @@ extension SegmentID {
             trim(&bytes)
         }
         if bytes.isEmpty {
-            throw ConnectomeError.argument("\"\(text)\" holds no IDs", hint: rangeHint)
+            throw ConnectomeError.argument("\"\(text)\" holds no IDs; \(rangeHint)")
         }
         var result: [SegmentID] = []
         result.reserveCapacity(bytes.count / 8)
@@ -60,8 +60,7 @@ extension SegmentID {
             position += 1
             let element = bytes[index..<end]
             if element.isEmpty {
-                throw ConnectomeError.argument("element \(position) of the list is empty (two commas in a row?)",
-                                               hint: rangeHint)
+                throw ConnectomeError.argument("element \(position) of the list is empty (two commas in a row?); \(rangeHint)")
             }
             switch parseDigits(element) {
             case .success(let value): result.append(SegmentID(value))
@@ -75,8 +74,7 @@ extension SegmentID {
                 index += 1
                 while index < bytes.endIndex, isSpace(bytes[index]) { index += 1 }
                 if index == bytes.endIndex {
-                    throw ConnectomeError.argument("element \(position + 1) of the list is empty (a trailing comma?)",
-                                                   hint: rangeHint)
+                    throw ConnectomeError.argument("element \(position + 1) of the list is empty (a trailing comma?); \(rangeHint)")
                 }
             }
         }
