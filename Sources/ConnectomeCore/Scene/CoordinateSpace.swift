@@ -26,7 +26,7 @@ public struct CoordinateSpace: Sendable, Hashable {
     public init(voxelSizeNanometres size: [Double]) {
         let names = ["x", "y", "z", "c", "t"]
         dimensions = size.enumerated().map { index, value in
-            Dimension(name: index < names.count ? names[index] : "d\(index)", scale: value * 1e-9, unit: "m")
+            Dimension(name: index < names.count ? names[index] : "d\(index)", scale: value / 1e9, unit: "m")
         }
     }
 
