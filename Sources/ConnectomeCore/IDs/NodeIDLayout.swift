@@ -33,7 +33,7 @@ public struct NodeIDLayout: Sendable, Equatable {
         guard let layers = graph["n_layers"]?.intValue, layers > 0 else {
             throw ConnectomeError.data(
                 "the graph info has no positive integer `n_layers` (got \(graph["n_layers"]?.text() ?? "nothing"))",
-                hint: "pass the chunked graph's `info` JSON (…/segmentation/table/<table>/info) or set n_layers by hand")
+                hint: "Pass the chunked graph's `info` JSON (…/segmentation/table/<table>/info) or set n_layers by hand")
         }
         var bits = 8
         if let value = graph["n_bits_for_layer_id"] {

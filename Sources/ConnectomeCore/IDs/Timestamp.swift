@@ -42,7 +42,7 @@ public enum Timestamp: Sendable, Equatable, CustomStringConvertible {
         }
         throw ConnectomeError.argument(
             "\"\(text)\" is not a timestamp",
-            hint: "write an ISO 8601 date-time in UTC (2024-05-01T12:30:00Z, 2024-05-01), Unix seconds (1714566600), `now`, `mat` or `mat_<version>`")
+            hint: "Write an ISO 8601 date-time in UTC (2024-05-01T12:30:00Z, 2024-05-01), Unix seconds (1714566600), `now`, `mat` or `mat_<version>`")
     }
 
     /// Reads a JSON number (Unix seconds) or string (as `init(parsing:)`).

@@ -127,7 +127,7 @@ public enum NeuroglancerURL {
         case .stateServer(let server, _):
             throw ConnectomeError.argument(
                 "the link points to a state server (\(server)); its state must be fetched",
-                hint: "decode it with network access (and a CAVE token for middleauth links)")
+                hint: "Decode it with network access (and a CAVE token for middleauth links)")
         }
     }
 

@@ -44,7 +44,7 @@ public struct RGBColor: Hashable, Sendable, CustomStringConvertible {
         let suggestion = Self.nearestName(to: trimmed)
         throw ConnectomeError.argument(
             "\"\(text)\" is not a colour name",
-            hint: "did you mean \"\(suggestion)\"? Colours are CSS names (red, steelblue, …) or hex #rgb / #rrggbb")
+            hint: "Did you mean \"\(suggestion)\"? Colours are CSS names (red, steelblue, …) or hex #rgb / #rrggbb")
     }
 
     static func parseHex(_ digits: String) -> RGBColor? {

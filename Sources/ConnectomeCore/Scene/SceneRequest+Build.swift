@@ -110,7 +110,7 @@ extension SceneRequest {
         case true?:
             guard available else {
                 throw ConnectomeError.argument("dataset \(dataset.name) has no \(what) source, so the scene cannot include one",
-                                               hint: "leave that layer out, or open a dataset that has it")
+                                               hint: "Leave that layer out, or open a dataset that has it")
             }
             return true
         }
@@ -153,7 +153,7 @@ extension SceneRequest {
             guard texts.count == segments.count else {
                 throw ConnectomeError.argument(
                     "\(texts.count) colours for \(segments.count) segments",
-                    hint: "give one colour per segment in order, one colour for all, or a map {ID: colour}")
+                    hint: "Give one colour per segment in order, one colour for all, or a map {ID: colour}")
             }
             for (index, (id, text)) in zip(segments, texts).enumerated() {
                 result[id] = try parse(text, "colour \(index + 1) of the list")
@@ -164,7 +164,7 @@ extension SceneRequest {
             guard labels.count == segments.count else {
                 throw ConnectomeError.argument(
                     "\(labels.count) colour labels for \(segments.count) segments",
-                    hint: "give one label per segment, in the order of the segments")
+                    hint: "Give one label per segment, in the order of the segments")
             }
             let palette = Palette.colors(forLabels: labels)
             for (id, label) in zip(segments, labels) { result[id] = palette[label] }
@@ -184,7 +184,7 @@ extension SceneRequest {
             guard labels.count == segments.count else {
                 throw ConnectomeError.argument(
                     "\(labels.count) group labels for \(segments.count) segments",
-                    hint: "give one group label per segment, in the order of the segments, or a map {group: [IDs]}")
+                    hint: "Give one group label per segment, in the order of the segments, or a map {group: [IDs]}")
             }
             var order: [String] = []
             var members: [String: [SegmentID]] = [:]

@@ -25,7 +25,7 @@ public struct ViewerLayout: Sendable, Hashable {
             let nearest = Self.names.min { editDistance(lower, $0) < editDistance(lower, $1) } ?? "xy-3d"
             throw ConnectomeError.argument(
                 "\"\(name)\" is not a neuroglancer layout",
-                hint: "did you mean \"\(nearest)\"? Layouts are \(Self.names.joined(separator: ", "))")
+                hint: "Did you mean \"\(nearest)\"? Layouts are \(Self.names.joined(separator: ", "))")
         }
         self.init(lower, orthographicProjection: orthographicProjection)
     }
