@@ -316,3 +316,23 @@ enum AnnotationID {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
+
+extension SceneRequest {
+    /// One link per neuron (crantpy's `neurons_to_url`): this request with only that segment selected,
+    /// plus its skeleton when one is given. Rows in the order of `segments`.
+    public func linksPerNeuron(_ segments: [SegmentID], skeletons: [SegmentID: SkeletonRequest] = [:],
+                               for dataset: DatasetDescription) throws(ConnectomeError) -> [(segment: SegmentID, url: String)] {
+        var rows: [(segment: SegmentID, url: String)] = []
+        rows.reserveCapacity(segments.count)
+        for segment in segments {
+            var single = self
+            single.segments = [segment]
+            single.groups = nil
+            if case .list = single.colors { single.colors = nil }
+            if case .labels = single.colors { single.colors = nil }
+            if let skeleton = skeletons[segment] { single.skeletons = [skeleton] }
+            rows.append((segment, try single.url(for: dataset)))
+        }
+        return rows
+    }
+}

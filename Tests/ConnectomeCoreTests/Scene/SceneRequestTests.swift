@@ -156,3 +156,20 @@ extension SceneRequest {
         try #require(try build(for: dataset).layer(named: "segmentation")?.segmentation)
     }
 }
+
+@Suite("Links per neuron")
+struct LinksPerNeuronTests {
+    @Test func oneLinkPerSegmentWithItsSkeleton() throws {
+        let sample = DatasetDescription.sample(directory: "/d")
+        let skeleton = SkeletonRequest(name: "n2", nodes: [.init(id: 1, position: [0, 0, 0]), .init(id: 2, position: [8, 8, 42])],
+                                       edges: [[2, 1]], segment: 2)
+        let rows = try SceneRequest().linksPerNeuron([1, 2], skeletons: [2: skeleton], for: sample)
+        #expect(rows.map(\.segment) == [1, 2])
+        let first = try NeuroglancerURL.decode(rows[0].url)
+        let second = try NeuroglancerURL.decode(rows[1].url)
+        #expect(first.layer(named: "segmentation")?.segmentation?.visibleSegments == [1])
+        #expect(first.layer(named: "n2") == nil)
+        #expect(second.layer(named: "segmentation")?.segmentation?.visibleSegments == [2])
+        #expect(second.layer(named: "n2")?.annotationLayer?.annotations.map(\.geometry) == [.line([1, 1, 1], [0, 0, 0])])
+    }
+}
