@@ -165,7 +165,8 @@ extension SegmentID {
             let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
             let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
             if overflow1 || overflow2 {
-                return .failure(bytes.allSatisfy({ $0 &- 48 < 10 }) ? .overflow : classify(bytes))
+                let digits = bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes
+                return .failure(digits.allSatisfy({ $0 &- 48 < 10 }) ? .overflow : classify(bytes))
             }
             value = sum
             index += 1
@@ -175,8 +176,10 @@ extension SegmentID {
 
     /// Why text that is not a plain digit string is rejected, for the error message.
     static func classify(_ bytes: ArraySlice<UInt8>) -> ParseFailure {
+        // Only plain decimal notation gets a specific reason (Double(_:) also reads hex, "inf", "nan").
+        let numeric = bytes.allSatisfy { $0 &- 48 < 10 || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D || $0 | 0x20 == 0x65 }
         let text = String(decoding: bytes, as: UTF8.self)
-        guard let number = Double(text), bytes.contains(where: { $0 &- 48 < 10 }) else { return .notANumber }
+        guard numeric, let number = Double(text), bytes.contains(where: { $0 &- 48 < 10 }) else { return .notANumber }
         if number < 0 || bytes.first == UInt8(ascii: "-") { return .negative }
         if bytes.contains(UInt8(ascii: "e")) || bytes.contains(UInt8(ascii: "E")) { return .exponent }
         if number.rounded() != number { return .fractional }

@@ -42,6 +42,9 @@ struct SegmentIDTests {
     @Test(arguments: [
         ("", "\"\" is not an unsigned 64-bit integer (it is empty); IDs are whole numbers from 0 to 18446744073709551615"),
         ("abc", "\"abc\" is not an unsigned 64-bit integer; IDs are whole numbers from 0 to 18446744073709551615"),
+        ("0x10", "\"0x10\" is not an unsigned 64-bit integer; IDs are whole numbers from 0 to 18446744073709551615"),
+        ("inf", "\"inf\" is not an unsigned 64-bit integer; IDs are whole numbers from 0 to 18446744073709551615"),
+        ("+99999999999999999999", "\"+99999999999999999999\" is not an unsigned 64-bit integer (it is larger than 18446744073709551615); IDs are whole numbers from 0 to 18446744073709551615"),
         ("-1", "\"-1\" is not an unsigned 64-bit integer (it is negative); IDs are whole numbers from 0 to 18446744073709551615"),
         ("99999999999999999999", "\"99999999999999999999\" is not an unsigned 64-bit integer (it is larger than 18446744073709551615); IDs are whole numbers from 0 to 18446744073709551615"),
     ])
