@@ -23,3 +23,19 @@ import Testing
             .write(to: URL(fileURLWithPath: "\(directory)/labels_z\(z).png"))
     }
 }
+
+/// Writes the full default sample into `CK_SAMPLE_FULL` and prints how long it took (run in release).
+@Test func fullSampleWhenAsked() throws {
+    guard let directory = ProcessInfo.processInfo.environment["CK_SAMPLE_FULL"] else { return }
+    let clock = ContinuousClock()
+    var volume: SampleVolume?
+    let generate = clock.measure { volume = SampleVolume() }
+    var summary: SampleDataset.Summary?
+    let write = try clock.measure { summary = try SampleDataset.write(volume!, to: directory) }
+    print("sample: generate \(generate), encode+write \(write), \(summary!.files) files, \(summary!.bytes) bytes, \(summary!.segments) cells")
+    let z = 37
+    let offset = z * 1024 * 1024
+    let png = try PNGCodec.encode(PixelImage(width: 1024, height: 1024, format: .gray8,
+                                             pixels: Array(volume!.images[0][offset..<(offset + 1024 * 1024)])))
+    try png.write(to: URL(fileURLWithPath: directory + "/preview_z37.png"))
+}
