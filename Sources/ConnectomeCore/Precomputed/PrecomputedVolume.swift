@@ -40,6 +40,13 @@ public final class PrecomputedVolume: Sendable {
         return PrecomputedVolume(store: store, info: info, cache: cache)
     }
 
+    /// Opens a volume by URL as users write it (`precomputed://gs://…`, `https://…`, `file:///…`).
+    public static func open(url: String, transport: (any HTTPTransport)?, authorization: HTTPAuthorization? = nil,
+                            cache: ChunkCache? = .shared, infoCache: InfoCache? = .shared) async throws -> PrecomputedVolume {
+        let store = try openStore(url: url, transport: transport, authorization: authorization)
+        return try await open(store: store, cache: cache, infoCache: infoCache)
+    }
+
     /// The store key of `name` inside a scale's directory (the key may contain `/`, `.` and `..`).
     func key(_ scale: PrecomputedScale, _ name: String) -> String {
         var parts: [Substring] = []

@@ -143,3 +143,17 @@ import Testing
         check(read, x: 5..<40, y: 0..<20, z: 3)
     }
 }
+
+@Test func openByFileURLUsesTheInfoCache() async throws {
+    let directory = FileManager.default.temporaryDirectory.path + "/ck-open-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try PrecomputedVolumeTests.info.json.serialized().write(to: URL(fileURLWithPath: directory + "/info"))
+    let infos = InfoCache()
+    let first = try await PrecomputedVolume.open(url: "precomputed://file://" + directory, transport: nil, cache: nil,
+                                                 infoCache: infos)
+    #expect(first.info == PrecomputedVolumeTests.info && infos.count == 1)
+    try FileManager.default.removeItem(atPath: directory + "/info")
+    let second = try await PrecomputedVolume.open(url: "file://" + directory, transport: nil, cache: nil, infoCache: infos)
+    #expect(second.info == first.info)
+}
