@@ -2,24 +2,82 @@ import ConnectomeCore
 import Foundation
 import Synchronization
 
-/// The kernel's mutable state behind the commands: the current dataset and image source,
-/// open volumes and the chunk cache. Commands run one cell at a time, but completion and
-/// inspection can look at it from another thread, so it is guarded.
+/// The kernel's mutable state behind the commands: the current dataset, the open volumes and
+/// the caches. Cells run one at a time, but completion and inspection can look at it from another
+/// thread, so it is guarded.
 final class KernelState: Sendable {
     let environment: KernelEnvironment
+    let chunkCache: ChunkCache
+    let infoCache: InfoCache
     private let storage: Mutex<Storage>
 
     struct Storage {
         var dataset: DatasetDescription
+        var volumes: [String: PrecomputedVolume] = [:]
     }
 
     init(environment: KernelEnvironment) {
         self.environment = environment
+        self.chunkCache = ChunkCache(capacityBytes: environment.chunkCacheBytes)
+        self.infoCache = InfoCache()
         self.storage = Mutex(Storage(dataset: .sample(directory: environment.sampleDirectory)))
     }
 
     var dataset: DatasetDescription {
         get { storage.withLock { $0.dataset } }
         set { storage.withLock { $0.dataset = newValue } }
+    }
+
+    /// Layer names of the current dataset, for completion and errors.
+    var layerNames: [String] {
+        let dataset = self.dataset
+        return dataset.imageLayers.map(\.name) + (dataset.segmentationURL == nil ? [] : ["segmentation"])
+    }
+
+    /// The source URL of a layer of the current dataset (nil name = the first image layer).
+    func layerURL(_ name: String?) throws -> (name: String, url: String) {
+        let dataset = self.dataset
+        if let name, name == "segmentation" {
+            guard let url = dataset.segmentationURL else {
+                throw ConnectomeError.argument("the dataset '\(dataset.name)' has no segmentation layer",
+                                               hint: "open one with dataset segmentation=\"precomputed://…\"")
+            }
+            return (name, url)
+        }
+        if let name {
+            guard let layer = dataset.imageLayers.first(where: { $0.name == name }) else {
+                let known = layerNames.map { "'\($0)'" }.joined(separator: ", ")
+                throw ConnectomeError.argument("the dataset '\(dataset.name)' has no layer '\(name)'",
+                                               hint: "its layers are \(known)")
+            }
+            return (layer.name, layer.url)
+        }
+        guard let first = dataset.imageLayers.first else {
+            throw ConnectomeError.argument("the dataset '\(dataset.name)' has no image layer",
+                                           hint: "open one with dataset image=\"precomputed://…\"")
+        }
+        return (first.name, first.url)
+    }
+
+    /// Opens (once) the precomputed volume at `url`, writing the sample dataset first if it is one of its layers.
+    func volume(url: String, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> PrecomputedVolume {
+        if let open = storage.withLock({ $0.volumes[url] }) { return open }
+        if url.hasPrefix("precomputed://file://" + environment.sampleDirectory) {
+            try SampleData.ensure(in: environment.sampleDirectory, progress: progress)
+        }
+        if url.hasPrefix("graphene://") {
+            throw ConnectomeError.unsupported(
+                "graphene (CAVE chunked-graph) segmentations are not read by this kernel: \(url)",
+                hint: "scenes and ID validation work with it; for voxels open the watershed layer as precomputed://")
+        }
+        let volume = try await PrecomputedVolume.open(url: url, transport: environment.transport,
+                                                      cache: chunkCache, infoCache: infoCache)
+        storage.withLock { $0.volumes[url] = volume }
+        return volume
+    }
+
+    /// Forgets open volumes (after `cache clear`, so `info` files are read again).
+    func forgetVolumes() {
+        storage.withLock { $0.volumes.removeAll() }
     }
 }

@@ -1,0 +1,166 @@
+import CommandLanguage
+import ConnectomeCore
+import Foundation
+import JupyterProtocol
+
+/// `dataset` (show or switch the dataset) and `info` (a layer's scales).
+enum DatasetCommands {
+    static func all(state: KernelState) -> [CommandSpec] { [dataset(state), info(state)] }
+
+    static func dataset(_ state: KernelState) -> CommandSpec {
+        CommandSpec(
+            name: "dataset",
+            summary: "Show the current dataset, switch to a preset, or open volumes by URL.",
+            details: """
+                With no arguments: the current dataset's layers, sources, voxel size and viewer.
+                `dataset sample` opens the bundled offline dataset (the default at start; written to the \
+                cache folder on first use); `dataset crant` the public CRANT ant-brain configuration.
+                `dataset image="precomputed://URL" segmentation="precomputed://URL"` opens volumes by URL \
+                (http(s)://, gs://, s3:// or file://); either may be omitted. The image's `info` is read \
+                at once, so a wrong URL is reported here rather than at the first slice.
+                """,
+            parameters: [
+                ParameterSpec("image", .string, help: "image volume URL (precomputed://…)"),
+                ParameterSpec("segmentation", .string, help: "segmentation volume URL (precomputed://…)"),
+                ParameterSpec("viewer", .string, help: "viewer base for scene links (a URL, or spelunker / neuroglancer)"),
+                ParameterSpec("layers", .integer, help: "n_layers of the segmentation's chunked graph, for `valid`"),
+            ],
+            positional: PositionalSpec("PRESET", .string, help: "sample or crant", choices: ["sample", "crant"]),
+            examples: ["dataset", "dataset sample", "dataset crant",
+                       "dataset image=\"precomputed://https://example.org/em\" segmentation=\"precomputed://gs://bucket/seg\""]
+        ) { invocation in
+            if let preset = invocation.value(at: 0) {
+                guard case .string(let name) = preset else {
+                    throw invocation.argumentError("PRESET", "a preset is a name: sample or crant")
+                }
+                switch name {
+                case "sample":
+                    state.dataset = .sample(directory: state.environment.sampleDirectory)
+                    let progress = ProgressDisplay(output: invocation.output, title: "writing the sample dataset")
+                    _ = try await state.volume(url: try state.layerURL(nil).url, progress: progress.report)
+                    progress.finish("sample dataset ready")
+                case "crant":
+                    state.dataset = .crant
+                default:
+                    throw invocation.argumentError("PRESET", "there is no dataset preset '\(name)'",
+                                                   hint: "the presets are sample and crant; other data opens with dataset image=\"URL\"")
+                }
+                return .custom(DatasetValue(dataset: state.dataset))
+            }
+            guard invocation.has("image") || invocation.has("segmentation") || invocation.has("viewer") || invocation.has("layers") else {
+                return .custom(DatasetValue(dataset: state.dataset))
+            }
+            var dataset = state.dataset
+            if invocation.has("image") || invocation.has("segmentation") {
+                dataset = DatasetDescription(name: "custom", imageLayers: [], voxelSize: dataset.voxelSize,
+                                             viewerBase: DatasetDescription.neuroglancerDemo)
+            }
+            if invocation.has("image") {
+                let url = sourceURL(try invocation.string("image"))
+                let volume = try await state.volume(url: url)
+                dataset.imageLayers = [("image", url)]
+                if let resolution = volume.info.scales.first?.resolution { dataset.voxelSize = resolution }
+            }
+            if invocation.has("segmentation") {
+                let url = sourceURL(try invocation.string("segmentation"))
+                if !invocation.has("image"), !url.hasPrefix("graphene://") {
+                    let volume = try await state.volume(url: url)
+                    if let resolution = volume.info.scales.first?.resolution { dataset.voxelSize = resolution }
+                }
+                dataset.segmentationURL = url
+            }
+            if invocation.has("viewer") {
+                dataset.viewerBase = viewerBase(try invocation.string("viewer"))
+            }
+            if invocation.has("layers") {
+                dataset.nodeIDLayers = try invocation.int("layers")
+            }
+            state.dataset = dataset
+            return .custom(DatasetValue(dataset: dataset))
+        }
+    }
+
+    static func info(_ state: KernelState) -> CommandSpec {
+        CommandSpec(
+            name: "info",
+            summary: "A table of a layer's scales: size, resolution, voxel offset, chunk size, encoding, sharding.",
+            details: "Without a layer: the first image layer. The layers are those `dataset` lists (segmentation included).",
+            positional: PositionalSpec("LAYER", .string, help: "layer name (see `dataset`)"),
+            examples: ["info", "info image_raw", "info segmentation"]
+        ) { invocation in
+            let name = invocation.value(at: 0).map { $0.asString ?? $0.plainText }
+            let layer = try state.layerURL(name)
+            let volume = try await state.volume(url: layer.url)
+            return .table(infoTable(layer: layer.name, url: layer.url, info: volume.info))
+        }
+    }
+
+    static func infoTable(layer: String, url: String, info: PrecomputedInfo) -> Table {
+        let rows: [[Value]] = info.scales.enumerated().map { mip, scale in
+            [
+                .int(Int128(mip)),
+                .string(scale.size.map(String.init).joined(separator: " × ")),
+                .string(scale.resolution.map { format($0) }.joined(separator: " × ") + " nm"),
+                .string(scale.voxelOffset.map(String.init).joined(separator: ", ")),
+                .string(scale.chunkSize.map(String.init).joined(separator: " × ")),
+                .string(encodingName(scale)),
+                .string(scale.sharding.map { "\($0.shardBits) shard / \($0.minishardBits) minishard bits" } ?? "no"),
+            ]
+        }
+        return Table(
+            title: "\(layer): \(info.type.rawValue), \(info.dataType.rawValue), \(info.numChannels) channel\(info.numChannels == 1 ? "" : "s") — \(url)",
+            columns: ["mip", "size (voxels)", "resolution", "voxel offset", "chunk", "encoding", "sharded"],
+            rows: rows)
+    }
+
+    private static func encodingName(_ scale: PrecomputedScale) -> String {
+        switch scale.encoding {
+        case .raw: return "raw"
+        case .jpeg: return "jpeg"
+        case .png: return "png"
+        case .compressedSegmentation:
+            let block = scale.compressedSegmentationBlockSize?.map(String.init).joined(separator: "×") ?? "?"
+            return "compressed_segmentation (\(block) blocks)"
+        case .unsupported(let name): return "\(name) (not readable here)"
+        }
+    }
+
+    static func format(_ number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+    }
+
+    /// Accepts a bare store URL too, and writes it the way neuroglancer sources are written.
+    static func sourceURL(_ text: String) -> String {
+        if text.contains("://"), text.hasPrefix("precomputed://") || text.hasPrefix("graphene://") { return text }
+        return "precomputed://" + text
+    }
+
+    static func viewerBase(_ text: String) -> String {
+        switch text.lowercased() {
+        case "spelunker": return DatasetDescription.spelunker
+        case "neuroglancer": return DatasetDescription.neuroglancerDemo
+        default: return text
+        }
+    }
+}
+
+/// The current dataset as a value: a table of its layers, with voxel size and viewer.
+struct DatasetValue: RichDisplay {
+    let dataset: DatasetDescription
+
+    var kindName: String { "dataset" }
+    var plainText: String { TableRenderer.plainText(table) }
+    var mimeBundle: MimeBundle { TableRenderer.bundle(for: table) }
+
+    var table: Table {
+        var rows: [[Value]] = dataset.imageLayers.map { [.string($0.name), "image", .string($0.url)] }
+        if let url = dataset.segmentationURL { rows.append(["segmentation", "segmentation", .string(url)]) }
+        if let url = dataset.brainMeshURL { rows.append(["brain_mesh", "mesh", .string(url)]) }
+        if let url = dataset.nucleiURL { rows.append(["nuclei", "segmentation", .string(url)]) }
+        if let url = dataset.mergeBiasedURL { rows.append(["merge_biased", "segmentation", .string(url)]) }
+        let voxel = dataset.voxelSize.map { DatasetCommands.format($0) }.joined(separator: " × ")
+        var footer = "voxel size \(voxel) nm · scenes open in \(dataset.viewerBase)"
+        if let layers = dataset.nodeIDLayers { footer += " · node IDs: \(layers) layers, \(dataset.layerBits) layer bits" }
+        return Table(title: "dataset \(dataset.name)", columns: ["layer", "kind", "source"], rows: rows, footer: footer)
+    }
+}

@@ -1,0 +1,107 @@
+import CommandLanguage
+import ConnectomeCore
+import Foundation
+import ImageCodecs
+
+/// `slice` (an XY section as a PNG) and `segment at` (segmentation IDs at positions).
+enum SliceCommands {
+    static func all(state: KernelState) -> [CommandSpec] { [slice(state), segment(state)] }
+
+    static func slice(_ state: KernelState) -> CommandSpec {
+        CommandSpec(
+            name: "slice",
+            summary: "An XY section of the current dataset, centred on voxel (x, y) at section z, shown as a PNG.",
+            details: """
+                Coordinates are mip-0 voxels, voxel offset included (as crantpy's plot_em_image). `size` \
+                (default 1000), `width` and `height` count output pixels, which at mip=M are voxels of \
+                that mip. The PNG holds the voxels exactly as stored (8-bit grey, x along the width, y \
+                down the height); nothing is resampled or stretched unless asked with contrast=, window= \
+                or invert=. Parts of the region outside the volume are padded with background (0); a \
+                region wholly outside is an error naming the bounds. Missing chunks read as background \
+                and the summary says how many there were.
+                overlay=true draws the segmentation in distinct colours over the EM (alpha= sets its \
+                opacity); segments=IDS colours only those neurons; layer=segmentation shows the \
+                segmentation alone.
+                """,
+            parameters: [
+                ParameterSpec("x", .number, required: true, help: "centre x, mip-0 voxels"),
+                ParameterSpec("y", .number, required: true, help: "centre y, mip-0 voxels"),
+                ParameterSpec("z", .number, required: true, help: "section, mip-0 voxels"),
+                ParameterSpec("size", .integer, default: "1000", help: "width and height in output pixels"),
+                ParameterSpec("width", .integer, help: "width in output pixels (overrides size)"),
+                ParameterSpec("height", .integer, help: "height in output pixels (overrides size)"),
+                ParameterSpec("layer", .string, help: "layer to read (see `dataset`); the first image layer by default"),
+                ParameterSpec("mip", .integer, default: "0", help: "resolution level (0 = full resolution)"),
+                ParameterSpec("overlay", .bool, default: "false", help: "draw the segmentation over the EM"),
+                ParameterSpec("alpha", .number, default: "0.35", help: "opacity of the overlay, 0 to 1"),
+                ParameterSpec("segments", .ids, help: "colour only these IDs in the overlay"),
+                ParameterSpec("contrast", .string, default: "none", help: "none, or auto (stretch the 0.5–99.5 percentiles)",
+                              choices: ["none", "auto"]),
+                ParameterSpec("window", .vector, help: "(low, high): grey values mapped to black and white"),
+                ParameterSpec("invert", .bool, default: "false", help: "swap black and white"),
+            ],
+            examples: [
+                "slice x=512 y=512 z=32",
+                "slice x=512 y=512 z=32 size=256 mip=1",
+                "slice x=512 y=512 z=32 size=512 overlay=true alpha=0.5",
+                "slice x=512 y=512 z=32 overlay=true segments=[576460752303423489]",
+                "slice x=512 y=512 z=32 layer=segmentation",
+            ]
+        ) { invocation in
+            try await SliceRequest(invocation: invocation, state: state).run()
+        }
+    }
+
+    static func segment(_ state: KernelState) -> CommandSpec {
+        CommandSpec(
+            name: "segment",
+            summary: "The segmentation ID at a voxel position, or the IDs at a list of positions.",
+            details: "Positions are mip-0 voxels (x, y, z), voxel offset included. Positions outside the volume read 0.",
+            positional: PositionalSpec("POSITIONS", .any, help: "a vector (x, y, z) or a list of vectors"),
+            keywords: ["at"],
+            examples: ["segment at (512, 512, 32)", "segment at [(500, 500, 32), (600, 420, 32)]"]
+        ) { invocation in
+            guard invocation.hasKeyword("at") else {
+                throw EvaluationError(.argumentError, "segment needs the word 'at' before the position",
+                                      hint: "write: segment at (x, y, z)", range: invocation.range)
+            }
+            guard let positions = invocation.value(at: 0) else {
+                throw EvaluationError(.argumentError, "segment at needs a position (x, y, z) or a list of positions",
+                                      hint: "write: segment at (512, 512, 32)", range: invocation.range)
+            }
+            let (points, single) = try parsePositions(positions, invocation: invocation)
+            let layer = try state.layerURL("segmentation")
+            let volume = try await state.volume(url: layer.url)
+            let ids = try await volume.readValues(mip: 0, points: points)
+            let values = ids.map { Value.int(Int128($0)) }
+            return single ? values[0] : .list(values)
+        }
+    }
+
+    static func parsePositions(_ value: Value, invocation: Invocation) throws -> (points: [(Int, Int, Int)], single: Bool) {
+        func point(_ value: Value, index: Int?) throws -> (Int, Int, Int) {
+            let where_ = index.map { "position \($0 + 1) of the list" } ?? "the position"
+            guard case .vector(let parts) = value, parts.count == 3 else {
+                throw EvaluationError(.argumentError, "\(where_) should be a vector (x, y, z), not \(value.plainText)",
+                                      hint: "write: segment at (512, 512, 32)", range: invocation.range(at: 0))
+            }
+            let numbers = try parts.map { part -> Int in
+                guard let number = part.asDouble, number.isFinite else {
+                    throw EvaluationError(.argumentError, "\(where_) has a coordinate that is not a number: \(part.plainText)",
+                                          range: invocation.range(at: 0))
+                }
+                return Int(number.rounded(.down))
+            }
+            return (numbers[0], numbers[1], numbers[2])
+        }
+        switch value {
+        case .vector:
+            return ([try point(value, index: nil)], true)
+        case .list(let items):
+            return (try items.enumerated().map { try point($1, index: $0) }, false)
+        default:
+            throw EvaluationError(.argumentError, "segment at needs a vector (x, y, z) or a list of vectors, not \(value.kindName)",
+                                  range: invocation.range(at: 0))
+        }
+    }
+}

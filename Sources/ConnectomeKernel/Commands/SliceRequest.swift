@@ -1,0 +1,99 @@
+import CommandLanguage
+import ConnectomeCore
+import Foundation
+import ImageCodecs
+
+/// One `slice` call: the parameters checked, the region worked out, the voxels read and rendered.
+struct SliceRequest {
+    let invocation: Invocation
+    let state: KernelState
+    let centre: (x: Double, y: Double, z: Double)
+    let width: Int
+    let height: Int
+    let mip: Int
+    let layerName: String?
+    let display: SliceDisplayOptions
+
+    init(invocation: Invocation, state: KernelState) throws {
+        self.invocation = invocation
+        self.state = state
+        centre = (try invocation.double("x"), try invocation.double("y"), try invocation.double("z"))
+        let size = try invocation.int("size", default: 1000)
+        width = try invocation.int("width", default: size)
+        height = try invocation.int("height", default: size)
+        for (name, value) in [("width", width), ("height", height)] where !(1...16384).contains(value) {
+            throw invocation.argumentError(invocation.has(name) ? name : "size",
+                                           "\(name) \(value) is outside 1 to 16384 pixels",
+                                           hint: "ask for a smaller region, or a coarser mip")
+        }
+        mip = try invocation.int("mip", default: 0)
+        if mip < 0 { throw invocation.argumentError("mip", "mip \(mip) is negative; mip 0 is full resolution") }
+        layerName = invocation.has("layer") ? try invocation.string("layer") : nil
+        display = try SliceDisplayOptions(invocation: invocation)
+    }
+
+    func run() async throws -> Value {
+        let started = ContinuousClock.now
+        let layer = try state.layerURL(layerName)
+        let progress = ProgressDisplay(output: invocation.output, title: "reading \(layer.name)")
+        let volume = try await state.volume(url: layer.url, progress: progress.report)
+        let info = volume.info
+        guard mip < info.scales.count else {
+            throw invocation.argumentError("mip", "mip \(mip) does not exist in \(layer.name)",
+                                           hint: "it has mips 0 to \(info.scales.count - 1); see `info \(layer.name)`")
+        }
+        let scale = info.scales[mip]
+        let base = info.scales[0]
+        let factor = (0..<3).map { scale.resolution[$0] / base.resolution[$0] }
+        let cx = Int((centre.x / factor[0]).rounded(.down))
+        let cy = Int((centre.y / factor[1]).rounded(.down))
+        let z = Int((centre.z / factor[2]).rounded(.down))
+        let xs = (cx - width / 2)..<(cx - width / 2 + width)
+        let ys = (cy - height / 2)..<(cy - height / 2 + height)
+
+        let isSegmentation = info.type == .segmentation
+        var reads = [try await volume.readSection(mip: mip, x: xs, y: ys, z: z, progress: progress.report)]
+        var labels: SectionRead? = isSegmentation ? reads[0] : nil
+        if display.overlay && !isSegmentation {
+            let segmentation = try state.layerURL("segmentation")
+            let segVolume = try await state.volume(url: segmentation.url)
+            let segMip = try matchingMip(of: segVolume.info, resolution: scale.resolution, layer: segmentation.name)
+            let read = try await segVolume.readSection(mip: segMip, x: xs, y: ys, z: z, progress: progress.report)
+            labels = read
+            reads.append(read)
+        }
+        let image = try SliceRendering.render(em: isSegmentation ? nil : reads[0].section, labels: labels?.section,
+                                              options: display, invocation: invocation)
+        let elapsed = ContinuousClock.now - started
+        let summary = summaryLine(layer: layer.name, scale: scale, xs: xs, ys: ys, z: z, reads: reads, elapsed: elapsed)
+        progress.finish(summary)
+        for read in reads where read.chunksMissing > 0 && read.chunksMissing == read.chunksTotal {
+            invocation.output.printError("warning: every chunk of this region is missing from \(layer.name) (shown as background); check the position and mip")
+        }
+        return .custom(ImageValue(image: image, summary: summary, compact: image.format != .gray8))
+    }
+
+    /// The mip of another layer with the same voxel size, so the overlay lines up voxel for voxel.
+    private func matchingMip(of info: PrecomputedInfo, resolution: [Double], layer: String) throws -> Int {
+        if let index = info.scales.firstIndex(where: { $0.resolution == resolution }) { return index }
+        let sizes = info.scales.map { $0.resolution.map { DatasetCommands.format($0) }.joined(separator: "×") }
+        throw ConnectomeError.data(
+            "the \(layer) layer has no scale at \(resolution.map { DatasetCommands.format($0) }.joined(separator: "×")) nm to overlay",
+            hint: "its scales are \(sizes.joined(separator: ", ")) nm; choose a mip both layers have")
+    }
+
+    private func summaryLine(layer: String, scale: PrecomputedScale, xs: Range<Int>, ys: Range<Int>, z: Int,
+                             reads: [SectionRead], elapsed: Duration) -> String {
+        let total = reads.reduce(0) { $0 + $1.chunksTotal }
+        let missing = reads.reduce(0) { $0 + $1.chunksMissing }
+        let cached = reads.reduce(0) { $0 + $1.chunksFromCache }
+        let fetched = reads.reduce(0) { $0 + $1.chunksFetched }
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let voxel = scale.resolution.map { DatasetCommands.format($0) }.joined(separator: " × ")
+        var chunks = "\(total) chunk\(total == 1 ? "" : "s"): \(fetched) fetched, \(cached) cached"
+        if missing > 0 { chunks += ", \(missing) missing (shown as background)" }
+        let layers = display.overlay ? "\(layer) + segmentation" : layer
+        return "\(layers) · mip \(mip) · x \(xs.lowerBound)–\(xs.upperBound) y \(ys.lowerBound)–\(ys.upperBound) z \(z)"
+            + " · \(voxel) nm · \(width)×\(height) px · \(chunks) · \(String(format: "%.0f", milliseconds)) ms"
+    }
+}

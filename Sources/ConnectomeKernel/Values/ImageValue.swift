@@ -1,0 +1,48 @@
+import CommandLanguage
+import Foundation
+import ImageCodecs
+import JSONModel
+import JupyterProtocol
+import Synchronization
+
+/// An image a command produced (an EM section, an overlay): shown as a PNG with a one-line summary.
+///
+/// The PNG is encoded once, when first displayed, and kept: showing the same value again (or
+/// saving it from `eval`) costs nothing.
+final class ImageValue: RichDisplay, Sendable {
+    let image: PixelImage
+    let summary: String
+    /// Flat colour regions (segmentation) compress far better with the default strategy.
+    let compact: Bool
+    private let encoded = Mutex<Data?>(nil)
+
+    init(image: PixelImage, summary: String, compact: Bool = false) {
+        self.image = image
+        self.summary = summary
+        self.compact = compact
+    }
+
+    var kindName: String { "image" }
+    var plainText: String { summary }
+
+    func isEqual(to other: any CustomValue) -> Bool {
+        guard let other = other as? ImageValue else { return false }
+        return other.image == image
+    }
+
+    func png() throws -> Data {
+        if let data = encoded.withLock({ $0 }) { return data }
+        let data = try PNGCodec.encode(image, options: compact ? .compact : .fast)
+        encoded.withLock { $0 = data }
+        return data
+    }
+
+    var mimeBundle: MimeBundle {
+        guard let png = try? png() else {
+            return .plainText(summary + " (the image could not be encoded as PNG)")
+        }
+        return MimeBundle(
+            data: ["image/png": .string(png.base64EncodedString()), "text/plain": .string(summary)],
+            metadata: ["image/png": ["width": .int(Int64(image.width)), "height": .int(Int64(image.height))]])
+    }
+}
