@@ -11,6 +11,7 @@ public final class InMemoryTransport: MessageTransport {
         var pendingInbound: [(Channel, [Data])] = []
         var outbound: [Channel: [[Data]]] = [:]
         var waiters: [Channel: [CheckedContinuation<[Data], Never>]] = [:]
+        var log: [(Channel, [Data])] = []
     }
 
     private let state = Mutex(State())
@@ -28,6 +29,7 @@ public final class InMemoryTransport: MessageTransport {
 
     public func send(_ frames: [Data], on channel: Channel) {
         let waiter = state.withLock { state -> CheckedContinuation<[Data], Never>? in
+            state.log.append((channel, frames))
             if var waiting = state.waiters[channel], !waiting.isEmpty {
                 let first = waiting.removeFirst()
                 state.waiters[channel] = waiting
@@ -62,6 +64,11 @@ public final class InMemoryTransport: MessageTransport {
             }
             if let ready { continuation.resume(returning: ready) }
         }
+    }
+
+    /// Every message sent so far on any channel, in the order `send` was called (for cross-channel order).
+    public func sentLog() -> [(channel: Channel, frames: [Data])] {
+        state.withLock { $0.log.map { (channel: $0.0, frames: $0.1) } }
     }
 
     /// Messages sent on `channel` and not yet taken by `next(on:)`.
