@@ -64,6 +64,8 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
     }
 
     public func start(deliver: @escaping @Sendable (Channel, [Data]) -> Void) {
+        // Still on the binding thread, before the I/O thread owns the socket: answer early subscribers first.
+        while let frames = iopub.receive() { deliver(.iopub, frames) }
         spawn("heartbeat") { [heartbeat, logger] in
             // Returns when the context shuts down (ETERM).
             zmq_proxy(heartbeat.handle, heartbeat.handle, nil)

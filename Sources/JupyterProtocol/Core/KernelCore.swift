@@ -57,8 +57,8 @@ public final class KernelCore: Sendable {
 
     /// Publishes `starting`, serves requests until a `shutdown_request`, and returns what it asked for.
     public func run() async -> ShutdownResult {
-        publish("status", content: StatusContent.starting, parent: nil)
         transport.start { [self] channel, frames in receive(frames, on: channel) }
+        publish("status", content: StatusContent.starting, parent: nil)
         let shell = Task { await serveShell() }
         let result = await waitForShutdown()
         shell.cancel()
