@@ -1,0 +1,20 @@
+/// A libzmq call that failed, with the socket, the endpoint and libzmq's own message.
+public struct ZMQError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var operation: String
+    public var code: Int32
+    public var message: String
+
+    public init(operation: String, code: Int32, message: String) {
+        self.operation = operation
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String {
+        var text = "\(operation) failed: \(message) (errno \(code))"
+        if code == 98 {
+            text += "; another process holds the port: start the kernel with a fresh connection file"
+        }
+        return text
+    }
+}

@@ -1,0 +1,134 @@
+import CCKZeroMQ
+import Foundation
+import JSONModel
+import JupyterProtocol
+import JupyterZMQ
+import Logging
+import Testing
+
+/// A real kernel on 127.0.0.1 (ports chosen by the OS), driven over ZeroMQ.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct KernelServerTests {
+    /// Starts `KernelServer.run()` on a thread of its own, as main would.
+    final class Running: @unchecked Sendable {
+        let server: KernelServer
+        let client: ZMQClient
+        private let finished = DispatchSemaphore(value: 0)
+        private var result: ShutdownResult?
+
+        init(subscribe: Bool = true) throws {
+            let logger = Logger(label: "zmq-test") { _ in SwiftLogNoOpLogHandler() }
+            let connection = ConnectionInfo(shellPort: 0, iopubPort: 0, stdinPort: 0, controlPort: 0, hbPort: 0,
+                                            key: "zmq-test-key")
+            server = try KernelServer(connection: connection, interpreter: SleepyInterpreter(), logger: logger,
+                                      historyFile: nil)
+            client = ZMQClient(connection: server.connection, subscribe: subscribe)
+            let thread = Thread { [self] in
+                result = server.run()
+                finished.signal()
+            }
+            thread.start()
+        }
+
+        /// Sends shutdown on control and waits for `run()` to return.
+        func shutdown() async throws -> ShutdownResult? {
+            client.send("shutdown_request", ["restart": false], on: client.control)
+            let reply = try await client.receive(on: client.control)
+            #expect(reply.msgType == "shutdown_reply")
+            let deadline = Date().addingTimeInterval(10)
+            while finished.wait(timeout: .now()) == .timedOut {
+                if Date() > deadline { return nil }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            return result
+        }
+    }
+
+    @Test func welcomeThenKernelInfoOnShellAndControl() async throws {
+        let kernel = try Running(subscribe: false)
+        let client = kernel.client
+        // Once kernel_info is answered the kernel is up; a client subscribing now gets the welcome first.
+        client.send("kernel_info_request", on: client.shell)
+        _ = try await client.receive(on: client.shell)
+        client.subscribe()
+        let welcome = try await client.receive(on: client.iopub)
+        #expect(welcome.msgType == "iopub_welcome" && welcome.content == ["subscription": ""])
+        #expect(welcome.parentMsgID == nil)
+        for socket in [client.shell, client.control] {
+            let id = client.send("kernel_info_request", on: socket)
+            let reply = try await client.receive(on: socket)
+            #expect(reply.msgType == "kernel_info_reply" && reply.parentMsgID == id)
+            #expect(reply.content["protocol_version"] == "5.3" && reply.content["status"] == "ok")
+            #expect(try await client.iopub(for: id).map(\.msgType) == ["status", "status"])
+        }
+        #expect(try await kernel.shutdown() == ShutdownResult(restart: false))
+    }
+
+    @Test func executeRoundTrip() async throws {
+        let kernel = try Running()
+        let client = kernel.client
+        _ = try await client.waitForWelcome()
+        let id = client.send("execute_request", ["code": "print hello"], on: client.shell)
+        let reply = try await client.receive(on: client.shell)
+        #expect(reply.parentMsgID == id && reply.content["status"] == "ok" && reply.content["execution_count"] == 1)
+        let iopub = try await client.iopub(for: id)
+        #expect(iopub.map(\.msgType) == ["status", "execute_input", "stream", "status"])
+        #expect(iopub[2].content == ["name": "stdout", "text": "hello"])
+        _ = try await kernel.shutdown()
+    }
+
+    @Test func heartbeatAndInterruptWhileACellRuns() async throws {
+        let kernel = try Running()
+        let client = kernel.client
+        _ = try await client.waitForWelcome()
+        let id = client.send("execute_request", ["code": "sleep"], on: client.shell)
+        while try await client.receive(on: client.iopub).msgType != "execute_input" {}
+
+        client.sendRaw([Data("ping-42".utf8)], on: client.heartbeat)
+        #expect(try await client.receiveRaw(on: client.heartbeat) == [Data("ping-42".utf8)])
+        let info = client.send("kernel_info_request", on: client.control)
+        #expect(try await client.receive(on: client.control).parentMsgID == info)
+
+        let interrupt = client.send("interrupt_request", on: client.control)
+        let interruptReply = try await client.receive(on: client.control)
+        #expect(interruptReply.msgType == "interrupt_reply" && interruptReply.parentMsgID == interrupt)
+        let reply = try await client.receive(on: client.shell)
+        #expect(reply.parentMsgID == id && reply.content["ename"] == "KeyboardInterrupt")
+
+        let next = client.send("execute_request", ["code": "print after"], on: client.shell)
+        let nextReply = try await client.receive(on: client.shell)
+        #expect(nextReply.parentMsgID == next && nextReply.content["status"] == "ok")
+        _ = try await kernel.shutdown()
+    }
+
+    @Test func badlySignedMessageIsIgnored() async throws {
+        let kernel = try Running()
+        let client = kernel.client
+        _ = try await client.waitForWelcome()
+        client.sendRaw(client.frames("kernel_info_request", [:], signer: MessageSigner(key: "wrong")), on: client.shell)
+        client.sendRaw([Data("no delimiter".utf8)], on: client.shell)
+        client.sendRaw([WireMessage.delimiter, Data("sig".utf8)], on: client.shell)
+        let id = client.send("kernel_info_request", on: client.shell)
+        let reply = try await client.receive(on: client.shell)
+        #expect(reply.parentMsgID == id)
+        _ = try await kernel.shutdown()
+    }
+
+    @Test func pipelinedBurstOfAThousandIsAllAnswered() async throws {
+        let kernel = try Running()
+        let client = kernel.client
+        _ = try await client.waitForWelcome()
+        let ids = (0..<1000).map { client.send("execute_request", ["code": .string("\($0)")], on: client.shell) }
+        var replies: [ZMQClient.Message] = []
+        for _ in ids { replies.append(try await client.receive(on: client.shell)) }
+        #expect(replies.map(\.parentMsgID) == ids)
+        #expect(replies.map { $0.content["execution_count"]?.intValue } == (1...1000).map { $0 })
+        var busy = Set<String>(), idle = Set<String>()
+        while idle.count < ids.count {
+            let message = try await client.receive(on: client.iopub)
+            guard message.msgType == "status", let parent = message.parentMsgID else { continue }
+            if message.content["execution_state"] == "busy" { busy.insert(parent) } else { idle.insert(parent) }
+        }
+        #expect(busy == Set(ids) && idle == Set(ids))
+        _ = try await kernel.shutdown()
+    }
+}
