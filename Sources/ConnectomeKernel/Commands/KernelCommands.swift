@@ -3,7 +3,11 @@ import CommandLanguage
 /// Registers every command the kernel adds to the language's builtins.
 enum KernelCommands {
     static func register(into registry: CommandRegistry, state: KernelState) {
-        for spec in InteractionCommands.all {
+        let specs = InteractionCommands.all
+            + DatasetCommands.all(state: state)
+            + SliceCommands.all(state: state)
+            + CacheCommand.all(state: state)
+        for spec in specs {
             registry.register(spec)
         }
     }

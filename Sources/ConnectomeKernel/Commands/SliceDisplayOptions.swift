@@ -17,8 +17,8 @@ struct SliceDisplayOptions {
         guard (0...1).contains(alpha) else {
             throw invocation.argumentError("alpha", "alpha \(alpha) is outside 0 to 1", hint: "0 is invisible, 1 is opaque; 0.35 is the default")
         }
-        if let value = invocation.value("segments") {
-            segments = Set(try IDArguments.ids(from: value, parameter: "segments", invocation: invocation).map(\.rawValue))
+        if invocation.has("segments") {
+            segments = Set((try IDArguments.ids(invocation, "segments") ?? []).map(\.rawValue))
             if !invocation.has("overlay") { overlay = true }
         }
         contrast = try invocation.string("contrast", default: "none")
