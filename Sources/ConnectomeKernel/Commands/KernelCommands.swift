@@ -6,5 +6,6 @@ enum KernelCommands {
         for spec in InteractionCommands.all {
             registry.register(spec)
         }
+        registry.register(SceneCommands.all(state: state))
     }
 }
