@@ -10,5 +10,6 @@ enum KernelCommands {
         for spec in specs {
             registry.register(spec)
         }
+        registry.register(SceneCommands.all(state: state))
     }
 }

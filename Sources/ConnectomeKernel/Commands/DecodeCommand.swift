@@ -1,0 +1,142 @@
+import CommandLanguage
+import ConnectomeCore
+import Foundation
+import JSONModel
+
+/// `decode "URL"`: the scene inside a neuroglancer link, as a summary, a segment table or the JSON.
+///
+/// The result of the default (brief) form is a scene value, so it can be piped into `scene` to change
+/// it. State-server links are fetched through the kernel's HTTP transport with the user's token.
+enum DecodeCommand {
+    static let formats = ["brief", "table", "json"]
+
+    static func spec(state: KernelState, tokens: TokenStore) -> CommandSpec {
+        CommandSpec(
+            name: "decode",
+            summary: "Read the scene inside a neuroglancer or Spelunker link: layers, segments, position.",
+            details: """
+                Accepts links with the state inline (…/#!{"layers": …}, also the legacy URL-safe form), \
+                state-server links (…/#!middleauth+https://…/nglstate/api/v1/<id> and …?json_url=https://…), \
+                a scene value, or a variable holding any of these.
+                format=brief (the default) shows the position, each layer with its selected and hidden \
+                segments and annotation counts, and a link; it is a scene, so it can be changed: \
+                decode "URL" | scene segments=[...].
+                format=table gives one row per selected segment (id, layer, visible), ready for valid or scene.
+                format=json gives the whole viewer state as JSON.
+                State-server links need network access; middleauth servers also want a CAVE token, set \
+                once with token "..." or given here with token=....
+                """,
+            parameters: [
+                ParameterSpec("format", .string, default: "brief", help: "what to show", choices: formats),
+                ParameterSpec("token", .string, help: "CAVE token for a state-server link (used once, never shown)"),
+            ],
+            positional: PositionalSpec("URL", ParameterType("link or scene"),
+                                       help: "a neuroglancer link, a scene, or a variable holding one", required: true),
+            examples: [
+                "decode \"https://spelunker.cave-explorer.org/#!{...}\"",
+                "decode link format=table",
+                "decode link format=json",
+                "decode \"https://spelunker.cave-explorer.org/#!middleauth+https://global.daf-apis.com/nglstate/api/v1/5170543917465600\"",
+                "decode link | scene segments=[576460752590602315] position=(25000, 14000, 3700)",
+            ]
+        ) { invocation in
+            let format = try invocation.string("format", default: "brief")
+            guard formats.contains(format) else {
+                throw invocation.argumentError("format", "format \"\(format)\" is not one of \(formats.joined(separator: ", "))",
+                                               hint: "Write format=brief, format=table or format=json")
+            }
+            let scene = try await sceneValue(invocation, state: state, tokens: tokens)
+            switch format {
+            case "json":
+                return .custom(JSONDocumentValue(json: scene.state.json, title: "viewer state"))
+            case "table":
+                return .table(table(of: scene))
+            default:
+                var brief = scene
+                brief.presentation = .brief
+                return .custom(brief)
+            }
+        }
+    }
+
+    /// One row per selected segment of every segmentation layer.
+    static func table(of scene: SceneValue) -> Table {
+        let rows = scene.state.segmentTable.map { row -> [Value] in
+            [.int(Int128(row.segment.rawValue)), .string(row.layer), .bool(row.visible)]
+        }
+        let layers = Set(scene.state.segmentTable.map(\.layer)).count
+        return Table(title: "\(SceneValue.count(rows.count, "segment")) in \(SceneValue.count(layers, "layer"))",
+                     columns: ["id", "layer", "visible"], rows: rows)
+    }
+
+    // MARK: - Reading
+
+    static func sceneValue(_ invocation: Invocation, state: KernelState, tokens: TokenStore) async throws -> SceneValue {
+        switch invocation.argument(at: 0) {
+        case .custom(let scene as SceneValue)?:
+            return scene
+        case .custom(let document as JSONDocumentValue)?:
+            do {
+                return SceneValue(state: try ViewerState(json: document.json), base: DatasetDescription.neuroglancerDemo)
+            } catch {
+                throw invocation.argumentError(at: 0, "URL: this JSON is not a neuroglancer state: \(error.message)")
+            }
+        case .string(let url)?:
+            let link: NeuroglancerURL.Link
+            do { link = try NeuroglancerURL.link(url) } catch {
+                throw invocation.argumentError(at: 0, error.message, hint: error.hint.isEmpty ? nil : error.hint)
+            }
+            let viewerState: ViewerState
+            switch link {
+            case .inline(let json):
+                viewerState = try NeuroglancerURL.parseState(Data(json.utf8), origin: "the link")
+            case .stateServer(let server, let middleAuth):
+                let token = try invocation.value("token").map { _ in try invocation.string("token") }
+                let body = try await fetch(server, middleAuth: middleAuth, token: token ?? tokens.token(forURL: server),
+                                           transport: state.environment.transport)
+                viewerState = try NeuroglancerURL.parseState(body, origin: server)
+            }
+            return SceneValue(state: viewerState, base: viewerBase(of: url))
+        case let other?:
+            throw invocation.argumentError(at: 0, "URL: expected a neuroglancer link (a string) or a scene, got \(other.errorDescription)",
+                                           hint: "Write it like: decode \"https://spelunker.cave-explorer.org/#!{...}\"")
+        case nil:
+            throw EvaluationError(.argumentError, "'decode' needs a link", hint: "Write it like: decode \"https://…/#!{…}\"",
+                                  range: invocation.range)
+        }
+    }
+
+    /// GETs a state server's JSON, with the bearer token when there is one.
+    static func fetch(_ url: String, middleAuth: Bool, token: String?, transport: (any HTTPTransport)?) async throws -> Data {
+        guard let transport else {
+            throw ConnectomeError.network(
+                "this kernel has no network transport, so it cannot fetch the state held at \(url)",
+                hint: "Run the kernel with network access, or decode a link whose state is inline (…/#!{\"layers\": …})")
+        }
+        var headers: [String: String] = ["Accept": "application/json"]
+        if let token { headers["Authorization"] = HTTPAuthorization.bearer(token).headerValue }
+        let response = try await transport.send(HTTPRequest(url: url, headers: headers))
+        switch response.status {
+        case 200..<300:
+            return response.body
+        case 401, 403:
+            let hint = token == nil
+                ? "\(middleAuth ? "This server wants a CAVE token" : "Set a token"): token \"...\" (or decode ... token=...)"
+                : "The token was refused; check that it is current and has access to this server"
+            throw ConnectomeError.auth("the state server answered \(response.status) for \(url)", hint: hint)
+        case 404:
+            throw ConnectomeError.network("the state server has no state at \(url) (404)", hint: "Check the state ID in the link")
+        default:
+            throw ConnectomeError.network("the state server answered \(response.status) for \(url)",
+                                          hint: "Try again later, or ask for a link with the state inline")
+        }
+    }
+
+    /// The viewer part of a link: everything before `#` and any `?json_url=` query.
+    static func viewerBase(of url: String) -> String {
+        let text = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        var base = text.firstIndex(of: "#").map { String(text[..<$0]) } ?? text
+        if let query = base.firstIndex(of: "?") { base = String(base[..<query]) }
+        return base.isEmpty ? DatasetDescription.neuroglancerDemo : base
+    }
+}

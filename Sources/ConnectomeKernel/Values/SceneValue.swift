@@ -1,0 +1,169 @@
+import CommandLanguage
+import ConnectomeCore
+import JSONModel
+import JupyterProtocol
+
+/// A neuroglancer scene riding through the language: a viewer state and the viewer it opens in.
+///
+/// It shows as a link that opens in a new tab, with the state under neuroglancer's own MIME type,
+/// and never with `application/json` beside the link: JupyterLab would render the JSON tree instead.
+/// `scene` and `decode` both make one, so a decoded link can be changed and encoded again.
+struct SceneValue: RichDisplay {
+    /// How the scene shows in a cell: as a link (`scene`) or as a summary of what it holds (`decode`).
+    enum Presentation: Sendable {
+        case link
+        case brief
+    }
+
+    let state: ViewerState
+    /// The viewer URL before `#!` (Spelunker, neuroglancer, or any other deployment).
+    let base: String
+    /// The link, encoded once: a scene with thousands of segments is shown and printed more than once.
+    let url: String
+    var presentation: Presentation
+
+    init(state: ViewerState, base: String, presentation: Presentation = .link) {
+        self.state = state
+        self.base = base
+        self.url = NeuroglancerURL.encode(state, base: base)
+        self.presentation = presentation
+    }
+
+    /// Links longer than this get a warning: some browsers, proxies and chat tools cut them.
+    static let longURLCharacters = 8_000
+    static let stateMIMEType = "application/vnd.neuroglancer.state+json"
+
+    var kindName: String { "scene" }
+
+    var plainText: String {
+        switch presentation {
+        case .link: return url
+        case .brief: return briefText
+        }
+    }
+
+    func isEqual(to other: any CustomValue) -> Bool {
+        guard let other = other as? SceneValue else { return false }
+        return url == other.url
+    }
+
+    var mimeBundle: MimeBundle {
+        let html: String
+        switch presentation {
+        case .link: html = linkHTML
+        case .brief: html = briefHTML
+        }
+        return MimeBundle(data: [
+            "text/plain": .string(plainText),
+            "text/html": .string(html),
+            Self.stateMIMEType: state.json,
+        ])
+    }
+
+    // MARK: - Text
+
+    /// "Spelunker", "neuroglancer", or the viewer's host.
+    var viewerName: String {
+        let lower = base.lowercased()
+        if lower.contains("spelunker") { return "Spelunker" }
+        if lower.contains("neuroglancer") { return "neuroglancer" }
+        let afterScheme = lower.range(of: "://").map { lower[$0.upperBound...] } ?? lower[...]
+        let host = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return host.isEmpty ? "the viewer" : String(host)
+    }
+
+    /// "3 layers: image, segmentation (2 segments), brain mesh · 2 segments".
+    var oneLineSummary: String {
+        let summary = state.summary
+        let layers = summary.layers.map { layer -> String in
+            var notes: [String] = []
+            if layer.kind == "segmentation" || layer.kind == "mesh", layer.selectedSegments + layer.hiddenSegments > 0 {
+                notes.append(Self.count(layer.selectedSegments, "segment"))
+                if layer.hiddenSegments > 0 { notes.append("\(layer.hiddenSegments) hidden") }
+            }
+            if layer.kind == "annotation" { notes.append(Self.count(layer.annotations, "annotation")) }
+            if !layer.visible { notes.append("off") }
+            return notes.isEmpty ? layer.name : "\(layer.name) (\(notes.joined(separator: ", ")))"
+        }
+        var text = "\(Self.count(layers.count, "layer"))"
+        if !layers.isEmpty { text += ": " + layers.joined(separator: ", ") }
+        text += " · \(Self.count(segmentCount, "segment"))"
+        if let position = state.position { text += " · at \(Self.vector(position))" }
+        return text
+    }
+
+    /// Distinct selected segments over all segmentation layers (group layers repeat the main layer's).
+    var segmentCount: Int { Set(state.segmentIDs).count }
+
+    private var briefText: String {
+        "scene for \(viewerName): \(Self.count(state.layers.count, "layer")), \(Self.count(segmentCount, "segment"))\n"
+            + state.summary.description
+    }
+
+    // MARK: - HTML
+
+    private var anchor: String {
+        "<a href=\"\(TableRenderer.escape(url))\" target=\"_blank\" rel=\"noopener\">Open in \(TableRenderer.escape(viewerName))</a>"
+    }
+
+    private var lengthWarning: String {
+        guard url.utf8.count > Self.longURLCharacters else { return "" }
+        return "<div style=\"color:#a15c00\">This link is \(Self.grouped(url.utf8.count)) characters long; some browsers, "
+            + "servers and chat tools limit URL length (often to about 8,000), so it may be cut when shared. "
+            + "Select fewer segments or annotations if it does not open.</div>"
+    }
+
+    private var linkHTML: String {
+        "<div class=\"connectome-scene\">\(anchor) <span style=\"opacity:0.7\">\(TableRenderer.escape(oneLineSummary))</span>"
+            + lengthWarning + "</div>"
+    }
+
+    private var briefHTML: String {
+        let summary = state.summary
+        var html = "<div class=\"connectome-scene\">\(anchor) <span style=\"opacity:0.7\">"
+            + "\(Self.count(summary.layers.count, "layer")), \(Self.count(segmentCount, "segment"))</span>"
+        var facts: [String] = []
+        if let position = summary.position {
+            var text = "position \(Self.vector(position))"
+            if let voxel = summary.voxelSize { text += " in voxels of " + voxel.map(Self.number).joined(separator: " × ") + " nm" }
+            facts.append(text)
+        }
+        if let layout = summary.layout { facts.append("layout \(layout)") }
+        if !facts.isEmpty { html += "<div>\(TableRenderer.escape(facts.joined(separator: " · ")))</div>" }
+        html += "<table class=\"connectome-table\"><thead><tr><th>layer</th><th>type</th><th>visible</th>"
+            + "<th>selected</th><th>hidden</th><th>annotations</th></tr></thead><tbody>"
+        for layer in summary.layers {
+            let cells = [layer.name, layer.kind, layer.visible ? "yes" : "no", String(layer.selectedSegments),
+                         String(layer.hiddenSegments), String(layer.annotations)]
+            html += "<tr>" + cells.map { "<td>\(TableRenderer.escape($0))</td>" }.joined() + "</tr>"
+        }
+        html += "</tbody></table>" + lengthWarning + "</div>"
+        return html
+    }
+
+    // MARK: - Formatting
+
+    static func count(_ value: Int, _ noun: String) -> String {
+        "\(grouped(value)) \(noun)\(value == 1 ? "" : "s")"
+    }
+
+    /// 12345 → "12,345".
+    static func grouped(_ value: Int) -> String {
+        let digits = Array(String(value.magnitude))
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { text.append(",") }
+            text.append(digit)
+        }
+        return value < 0 ? "-" + text : text
+    }
+
+    /// Whole numbers without a fractional part: `24899`, not `24899.0`.
+    static func number(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    static func vector(_ values: [Double]) -> String {
+        "(" + values.map(number).joined(separator: ", ") + ")"
+    }
+}
