@@ -149,4 +149,20 @@ struct DecodeCommandTests {
         #expect(report.evalue.contains("answered 401"))
         #expect(!report.evalue.contains("specific"))
     }
+
+    @Test("a JSON document from format=json is a scene again, and show displays scenes mid-cell")
+    func jsonBackToScene() async throws {
+        let (kernel, _) = try await Self.kernelWithLink()
+        let url = try #require(await kernel.run("decode link format=json | scene segments=[9]")?.text("text/plain"))
+        #expect(try NeuroglancerURL.decode(url).layer(named: "segmentation")?.segmentation?.visibleSegments
+            == [576460752664524086, 576460752590602315, 9])
+        await kernel.run("show (scene 5); print \"done\"")
+        let shown = kernel.context.events.compactMap { event -> MimeBundle? in
+            if case .display(let bundle, _) = event { return bundle } else { return nil }
+        }
+        #expect(shown.count == 1)
+        #expect(shown.first?.text("text/html")?.contains("target=\"_blank\"") == true)
+        #expect(shown.first?.data["application/json"] == nil)
+        #expect(kernel.context.stdout == "done\n")
+    }
 }
