@@ -136,6 +136,7 @@ struct SceneCommandTests {
         #expect(state.layer(named: "PN")?.isVisible == false)
         let labelled = try NeuroglancerURL.decode(try #require(await kernel.run("scene [1, 2, 3] groups=[\"a\", \"b\", \"a\"]")?.text("text/plain")))
         #expect(labelled.layer(named: "a")?.segmentation?.visibleSegments == [1, 3])
+        #expect(labelled.layer(named: "segmentation")?.segmentation?.visibleSegments == [1, 2, 3])
     }
 
     @Test("points, lines and ellipsoids become annotation layers in voxels")

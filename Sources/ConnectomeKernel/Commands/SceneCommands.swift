@@ -85,7 +85,20 @@ enum SceneCommands {
         request.skeletons = arguments.skeletons
         var target = dataset
         if let base = arguments.viewerBase { target.viewerBase = base }
-        return try request.build(for: target)
+        var state = try request.build(for: target)
+        keepSegmentsInMainLayer(&state, arguments)
+        return state
+    }
+
+    /// With groups, the builder (as crantpy) leaves the given segments to the group layers only, all
+    /// hidden, so the scene would open showing nothing; `segments=` always show in the main layer.
+    static func keepSegmentsInMainLayer(_ state: inout ViewerState, _ arguments: SceneArguments) {
+        guard arguments.groups != nil, !arguments.segments.isEmpty,
+              let index = state.layers.firstIndex(where: { $0.name == SceneRequest.segmentationLayerName }),
+              var layer = state.layers[index].segmentation
+        else { return }
+        layer.segments = arguments.segments.map { SegmentSelection($0) } + layer.segments.filter { !$0.visible }
+        state.layers[index] = .segmentation(layer)
     }
 
     static let sceneDetails = """
@@ -103,7 +116,8 @@ enum SceneCommands {
         {labels: ["KC", "PN", ...]} (or a list of integers), one per segment, each distinct label \
         getting its own palette colour.
         groups: a record {group: [IDs], ...} or a list of labels, one per segment; each group becomes a \
-        hidden segmentation layer named after it (as crantpy's seg_groups).
+        hidden segmentation layer named after it (as crantpy's seg_groups), to switch on in the viewer; \
+        the segments themselves stay shown in the main segmentation layer.
         position is in voxels of the dataset's voxel size; points, lines and ellipsoids too. \
         skeleton positions are in nanometres and are converted to voxels: a record \
         {nodes: [(x, y, z), ...], edges: [(0, 1), (1, 2), ...]} whose edges join node indices \

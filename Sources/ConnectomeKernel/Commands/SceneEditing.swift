@@ -49,7 +49,8 @@ struct SceneEditing {
             shape.voxelSize = voxel
         }
         if let main, let source = main.source.first { shape.segmentationURL = source.url }
-        let built = try request.build(for: shape)
+        var built = try request.build(for: shape)
+        SceneCommands.keepSegmentsInMainLayer(&built, arguments)
 
         let mainName = main?.name ?? SceneRequest.segmentationLayerName
         var usedNames = Set(state.layers.map(\.name))

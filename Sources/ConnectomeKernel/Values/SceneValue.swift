@@ -1,5 +1,6 @@
 import CommandLanguage
 import ConnectomeCore
+import Foundation
 import JSONModel
 import JupyterProtocol
 
@@ -95,9 +96,32 @@ struct SceneValue: RichDisplay {
     /// Distinct selected segments over all segmentation layers (group layers repeat the main layer's).
     var segmentCount: Int { Set(state.segmentIDs).count }
 
+    /// Header, position and layout, then one aligned line per layer.
     private var briefText: String {
-        "scene for \(viewerName): \(Self.count(state.layers.count, "layer")), \(Self.count(segmentCount, "segment"))\n"
-            + state.summary.description
+        let summary = state.summary
+        var lines = ["scene for \(viewerName): \(Self.count(summary.layers.count, "layer")), \(Self.count(segmentCount, "segment"))"]
+        let voxels = summary.voxelSize.map { "voxels of " + $0.map(Self.number).joined(separator: " × ") + " nm" }
+        if let position = summary.position {
+            lines.append("position \(Self.vector(position))" + (voxels.map { " in \($0)" } ?? ""))
+        } else {
+            lines.append("position not set" + (voxels.map { " (\($0))" } ?? ""))
+        }
+        if let layout = summary.layout { lines.append("layout \(layout)") }
+        let nameWidth = summary.layers.map(\.name.count).max() ?? 0
+        let kindWidth = summary.layers.map(\.kind.count).max() ?? 0
+        for layer in summary.layers {
+            var notes: [String] = []
+            if layer.kind == "segmentation" || layer.kind == "mesh" {
+                notes.append("\(Self.grouped(layer.selectedSegments)) selected")
+                if layer.hiddenSegments > 0 { notes.append("\(Self.grouped(layer.hiddenSegments)) hidden") }
+            }
+            if layer.kind == "annotation" { notes.append(Self.count(layer.annotations, "annotation")) }
+            if !layer.visible { notes.append("layer off") }
+            let name = layer.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            let kind = layer.kind.padding(toLength: kindWidth, withPad: " ", startingAt: 0)
+            lines.append("  \(name)  \(kind)  \(notes.joined(separator: ", "))".trimmingTrailingSpaces())
+        }
+        return lines.joined(separator: "\n")
     }
 
     // MARK: - HTML
@@ -165,5 +189,13 @@ struct SceneValue: RichDisplay {
 
     static func vector(_ values: [Double]) -> String {
         "(" + values.map(number).joined(separator: ", ") + ")"
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
     }
 }
