@@ -28,8 +28,11 @@ public struct ConnectomeError: Error, Sendable, Equatable, CustomStringConvertib
         self.hint = hint
     }
 
+    /// Message and hint as one line (the Jupyter `evalue`).
     public var description: String {
-        hint.isEmpty ? message : "\(message). \(hint)"
+        guard !hint.isEmpty else { return message }
+        let separator = message.last.map { ".?!:;".contains($0) } == true ? " " : "; "
+        return message + separator + hint
     }
 
     public static func network(_ message: String, hint: String = "") -> ConnectomeError {

@@ -52,8 +52,9 @@ public struct Invocation: Sendable {
     public func value(_ name: String) -> Value? { named[name] }
 
     /// The positional argument at `index`, if given.
+    /// (`Optional.none`, not `nil`: `Value` is nil-literal expressible, so a bare `nil` here would be `Value.null`.)
     public func value(at index: Int) -> Value? {
-        positional.indices.contains(index) ? positional[index] : nil
+        positional.indices.contains(index) ? positional[index] : Optional.none
     }
 
     /// Where `name=...` is in the cell, for errors a command raises about that argument.

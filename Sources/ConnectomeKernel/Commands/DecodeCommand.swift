@@ -72,7 +72,7 @@ enum DecodeCommand {
     // MARK: - Reading
 
     static func sceneValue(_ invocation: Invocation, state: KernelState, tokens: TokenStore) async throws -> SceneValue {
-        switch invocation.argument(at: 0) {
+        switch invocation.value(at: 0) {
         case .custom(let scene as SceneValue)?:
             return scene
         case .custom(let document as JSONDocumentValue)?:

@@ -68,7 +68,7 @@ enum IDArguments {
 
     /// The IDs of positional argument `index`; a bad element is blamed on that argument.
     static func ids(_ invocation: Invocation, at index: Int, what: String = "IDS") throws -> [SegmentID] {
-        guard let value = invocation.argument(at: index) else {
+        guard let value = invocation.value(at: index) else {
             throw EvaluationError(.argumentError, "'\(invocation.command)' needs \(what)", hint: idHint, range: invocation.range)
         }
         do { return try ids(in: value) } catch {
@@ -127,13 +127,6 @@ enum IDArguments {
 }
 
 extension Invocation {
-    /// The positional argument at `index`, or nil when there is none.
-    ///
-    /// `value(at:)` cannot say "none": its `nil` becomes `Value.null` (`Value` is nil-literal expressible).
-    func argument(at index: Int) -> Value? {
-        positional.indices.contains(index) ? positional[index] : Optional.none
-    }
-
     /// An `ArgumentError` about positional argument `index`, pointing at it.
     func argumentError(at index: Int, _ message: String, hint: String? = nil) -> EvaluationError {
         EvaluationError(.argumentError, message, hint: hint, range: range(at: index))

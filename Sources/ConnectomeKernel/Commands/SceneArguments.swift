@@ -26,7 +26,7 @@ struct SceneArguments {
     var mergeBiased: Bool?
 
     init(_ invocation: Invocation) throws {
-        if let first = invocation.argument(at: 0) {
+        if let first = invocation.value(at: 0) {
             switch first {
             case .custom(let scene as SceneValue):
                 start = scene

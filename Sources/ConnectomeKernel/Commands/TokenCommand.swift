@@ -57,7 +57,7 @@ enum TokenCommand {
                 invocation.output.print("all tokens forgotten")
                 return nil
             }
-            guard invocation.argument(at: 0) != nil else {
+            guard invocation.value(at: 0) != nil else {
                 let rows = tokens.hosts.map { host -> [Value] in [.string(host.isEmpty ? "(every host)" : host), "set (hidden)"] }
                 return .table(Table(title: "state-server tokens", columns: ["host", "token"], rows: rows,
                                     footer: rows.isEmpty ? "no token set; token \"...\" sets one" : nil))
