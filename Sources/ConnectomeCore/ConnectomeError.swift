@@ -31,8 +31,8 @@ public struct ConnectomeError: Error, Sendable, Equatable, CustomStringConvertib
     /// Message and hint as one line (the Jupyter `evalue`).
     public var description: String {
         guard !hint.isEmpty else { return message }
-        let separator = message.last.map { ".?!:;".contains($0) } == true ? " " : "; "
-        return message + separator + hint
+        let separator = message.last.map { ".?!".contains($0) } == true ? " " : ". "
+        return message + separator + hint.prefix(1).uppercased() + hint.dropFirst()
     }
 
     public static func network(_ message: String, hint: String = "") -> ConnectomeError {
