@@ -71,7 +71,8 @@ let package = Package(
         .testTarget(name: "JupyterZMQTests", dependencies: ["JupyterZMQ", "JupyterProtocol", "CCKZeroMQ"]),
         .testTarget(name: "CommandLanguageTests", dependencies: ["CommandLanguage"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
-        .testTarget(name: "ConnectomeCoreTests", dependencies: ["ConnectomeCore", "ImageCodecs", "JSONModel"]),
+        .testTarget(name: "ConnectomeCoreTests", dependencies: ["ConnectomeCore", "ImageCodecs", "JSONModel"],
+                    exclude: ["Scene/Fixtures"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "ConnectomeCore"]),
         .testTarget(name: "ConnectomeKernelTests", dependencies: [
             "ConnectomeKernel", "JupyterProtocol", "CommandLanguage", "ConnectomeCore", "JSONModel",

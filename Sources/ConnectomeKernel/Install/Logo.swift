@@ -43,7 +43,9 @@ public enum Logo {
                 pixels[offset + 3] = UInt8((alpha * 255).rounded())
             }
         }
-        return PixelImage(width: size, height: size, format: .rgba8, pixels: pixels)
+        var image = PixelImage(width: size, height: size, format: .rgba8)
+        image.pixels = pixels
+        return image
     }
 
     private static func insideRoundedSquare(_ x: Double, _ y: Double) -> Bool {

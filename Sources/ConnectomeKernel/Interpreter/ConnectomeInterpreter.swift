@@ -63,7 +63,7 @@ public final class ConnectomeInterpreter: Interpreter, Sendable {
         return .plainText(text)
     }
 
-    public func isComplete(code: String) -> Completeness {
+    public func isComplete(code: String) -> JupyterProtocol.Completeness {
         switch session.isComplete(code) {
         case .complete: return .complete
         case .incomplete(let indent): return .incomplete(indent: indent)

@@ -10,34 +10,34 @@ import JupyterProtocol
 /// never a Swift stack.
 enum ErrorAdapter {
     static func report(_ error: CellError) -> ErrorReport {
-        let (ename, evalue) = nameAndValue(of: error.underlying)
+        let (ename, evalue) = nameAndValue(of: error)
         var traceback = ["\(red)\(ename)\(reset): \(evalue)"]
         traceback.append(contentsOf: error.tracebackLines())
         return ErrorReport(ename: ename, evalue: evalue, traceback: traceback)
     }
 
-    /// ename and evalue for an error thrown anywhere below the language.
-    static func nameAndValue(of error: any Error) -> (String, String) {
+    /// ename and evalue: the language names its own errors; domain errors are named here.
+    static func nameAndValue(of error: CellError) -> (String, String) {
+        if let kind = error.kindName {
+            if error.isCancellation {
+                return (kind, "the cell was interrupted; variables bound before the interrupt are kept")
+            }
+            return (kind, error.message)
+        }
+        return nameAndValue(ofDomainError: error.underlying)
+    }
+
+    static func nameAndValue(ofDomainError error: any Error) -> (String, String) {
         switch error {
-        case let error as EvaluationError:
-            return (error.kind, joined(error.message, error.hint))
-        case let error as Diagnostic:
-            return ("SyntaxError", error.message)
         case let error as ConnectomeError:
             return (error.kind.rawValue, error.description)
         case let error as CodecError:
-            return ("DataError", "\(error)")
+            return ("DataError", "the data could not be decoded: \(error.message)")
         case let error as InputError:
             return ("InputError", error.description)
-        case is CancellationError:
-            return ("KeyboardInterrupt", "the cell was interrupted; variables bound before the interrupt are kept")
         default:
-            return ("Error", "\(error)")
+            return ("Error", String(describing: error))
         }
-    }
-
-    private static func joined(_ message: String, _ hint: String) -> String {
-        hint.isEmpty ? message : "\(message). \(hint)"
     }
 
     private static let red = "\u{1B}[0;31m"

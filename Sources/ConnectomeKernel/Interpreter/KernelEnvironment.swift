@@ -1,0 +1,40 @@
+import ConnectomeCore
+import Foundation
+
+/// What the interpreter is given from outside: the network and where its files live.
+///
+/// The executable builds it (with the libcurl transport); tests build it with a canned transport
+/// or none, so the interpreter never reaches for a global.
+public struct KernelEnvironment: Sendable {
+    /// The HTTP transport for `http(s)://`, `gs://` and `s3://` sources; nil = offline only.
+    public var transport: (any HTTPTransport)?
+    /// Where the bundled sample dataset is (written on first use).
+    public var sampleDirectory: String
+    /// Bytes of decoded chunks kept in memory.
+    public var chunkCacheBytes: Int
+
+    public init(transport: (any HTTPTransport)?, sampleDirectory: String, chunkCacheBytes: Int = 512 << 20) {
+        self.transport = transport
+        self.sampleDirectory = sampleDirectory
+        self.chunkCacheBytes = chunkCacheBytes
+    }
+
+    /// The environment of a kernel started by Jupyter or `eval`.
+    public static func standard(transport: (any HTTPTransport)?) -> KernelEnvironment {
+        KernelEnvironment(transport: transport, sampleDirectory: defaultSampleDirectory())
+    }
+
+    /// `$CONNECTOME_SAMPLE_DIR`, else `$XDG_CACHE_HOME/connectome-kernel/sample-v1`, else `~/.cache/...`.
+    /// The version suffix changes whenever the generator's output changes, so an old copy is never reused.
+    public static func defaultSampleDirectory() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let directory = environment["CONNECTOME_SAMPLE_DIR"], !directory.isEmpty { return directory }
+        let cache: String
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            cache = xdg
+        } else {
+            cache = (environment["HOME"] ?? NSHomeDirectory()) + "/.cache"
+        }
+        return cache + "/connectome-kernel/sample-v1"
+    }
+}
