@@ -85,7 +85,7 @@ enum DatasetCommands {
             name: "info",
             summary: "A table of a layer's scales: size, resolution, voxel offset, chunk size, encoding, sharding.",
             details: "Without a layer: the first image layer. The layers are those `dataset` lists (segmentation included).",
-            positional: PositionalSpec("LAYER", .string, help: "layer name (see `dataset`)"),
+            positional: PositionalSpec("LAYER", .string, help: "layer name (see `dataset`)", choices: commonLayerNames),
             examples: ["info", "info image_raw", "info segmentation"]
         ) { invocation in
             let name = invocation.value(at: 0).map { $0.asString ?? $0.plainText }
@@ -94,6 +94,9 @@ enum DatasetCommands {
             return .table(infoTable(layer: layer.name, url: layer.url, info: volume.info))
         }
     }
+
+    /// Layer names that read as words without quotes (`layer=segmentation`); others are quoted.
+    static let commonLayerNames = ["image", "image_raw", "segmentation"]
 
     static func infoTable(layer: String, url: String, info: PrecomputedInfo) -> Table {
         let rows: [[Value]] = info.scales.enumerated().map { mip, scale in

@@ -6,7 +6,7 @@ struct SliceDisplayOptions {
     var overlay: Bool
     var alpha: Double
     /// Only these IDs are coloured (nil = all).
-    var segments: Set<UInt64>?
+    var segments: Set<SegmentID>?
     var contrast: String
     var window: (low: Double, high: Double)?
     var invert: Bool
@@ -18,7 +18,7 @@ struct SliceDisplayOptions {
             throw invocation.argumentError("alpha", "alpha \(alpha) is outside 0 to 1", hint: "0 is invisible, 1 is opaque; 0.35 is the default")
         }
         if invocation.has("segments") {
-            segments = Set((try IDArguments.ids(invocation, "segments") ?? []).map(\.rawValue))
+            segments = Set(try IDArguments.ids(invocation, "segments") ?? [])
             if !invocation.has("overlay") { overlay = true }
         }
         contrast = try invocation.string("contrast", default: "none")

@@ -2,15 +2,31 @@ import CommandLanguage
 import ConnectomeCore
 import ImageCodecs
 
-/// Voxels to pixels for `slice`.
+/// Voxels to pixels for `slice`: the slice options translated into the section renderer's.
 enum SliceRendering {
-    static func render(em: VoxelSection?, labels: VoxelSection?, options: SliceDisplayOptions,
-                       invocation: Invocation) throws -> PixelImage {
-        guard let em, em.dataType == .uint8, em.channels == 1, labels == nil else {
-            throw ConnectomeError.unsupported("this section needs the section renderer")
+    static func render(em: VoxelSection?, labels: VoxelSection?, options: SliceDisplayOptions) throws -> PixelImage {
+        let style = SegmentationStyle(alpha: options.alpha, segments: options.segments)
+        switch (em, labels) {
+        case let (em?, labels?):
+            return try SectionRenderer.overlay(em, labels, gray: grayOptions(options), style: style)
+        case let (em?, nil):
+            return try SectionRenderer.gray(em, options: grayOptions(options))
+        case let (nil, labels?):
+            return try SectionRenderer.segmentation(labels, style: style)
+        case (nil, nil):
+            preconditionFailure("slice reads at least one layer")
         }
-        var image = PixelImage(width: em.width, height: em.height, format: .gray8)
-        image.pixels = em.data
-        return image
+    }
+
+    private static func grayOptions(_ options: SliceDisplayOptions) -> GrayOptions {
+        let contrast: Contrast
+        if let window = options.window {
+            contrast = .window(low: window.low, high: window.high)
+        } else if options.contrast == "auto" {
+            contrast = .auto
+        } else {
+            contrast = .standard
+        }
+        return GrayOptions(contrast: contrast, invert: options.invert)
     }
 }

@@ -63,7 +63,7 @@ struct SliceRequest {
             reads.append(read)
         }
         let image = try SliceRendering.render(em: isSegmentation ? nil : reads[0].section, labels: labels?.section,
-                                              options: display, invocation: invocation)
+                                              options: display)
         let elapsed = ContinuousClock.now - started
         let summary = summaryLine(layer: layer.name, scale: scale, xs: xs, ys: ys, z: z, reads: reads, elapsed: elapsed)
         progress.finish(summary)

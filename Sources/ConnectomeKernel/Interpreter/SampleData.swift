@@ -24,7 +24,7 @@ public enum SampleData {
         do {
             try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
             try write(to: staging, progress: progress)
-            manager.createFile(atPath: staging + "/" + marker, contents: Data("connectome-kernel sample\n".utf8))
+            _ = manager.createFile(atPath: staging + "/" + marker, contents: Data("connectome-kernel sample\n".utf8))
         } catch {
             try? manager.removeItem(atPath: staging)
             throw ConnectomeError.data("could not write the sample dataset into \(directory): \(error)",

@@ -81,8 +81,12 @@ final class TerminalContext: ExecutionContext, @unchecked Sendable {
     private func nextImagePath() -> String {
         lock.lock()
         defer { lock.unlock() }
-        imageCount += 1
-        return (outputDirectory as NSString).appendingPathComponent("image-\(imageCount).png")
+        // Never overwrite a picture an earlier run wrote into the same folder.
+        while true {
+            imageCount += 1
+            let path = (outputDirectory as NSString).appendingPathComponent("image-\(imageCount).png")
+            if !FileManager.default.fileExists(atPath: path) { return path }
+        }
     }
 
     static func stripANSI(_ text: String) -> String {
