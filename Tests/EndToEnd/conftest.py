@@ -55,3 +55,11 @@ def tmpdir_path():
     d = tempfile.mkdtemp(prefix="ck-e2e-")
     yield pathlib.Path(d)
     shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sample_dataset():
+    """Writes the sample dataset once, before any kernel starts, so no test sees the first-use
+    progress display (which is right for a user, but not what a test of one output expects)."""
+    os.environ.setdefault("XDG_CACHE_HOME", str(OUTPUT_DIR / "cache"))
+    subprocess.run([binary(), "sample"], check=True, capture_output=True, timeout=300)

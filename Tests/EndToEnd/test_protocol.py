@@ -106,7 +106,8 @@ def test_restart_through_shutdown_request(kernel):
 
 def test_stop_on_error_aborts_the_queue(kernel):
     km, kc = kernel
-    first = kc.execute("nosuchcommand 1", stop_on_error=True)
+    # The sleep makes sure the second request is queued behind the failing one.
+    first = kc.execute("sleep 0.3\nnosuchcommand 1", stop_on_error=True)
     second = kc.execute('print "queued"')
     replies = {}
     while len(replies) < 2:
