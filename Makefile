@@ -10,6 +10,7 @@ PIP       := $(VENV)/bin/pip
 BIN       := .build/release/connectome-kernel
 PORT      ?= 8888
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # C libraries the Swift targets link, pkg-config to find them, nginx to serve volumes in tests.
 APT_BUILD := libzmq3-dev libcurl4-openssl-dev libspng-dev libturbojpeg0-dev libjpeg62-turbo-dev zlib1g-dev pkg-config
@@ -65,7 +66,7 @@ sample: build
 
 lab: system-deps $(VENV)/.lab-installed kernelspec sample
 	@echo "JupyterLab on http://127.0.0.1:$(PORT)/lab (notebooks/): open the URL with the token printed below."
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser --ServerApp.root_dir=$(abspath notebooks)
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser $(ROOT_FLAG) --ServerApp.root_dir=$(abspath notebooks)
 
 swift-test: system-test-deps
 	swift test 2>&1 | tee .build/swift-test.log; exit $${PIPESTATUS[0]}
