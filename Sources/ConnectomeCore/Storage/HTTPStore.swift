@@ -1,0 +1,125 @@
+import Foundation
+
+/// A store over an HTTP(S) base URL, on top of any `HTTPTransport`.
+///
+/// Missing objects (404, 410) read as nil; other failures name the URL and the status. Range
+/// reads accept both 206 and a full 200 body (sliced here) for servers that ignore `Range`.
+public struct HTTPStore: KeyValueStore, CustomStringConvertible {
+    public let baseURL: String
+    public let transport: any HTTPTransport
+    public var authorization: HTTPAuthorization?
+    /// Extra headers sent with every request.
+    public var headers: [String: String]
+
+    /// `scheme://authority`, without the path.
+    private let origin: String
+    private let basePath: String
+
+    public init(url: String, transport: any HTTPTransport, authorization: HTTPAuthorization? = nil,
+                headers: [String: String] = [:]) throws(ConnectomeError) {
+        guard let schemeEnd = url.range(of: "://"),
+              ["http", "https"].contains(url[..<schemeEnd.lowerBound].lowercased())
+        else {
+            throw ConnectomeError.argument("'\(url)' is not an http:// or https:// URL")
+        }
+        let afterScheme = url[schemeEnd.upperBound...]
+        let pathStart = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
+        guard pathStart > afterScheme.startIndex else {
+            throw ConnectomeError.argument("'\(url)' has no host name", hint: "write it as https://host/path")
+        }
+        origin = String(url[..<pathStart])
+        basePath = String(url[pathStart...])
+        self.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        self.transport = transport
+        self.authorization = authorization
+        self.headers = headers
+    }
+
+    public var description: String {
+        "HTTPStore(\(baseURL)\(authorization.map { ", \($0)" } ?? ""))"
+    }
+
+    /// The URL of `key`, with `..` resolved and each segment percent-encoded as needed.
+    public func url(for key: String) throws(ConnectomeError) -> String {
+        let segments = try StorePath.resolve(base: basePath, key: key, storeURL: baseURL)
+        return origin + "/" + segments.map { segment in
+            // The base is already a URL; only key segments may need encoding, and '%' in them is literal.
+            segment.addingPercentEncoding(withAllowedCharacters: Self.segmentCharacters) ?? String(segment)
+        }.joined(separator: "/")
+    }
+
+    private static let segmentCharacters: CharacterSet = {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/?#")
+        allowed.insert(charactersIn: "%")
+        return allowed
+    }()
+
+    public func request(for key: String, range: Range<Int>?) throws(ConnectomeError) -> HTTPRequest {
+        var allHeaders = headers
+        if let authorization { allHeaders["Authorization"] = authorization.headerValue }
+        return HTTPRequest(url: try url(for: key), headers: allHeaders, range: range)
+    }
+
+    public func read(_ key: String, range: Range<Int>?) async throws -> Data? {
+        if let range, range.isEmpty { return Data() }
+        let request = try request(for: key, range: range)
+        return try interpret(try await transport.send(request), for: request)
+    }
+
+    public func readMany(_ keys: [String]) async throws -> [Data?] {
+        let requests = try keys.map { key throws(ConnectomeError) in try request(for: key, range: nil) }
+        let responses = try await transport.sendAll(requests)
+        return try zip(responses, requests).map { response, request throws(ConnectomeError) in
+            try interpret(response, for: request)
+        }
+    }
+
+    /// Maps a response to bytes, nil (missing) or a `ConnectomeError`.
+    func interpret(_ response: HTTPResponse, for request: HTTPRequest) throws(ConnectomeError) -> Data? {
+        switch response.status {
+        case 200, 203:
+            guard let range = request.range else { return response.body }
+            let clamped = clamp(range, to: response.body.count)
+            let start = response.body.startIndex
+            return response.body.subdata(in: (start + clamped.lowerBound)..<(start + clamped.upperBound))
+        case 206:
+            return response.body
+        case 204:
+            return Data()
+        case 416:
+            return Data()
+        case 404, 410:
+            return nil
+        case 401, 403:
+            throw ConnectomeError.auth(
+                "\(request.url) answered \(response.status) \(Self.reason(response.status))",
+                hint: authorization == nil
+                    ? "the data needs credentials: attach a token to this store"
+                    : "the credentials attached to this store (\(authorization!)) were refused: check or renew them")
+        default:
+            throw ConnectomeError.network(
+                "\(request.url) answered \(response.status) \(Self.reason(response.status))",
+                hint: response.status >= 500
+                    ? "the server failed; retry later or check its status"
+                    : "check the URL; the server refused the request")
+        }
+    }
+
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        case 300..<400: "(redirect not followed)"
+        default: ""
+        }
+    }
+}

@@ -1,0 +1,113 @@
+internal import CCKZlib
+import Foundation
+
+/// gzip (RFC 1952) with zlib, for chunk objects stored as `.gz` and gzip-encoded sharded data.
+///
+/// Concatenated members (as `cat a.gz b.gz` or pigz produce) decode to the concatenation of
+/// their contents. Errors say whether the input was cut short or is corrupt, because the fix
+/// differs (re-download against re-write).
+public enum Gzip {
+    /// True when `data` starts with the gzip magic bytes 1f 8b.
+    public static func isGzip(_ data: Data) -> Bool {
+        data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b
+    }
+
+    public static func decompress(_ data: Data) throws(CodecError) -> Data {
+        guard isGzip(data) else {
+            let head = data.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " ")
+            throw CodecError("not gzip data: \(data.count) bytes starting with [\(head)], expected 1f 8b")
+        }
+        return try data.withCodecBytes { bytes throws(CodecError) in try inflate(bytes) }
+    }
+
+    /// gzip-compresses `data` at zlib level `level` (0 … 9) as one member.
+    public static func compress(_ data: Data, level: Int = 6) -> Data {
+        var stream = z_stream()
+        let status = deflateInit2_(&stream, Int32(max(0, min(9, level))), Z_DEFLATED, MAX_WBITS + 16, 8,
+                                   Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        precondition(status == Z_OK, "zlib deflateInit2 failed with \(status) (out of memory)")
+        defer { deflateEnd(&stream) }
+        let capacity = Int(deflateBound(&stream, uLong(data.count))) + 32
+        let output = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        data.withUnsafeBytes { raw in
+            stream.next_in = UnsafeMutablePointer(mutating: raw.bindMemory(to: UInt8.self).baseAddress)
+            stream.avail_in = uInt(raw.count)
+            stream.next_out = output
+            stream.avail_out = uInt(capacity)
+            let result = deflate(&stream, Z_FINISH)
+            precondition(result == Z_STREAM_END, "zlib deflate into a deflateBound buffer returned \(result)")
+        }
+        let length = capacity - Int(stream.avail_out)
+        return Data(bytesNoCopy: output, count: length, deallocator: .custom { pointer, _ in pointer.deallocate() })
+    }
+
+    private static func inflate(_ input: UnsafeBufferPointer<UInt8>) throws(CodecError) -> Data {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, MAX_WBITS + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw CodecError("zlib inflateInit2 failed (out of memory)")
+        }
+        defer { inflateEnd(&stream) }
+
+        // The trailer's ISIZE (size mod 2³²) of the last member is exact for the usual single member.
+        var capacity = max(64, input.count * 2)
+        if input.count >= 18 {
+            let tail = input.count - 4
+            let isize = Int(input[tail]) | Int(input[tail + 1]) << 8 | Int(input[tail + 2]) << 16 | Int(input[tail + 3]) << 24
+            if isize > 0, isize <= 1 << 31 { capacity = isize }
+        }
+        var output = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        var produced = 0
+        var members = 0
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+        stream.avail_in = uInt(input.count)
+
+        func fail(_ message: String) -> CodecError {
+            output.deallocate()
+            return CodecError(message)
+        }
+
+        while true {
+            if produced == capacity {
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                grown.copyMemory(from: output, byteCount: produced)
+                output.deallocate()
+                output = grown
+                capacity *= 2
+            }
+            stream.next_out = output.assumingMemoryBound(to: UInt8.self) + produced
+            stream.avail_out = uInt(capacity - produced)
+            let before = Int(stream.avail_out)
+            let status = CCKZlib.inflate(&stream, Z_NO_FLUSH)
+            produced += before - Int(stream.avail_out)
+            switch status {
+            case Z_STREAM_END:
+                members += 1
+                let consumed = input.count - Int(stream.avail_in)
+                let rest = UnsafeBufferPointer(rebasing: input[consumed...])
+                if rest.count >= 2, rest[0] == 0x1f, rest[1] == 0x8b {
+                    inflateReset(&stream)
+                    continue
+                }
+                if rest.contains(where: { $0 != 0 }) {
+                    throw fail("gzip data has \(rest.count) bytes of trailing garbage after member \(members) (at byte \(consumed) of \(input.count))")
+                }
+                let result = Data(bytesNoCopy: output, count: produced, deallocator: .custom { pointer, _ in pointer.deallocate() })
+                return result
+            case Z_OK:
+                continue
+            case Z_BUF_ERROR where stream.avail_in == 0:
+                throw fail("gzip data is truncated: \(input.count) bytes end inside member \(members + 1) after \(produced) decompressed bytes; the object was cut short (re-download or re-write it)")
+            case Z_BUF_ERROR:
+                continue
+            case Z_DATA_ERROR:
+                let reason = stream.msg.map { String(cString: $0) } ?? "invalid deflate data"
+                let at = input.count - Int(stream.avail_in)
+                throw fail("gzip data is corrupt: \(reason) in member \(members + 1) near byte \(at) of \(input.count)")
+            case Z_MEM_ERROR:
+                throw fail("zlib ran out of memory inflating \(input.count) bytes of gzip")
+            default:
+                throw fail("zlib inflate returned \(status) on \(input.count) bytes of gzip")
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import ImageCodecs
+
+@Suite struct GzipTests {
+    @Test func roundTrip() throws {
+        let data = Data(TestImages.em(width: 300, height: 200).pixels)
+        for level in [0, 1, 6, 9] {
+            let compressed = Gzip.compress(data, level: level)
+            #expect(Gzip.isGzip(compressed))
+            #expect(try Gzip.decompress(compressed) == data)
+        }
+    }
+
+    @Test func emptyRoundTrip() throws {
+        #expect(try Gzip.decompress(Gzip.compress(Data())) == Data())
+    }
+
+    @Test func decodesPythonGzip() throws {
+        #expect(try Gzip.decompress(Data(IndependentVectors.gzipHello)) == Data("hello, connectome\n".utf8))
+    }
+
+    @Test func concatenatedMembersDecodeToConcatenation() throws {
+        #expect(try Gzip.decompress(Data(IndependentVectors.gzipTwoMembers)) == Data("first member;second member".utf8))
+        let a = Gzip.compress(Data(repeating: 7, count: 100_000))
+        let b = Gzip.compress(Data("tail".utf8))
+        #expect(try Gzip.decompress(a + b) == Data(repeating: 7, count: 100_000) + Data("tail".utf8))
+    }
+
+    @Test func sliceWithNonZeroStartIndex() throws {
+        let padded = Data([9, 9, 9]) + Gzip.compress(Data("sliced".utf8))
+        #expect(try Gzip.decompress(padded.dropFirst(3)) == Data("sliced".utf8))
+    }
+
+    @Test func truncatedAndCorruptAreToldApart() throws {
+        let compressed = Gzip.compress(Data(TestImages.em(width: 128, height: 128).pixels))
+        do {
+            _ = try Gzip.decompress(compressed.prefix(compressed.count / 2))
+            Issue.record("truncated gzip should fail")
+        } catch {
+            #expect(error.message.contains("truncated"))
+        }
+        var corrupt = compressed
+        for index in 20..<60 { corrupt[index] ^= 0x5a }
+        do {
+            _ = try Gzip.decompress(corrupt)
+            Issue.record("corrupt gzip should fail")
+        } catch {
+            #expect(error.message.contains("corrupt"))
+        }
+    }
+
+    @Test func notGzipIsRejected() {
+        #expect(!Gzip.isGzip(Data("plain".utf8)))
+        #expect(throws: CodecError.self) { try Gzip.decompress(Data("plain".utf8)) }
+        #expect(throws: CodecError.self) { try Gzip.decompress(Data()) }
+    }
+
+    @Test func trailingGarbageIsAnError() {
+        let data = Gzip.compress(Data("x".utf8)) + Data("junk".utf8)
+        #expect(throws: CodecError.self) { try Gzip.decompress(data) }
+    }
+}
