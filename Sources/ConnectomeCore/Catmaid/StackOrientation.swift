@@ -32,7 +32,7 @@ public enum StackOrientation: Int, Sendable, Equatable, CaseIterable, CustomStri
     public var axesExplained: String {
         let names = ["x", "y", "z"]
         let axes = projectAxes
-        return "\(self) stack: image columns (stack x) run along project \(names[axes[0]], "
+        return "\(self) stack: image columns (stack x) run along project \(names[axes[0]]), "
             + "rows (stack y) along project \(names[axes[1]]), sections (stack z) along project \(names[axes[2]])"
     }
 }
