@@ -32,7 +32,7 @@ extension StackInfo {
             brokenSections: try reader.brokenSections(),
             mirrors: mirrors,
             placeholderColor: try reader.placeholderColor(),
-            metadata: json["metadata"].flatMap { $0.isNull ? nil : $0 },
+            metadata: json["metadata"].flatMap { $0.isNull ? JSONValue?.none : $0 },
             comment: reader.optionalString("comment"),
             description: reader.optionalString("description"),
             attribution: reader.optionalString("attribution"),

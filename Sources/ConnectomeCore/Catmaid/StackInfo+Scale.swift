@@ -13,7 +13,8 @@ extension StackInfo {
         if let downsampleFactors { return min(numZoomLevels ?? Int.max, downsampleFactors.count - 1) }
         if let numZoomLevels { return numZoomLevels }
         var level = 0
-        while (dimension.x >> level) > 1 || (dimension.y >> level) > 1 { level += 1 }
+        func scaled(_ count: Int) -> Int { (count + (1 << level) - 1) >> level }
+        while scaled(dimension.x) > 1 || scaled(dimension.y) > 1 { level += 1 }
         return level
     }
 

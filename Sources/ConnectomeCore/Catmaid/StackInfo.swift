@@ -70,8 +70,8 @@ public struct PlaceholderColor: Sendable, Hashable {
 
     /// The 8-bit grey (Rec. 601 luma) that stands in for missing tiles in a gray8 section.
     public var gray8: UInt8 {
-        let luma = 0.299 * r + 0.587 * g + 0.114 * b
-        return UInt8(max(0, min(255, (luma * 255).rounded())))
+        func channel(_ value: Double) -> Int { Int(max(0, min(255, (value * 255).rounded()))) }
+        return UInt8((299 * channel(r) + 587 * channel(g) + 114 * channel(b) + 500) / 1000)
     }
 }
 
