@@ -84,6 +84,12 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
             let start = response.body.startIndex
             return response.body.subdata(in: (start + clamped.lowerBound)..<(start + clamped.upperBound))
         case 206:
+            if let range = request.range, let contentRange = response.headers["content-range"],
+               let start = Self.rangeStart(contentRange), start != range.lowerBound {
+                throw ConnectomeError.data(
+                    "\(request.url) answered bytes starting at \(start) (Content-Range: \(contentRange)) for a request starting at \(range.lowerBound)",
+                    hint: "the server mishandles Range requests; report it to the data's host")
+            }
             return response.body
         case 204:
             return Data()
@@ -104,6 +110,12 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
                     ? "the server failed; retry later or check its status"
                     : "check the URL; the server refused the request")
         }
+    }
+
+    /// The first byte of a `Content-Range: bytes a-b/n` header.
+    static func rangeStart(_ header: String) -> Int? {
+        guard let bytes = header.range(of: "bytes ") else { return nil }
+        return Int(header[bytes.upperBound...].prefix { $0.isNumber })
     }
 
     static func reason(_ status: Int) -> String {

@@ -53,7 +53,8 @@ public enum Gzip {
         if input.count >= 18 {
             let tail = input.count - 4
             let isize = Int(input[tail]) | Int(input[tail + 1]) << 8 | Int(input[tail + 2]) << 16 | Int(input[tail + 3]) << 24
-            if isize > 0, isize <= 1 << 31 { capacity = isize }
+            // deflate expands at most ~1032:1, so a larger ISIZE is a lie (or a later member's) and is not trusted.
+            if isize > 0, isize <= input.count * 1032 { capacity = isize }
         }
         var output = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         var produced = 0

@@ -80,3 +80,18 @@ import Testing
         #expect(transport.batches.withLock { $0 } == [3])
     }
 }
+
+@Suite struct HTTPStoreRangeTests {
+    /// A server that answers every range request with the wrong bytes.
+    final class WrongRangeTransport: HTTPTransport {
+        func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+            HTTPResponse(status: 206, headers: ["content-range": "bytes 0-9/100"], body: Data(count: 10), url: request.url)
+        }
+    }
+
+    @Test func mismatchedContentRangeIsADataError() async throws {
+        let store = try HTTPStore(url: "http://h/v", transport: WrongRangeTransport())
+        #expect(try await store.read("x", range: 0..<10) == Data(count: 10))
+        await #expect(throws: ConnectomeError.self) { try await store.read("x", range: 50..<60) }
+    }
+}

@@ -1,0 +1,158 @@
+internal import CCKCurl
+internal import CCKCurlShims
+import ConnectomeCore
+import Foundation
+
+/// One request while it is in the loop: its easy handle, the body being received and its tries.
+///
+/// Owned by the loop thread from submission to completion; `complete` is called exactly once.
+final class CurlTransfer: @unchecked Sendable {
+    let id: UInt64
+    let request: HTTPRequest
+    let complete: @Sendable (Result<HTTPResponse, any Error>) -> Void
+
+    var tries = 0
+    /// When a retry may start (loop clock, seconds).
+    var notBefore: Double = 0
+    var handle: UnsafeMutableRawPointer?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+
+    // The body, received into one growing malloc'd buffer sized from Content-Length when known.
+    private var body: UnsafeMutableRawPointer?
+    private var bodyCapacity = 0
+    private(set) var bodyCount = 0
+    private(set) var headers: [String: String] = [:]
+
+    init(id: UInt64, request: HTTPRequest, complete: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void) {
+        self.id = id
+        self.request = request
+        self.complete = complete
+    }
+
+    deinit {
+        free(body)
+        errorBuffer.deallocate()
+        curl_slist_free_all(headerList)
+    }
+
+    /// Sets every option of `handle` for one try of this request.
+    func configure(_ handle: UnsafeMutableRawPointer, configuration: CurlTransport.Configuration) {
+        self.handle = handle
+        resetReceived()
+        errorBuffer[0] = 0
+        let easy = handle
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        cck_easy_setopt_string(easy, CURLOPT_URL, request.url)
+        cck_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        cck_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        cck_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
+        cck_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1)
+        cck_easy_setopt_long(easy, CURLOPT_MAXREDIRS, 10)
+        cck_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1)
+        cck_easy_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
+        cck_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, 256 * 1024)
+        cck_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout * 1000))
+        cck_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(configuration.requestTimeout * 1000))
+        cck_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, configuration.stallBytesPerSecond)
+        cck_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, Int(configuration.stallTimeout.rounded(.up))))
+        cck_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent)
+        cck_easy_setopt_write_callback(easy, curlWriteBody)
+        cck_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
+        cck_easy_setopt_header_callback(easy, curlWriteHeader)
+        cck_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
+
+        switch request.method {
+        case .get:
+            cck_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
+        case .head:
+            cck_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+        case .post:
+            let payload = request.body ?? Data()
+            cck_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(payload.count))
+            payload.withUnsafeBytes { raw in
+                // COPYPOSTFIELDS copies POSTFIELDSIZE bytes; a non-null pointer is needed even when empty.
+                let bytes = raw.baseAddress ?? UnsafeRawPointer(errorBuffer)
+                cck_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes))
+            }
+        }
+        if let range = request.range, !range.isEmpty {
+            cck_easy_setopt_string(easy, CURLOPT_RANGE, "\(range.lowerBound)-\(range.upperBound - 1)")
+            reserve(range.count)
+        }
+        if headerList == nil, !request.headers.isEmpty {
+            for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
+                headerList = curl_slist_append(headerList, "\(name): \(value)")
+            }
+        }
+        if let headerList {
+            cck_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
+        }
+    }
+
+    /// Drops what an earlier try received.
+    func resetReceived() {
+        bodyCount = 0
+        headers = [:]
+    }
+
+    func reserve(_ capacity: Int) {
+        guard capacity > bodyCapacity else { return }
+        body = realloc(body, capacity)
+        precondition(body != nil, "out of memory for a \(capacity)-byte HTTP body")
+        bodyCapacity = capacity
+    }
+
+    fileprivate func appendBody(_ bytes: UnsafeRawPointer, _ count: Int) {
+        if bodyCount + count > bodyCapacity {
+            reserve(max(bodyCount + count, bodyCapacity * 2, 64 * 1024))
+        }
+        (body! + bodyCount).copyMemory(from: bytes, byteCount: count)
+        bodyCount += count
+    }
+
+    fileprivate func receiveHeaderLine(_ line: String) {
+        if line.hasPrefix("HTTP/") {
+            headers = [:]  // a new response (after a redirect or 100 Continue)
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        headers[name] = headers[name].map { "\($0), \(value)" } ?? value
+        if name == "content-length", let length = Int(value), length > 0, length <= 1 << 32 {
+            reserve(length)
+        }
+    }
+
+    /// Hands the received body over as `Data` without copying; the transfer forgets it.
+    func takeBody() -> Data {
+        guard let body, bodyCount > 0 else { return Data() }
+        let data = Data(bytesNoCopy: body, count: bodyCount, deallocator: .free)
+        self.body = nil
+        bodyCapacity = 0
+        bodyCount = 0
+        return data
+    }
+
+    var curlErrorDetail: String {
+        String(cString: errorBuffer)
+    }
+}
+
+private let curlWriteBody: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    bytes, size, count, context in
+    let total = size * count
+    guard let bytes, let context, total > 0 else { return total }
+    Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().appendBody(bytes, total)
+    return total
+}
+
+private let curlWriteHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    bytes, size, count, context in
+    let total = size * count
+    guard let bytes, let context, total > 0 else { return total }
+    let line = String(decoding: UnsafeRawBufferPointer(start: bytes, count: total), as: UTF8.self)
+    Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().receiveHeaderLine(line)
+    return total
+}

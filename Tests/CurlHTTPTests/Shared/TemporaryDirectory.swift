@@ -1,0 +1,1 @@
+../../ConnectomeCoreTests/Storage/TemporaryDirectory.swift
