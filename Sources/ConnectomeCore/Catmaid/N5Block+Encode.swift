@@ -4,8 +4,8 @@ import JSONModel
 
 extension N5Block {
     /// The block as stored: default-mode header (big-endian), then the elements, compressed as the
-    /// attributes say. Used by the sample writer and by tests.
-    public func encoded(compression: N5DatasetAttributes.Compression) -> Data {
+    /// attributes say (gzip at zlib `level`). Used by the sample writer and by tests.
+    public func encoded(compression: N5DatasetAttributes.Compression, level: Int = 6) -> Data {
         var header = [UInt8]()
         header.reserveCapacity(4 + 4 * shape.count)
         header += [0, 0, UInt8(shape.count >> 8), UInt8(shape.count & 0xFF)]
@@ -15,7 +15,7 @@ extension N5Block {
         var data = Data(header)
         switch compression {
         case .raw: data.append(contentsOf: bytes)
-        case .gzip: data.append(Gzip.compress(Data(bytes)))
+        case .gzip: data.append(Gzip.compress(Data(bytes), level: level))
         }
         return data
     }

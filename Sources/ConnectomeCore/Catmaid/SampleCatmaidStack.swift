@@ -155,7 +155,7 @@ public struct SampleCatmaidStack: Sendable {
                     }
                 }
                 let block = N5Block(shape: [w, h, planes.count], bytes: bytes)
-                try writer.write("\(path)/\(gx)/\(gy)/\(blockZ)", block.encoded(compression: .gzip))
+                try writer.write("\(path)/\(gx)/\(gy)/\(blockZ)", block.encoded(compression: .gzip, level: 1))
             }
         }
     }

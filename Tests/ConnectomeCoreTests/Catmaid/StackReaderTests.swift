@@ -139,3 +139,21 @@ struct StackReaderTests {
         }
     }
 }
+
+@Suite("CATMAID sample from the sample EM volume")
+struct SampleVolumeStackTests {
+    @Test func sampleVolumeSectionsReadBackExactly() async throws {
+        let volume = SampleVolume(size: [300, 260, 23], mipCount: 1)
+        let directory = CatmaidFixtures.temporaryDirectory("volume")
+        let sample = try SampleCatmaidStack.write(to: directory, volume: volume, format: .png)
+        #expect(sample.info.resolution == StackVector(x: 8, y: 8, z: 42))
+        #expect(sample.info.brokenSections.indices == [10, 20, 21])
+        let reader = StackReader(opener: .standard(transport: nil))
+        for mirrorID in [1, 4] {
+            let read = try await reader.readSection(stack: sample.info, mirror: try sample.info.mirror(.id(mirrorID)), zoom: 0,
+                                                    region: StackPlaneRegion(x: 0..<300, y: 0..<260), section: 21)
+            #expect(read.brokenSubstitution?.used == 22)
+            #expect(read.image.pixels == Array(volume.images[0][(22 * 300 * 260)..<(23 * 300 * 260)]), "mirror \(mirrorID)")
+        }
+    }
+}
