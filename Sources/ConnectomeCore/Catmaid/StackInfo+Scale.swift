@@ -75,3 +75,15 @@ extension StackInfo {
         Int(try voxel(ofProjectPosition: position, zoom: 0).z.rounded(.down))
     }
 }
+
+extension StackInfo {
+    /// The `width` × `height` region of zoom `zoom` centred on a world position (nm, project axes),
+    /// and the level-0 section that holds it: what "show me around this point" needs.
+    public func planeRegion(centredOnProject position: StackVector, zoom: Int, width: Int,
+                            height: Int) throws(ConnectomeError) -> (region: StackPlaneRegion, section: Int) {
+        let voxel = try voxel(ofProjectPosition: position, zoom: zoom)
+        let region = StackPlaneRegion.centred(x: Int(voxel.x.rounded(.down)), y: Int(voxel.y.rounded(.down)),
+                                              width: width, height: height)
+        return (region, try section(ofProjectPosition: position))
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import ImageCodecs
 import Testing
 @testable import ConnectomeCore
 
@@ -52,5 +53,32 @@ struct StackScaleTests {
         let back = try zy.voxel(ofProjectPosition: StackVector(x: 3 * 40 + 100, y: 2 * 16 + 200, z: 1 * 16 + 300), zoom: 1)
         #expect(back == StackVector(x: 1, y: 2, z: 3))
         #expect(StackOrientation.zy.axesExplained.contains("columns (stack x) run along project z"))
+    }
+}
+
+@Suite("CATMAID world-centred regions and colour tiles")
+struct StackWorldRegionTests {
+    @Test func regionCentredOnAWorldPosition() throws {
+        var info = StackInfo(id: 1, projectID: 1, title: "t", dimension: StackExtent(x: 1000, y: 600, z: 35),
+                             resolution: StackVector(x: 8, y: 8, z: 40), translation: StackVector(x: 100, y: 200, z: 300))
+        let (region, section) = try info.planeRegion(centredOnProject: StackVector(x: 100 + 8 * 400, y: 200 + 8 * 200, z: 300 + 40 * 12),
+                                                     zoom: 2, width: 64, height: 32)
+        #expect(region == StackPlaneRegion(x: 68..<132, y: 34..<66) && section == 12)
+        info.orientation = .xz
+        let xz = try info.planeRegion(centredOnProject: StackVector(x: 100 + 8 * 40, y: 200 + 40 * 7, z: 300 + 8 * 30),
+                                      zoom: 0, width: 2, height: 2)
+        #expect(xz.region == StackPlaneRegion(x: 39..<41, y: 29..<31) && xz.section == 7)
+    }
+
+    @Test func colourAndSixteenBitTilesBecomeGrey() throws {
+        let rgb = try PixelImage(width: 2, height: 1, format: .rgb8, pixels: [255, 0, 0, 10, 200, 30])
+        let tile = try GrayTile.decode(try PNGCodec.encode(rgb), format: "png", rows: 0..<1, source: "t")
+        #expect(tile.image.pixels == [76, 124])
+        let deep = try PixelImage(width: 2, height: 1, format: .gray16, pixels: [0x34, 0x12, 0xFF, 0xAB])
+        #expect(try deep.toGray8().pixels == [0x12, 0xAB])
+        let jpeg = try JPEGCodec.encode(try PixelImage(width: 8, height: 8, format: .rgb8, pixels: [UInt8](repeating: 128, count: 192)), quality: 95)
+        let decoded = try GrayTile.decode(jpeg, format: "jpg", rows: 2..<5, source: "t")
+        #expect(decoded.image.format == .gray8 && decoded.image.height == 3 && decoded.firstRow == 2)
+        #expect(throws: ConnectomeError.self) { try GrayTile.decode(Data("GIF89a".utf8), format: "gif", rows: 0..<1, source: "t") }
     }
 }
