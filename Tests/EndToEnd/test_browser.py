@@ -86,16 +86,18 @@ def browser():
 
 
 def open_and_run(driver, base, name, expected_outputs, timeout=180):
-    driver.get(f"{base}/lab/tree/{name}?token={TOKEN}")
+    """Opens `name` in a fresh workspace, runs all its cells as a user's Run All would, and waits
+    until the kernel is idle with at least `expected_outputs` outputs shown."""
+    driver.get(f"{base}/lab/workspaces/{name.replace('.', '-')}/tree/{name}?reset&token={TOKEN}")
+    find = ("const app = window.jupyterapp; if (!app) return null;"
+            f"const w = Array.from(app.shell.widgets('main')).find(w => w.context && w.context.path === '{name}');"
+            "if (!w || !w.sessionContext || !w.sessionContext.session || !w.sessionContext.session.kernel) return null;")
     wait = WebDriverWait(driver, timeout)
+    wait.until(lambda d: d.execute_script(find + "return w.sessionContext.session.kernel.status === 'idle';"))
+    driver.execute_script(find + "app.shell.activateById(w.id); return app.commands.execute('notebook:run-all-cells');")
     wait.until(lambda d: d.execute_script(
-        "const app = window.jupyterapp; if (!app) return false;"
-        "const w = app.shell.currentWidget; return !!(w && w.sessionContext && w.sessionContext.session"
-        " && w.sessionContext.session.kernel && w.sessionContext.session.kernel.status === 'idle');"))
-    driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
-    wait.until(lambda d: d.execute_script(
-        "const w = window.jupyterapp.shell.currentWidget; const k = w.sessionContext.session.kernel;"
-        f"return k.status === 'idle' && document.querySelectorAll('.jp-OutputArea-output').length >= {expected_outputs};"))
+        find + "return w.sessionContext.session.kernel.status === 'idle'"
+        f" && w.node.querySelectorAll('.jp-OutputArea-output').length >= {expected_outputs};"))
     time.sleep(1.0)
 
 
