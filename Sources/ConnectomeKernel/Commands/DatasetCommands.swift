@@ -84,11 +84,14 @@ enum DatasetCommands {
         CommandSpec(
             name: "info",
             summary: "A table of a layer's scales: size, resolution, voxel offset, chunk size, encoding, sharding.",
-            details: "Without a layer: the first image layer. The layers are those `dataset` lists (segmentation included).",
+            details: "Without a layer: the first image layer, or the CATMAID stack chosen with `stack`. The layers are those `dataset` lists (segmentation included).",
             positional: PositionalSpec("LAYER", .string, help: "layer name (see `dataset`)", choices: commonLayerNames),
             examples: ["info", "info image_raw", "info segmentation"]
         ) { invocation in
             let name = invocation.value(at: 0).map { $0.asString ?? $0.plainText }
+            if name == nil, let connection = state.currentStack, let stack = connection.stack {
+                return .table(CatmaidCommands.stackTable(stack, mirror: connection.mirror))
+            }
             let layer = try state.layerURL(name)
             let volume = try await state.volume(url: layer.url)
             return .table(infoTable(layer: layer.name, url: layer.url, info: volume.info))

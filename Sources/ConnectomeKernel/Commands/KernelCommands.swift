@@ -7,6 +7,7 @@ enum KernelCommands {
             + DatasetCommands.all(state: state)
             + SliceCommands.all(state: state)
             + CacheCommand.all(state: state)
+            + CatmaidCommands.all(state: state)
         for spec in specs {
             registry.register(spec)
         }

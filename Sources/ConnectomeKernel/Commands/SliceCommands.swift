@@ -22,6 +22,7 @@ enum SliceCommands {
                 overlay=true draws the segmentation in distinct colours over the EM (alpha= sets its \
                 opacity); segments=IDS colours only those neurons; layer=segmentation shows the \
                 segmentation alone.
+                After `stack` (CATMAID), slice reads that stack's tiles instead: x and y are level-0 stack                 voxels and z the section (or units="nm" for project coordinates), zoom= picks the level, and                 broken sections show the next good one (the summary says so).
                 """,
             parameters: [
                 ParameterSpec("x", .number, required: true, help: "centre x, mip-0 voxels"),
@@ -40,6 +41,9 @@ enum SliceCommands {
                               choices: ["none", "auto"]),
                 ParameterSpec("window", .vector, help: "(low, high): grey values mapped to black and white"),
                 ParameterSpec("invert", .bool, default: "false", help: "swap black and white"),
+                ParameterSpec("zoom", .integer, default: "0", help: "CATMAID stacks: zoom level (0 = full resolution)"),
+                ParameterSpec("units", .string, default: "voxels", help: "CATMAID stacks: voxels (stack voxels) or nm (project coordinates)",
+                              choices: ["voxels", "nm"]),
             ],
             examples: [
                 "slice x=512 y=512 z=32",

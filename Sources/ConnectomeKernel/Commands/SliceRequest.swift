@@ -13,6 +13,7 @@ struct SliceRequest {
     let mip: Int
     let layerName: String?
     let display: SliceDisplayOptions
+    let started = ContinuousClock.now
 
     init(invocation: Invocation, state: KernelState) throws {
         self.invocation = invocation
@@ -33,7 +34,13 @@ struct SliceRequest {
     }
 
     func run() async throws -> Value {
-        let started = ContinuousClock.now
+        if let connection = state.currentStack {
+            return try await runOnStack(connection)
+        }
+        for name in ["zoom", "units"] where invocation.has(name) {
+            throw invocation.argumentError(name, "\(name)= is for CATMAID stacks, and the image source is the dataset '\(state.dataset.name)'",
+                                           hint: "use mip= for precomputed volumes, or choose a stack with catmaid … and stack …")
+        }
         let layer = try state.layerURL(layerName)
         let progress = ProgressDisplay(output: invocation.output, title: "reading \(layer.name)")
         let volume = try await state.volume(url: layer.url, progress: progress.report)
@@ -64,13 +71,18 @@ struct SliceRequest {
         }
         let image = try SliceRendering.render(em: isSegmentation ? nil : reads[0].section, labels: labels?.section,
                                               options: display)
-        let elapsed = ContinuousClock.now - started
-        let summary = summaryLine(layer: layer.name, scale: scale, xs: xs, ys: ys, z: z, reads: reads, elapsed: elapsed)
+        let summary = summaryLine(layer: layer.name, scale: scale, xs: xs, ys: ys, z: z, reads: reads)
         progress.finish(summary)
         for read in reads where read.chunksMissing > 0 && read.chunksMissing == read.chunksTotal {
             invocation.output.printError("warning: every chunk of this region is missing from \(layer.name) (shown as background); check the position and mip")
         }
         return .custom(ImageValue(image: image, summary: summary, compact: image.format != .gray8))
+    }
+
+    /// Milliseconds since the request started, for the summary line.
+    var elapsedMilliseconds: String {
+        let elapsed = ContinuousClock.now - started
+        return String(format: "%.0f", Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
     }
 
     /// The mip of another layer with the same voxel size, so the overlay lines up voxel for voxel.
@@ -83,17 +95,16 @@ struct SliceRequest {
     }
 
     private func summaryLine(layer: String, scale: PrecomputedScale, xs: Range<Int>, ys: Range<Int>, z: Int,
-                             reads: [SectionRead], elapsed: Duration) -> String {
+                             reads: [SectionRead]) -> String {
         let total = reads.reduce(0) { $0 + $1.chunksTotal }
         let missing = reads.reduce(0) { $0 + $1.chunksMissing }
         let cached = reads.reduce(0) { $0 + $1.chunksFromCache }
         let fetched = reads.reduce(0) { $0 + $1.chunksFetched }
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let voxel = scale.resolution.map { DatasetCommands.format($0) }.joined(separator: " × ")
         var chunks = "\(total) chunk\(total == 1 ? "" : "s"): \(fetched) fetched, \(cached) cached"
         if missing > 0 { chunks += ", \(missing) missing (shown as background)" }
         let layers = display.overlay ? "\(layer) + segmentation" : layer
         return "\(layers) · mip \(mip) · x \(xs.lowerBound)–\(xs.upperBound) y \(ys.lowerBound)–\(ys.upperBound) z \(z)"
-            + " · \(voxel) nm · \(width)×\(height) px · \(chunks) · \(String(format: "%.0f", milliseconds)) ms"
+            + " · \(voxel) nm · \(width)×\(height) px · \(chunks) · \(elapsedMilliseconds) ms"
     }
 }

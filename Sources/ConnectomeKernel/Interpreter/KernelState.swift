@@ -14,6 +14,9 @@ final class KernelState: Sendable {
     struct Storage {
         var dataset: DatasetDescription
         var volumes: [String: PrecomputedVolume] = [:]
+        /// The CATMAID project `catmaid` connected to, and the stack `stack` chose as image source.
+        var catmaid: CatmaidConnection?
+        var useStack = false
     }
 
     init(environment: KernelEnvironment) {
@@ -23,9 +26,24 @@ final class KernelState: Sendable {
         self.storage = Mutex(Storage(dataset: .sample(directory: environment.sampleDirectory)))
     }
 
+    /// Setting the dataset also makes it the image source again (after `stack`).
     var dataset: DatasetDescription {
         get { storage.withLock { $0.dataset } }
-        set { storage.withLock { $0.dataset = newValue } }
+        set { storage.withLock { $0.dataset = newValue; $0.useStack = false } }
+    }
+
+    var catmaid: CatmaidConnection? {
+        get { storage.withLock { $0.catmaid } }
+        set { storage.withLock { $0.catmaid = newValue } }
+    }
+
+    /// The CATMAID stack `slice` and `info` read from, when `stack` chose one since the last `dataset`.
+    var currentStack: CatmaidConnection? {
+        storage.withLock { $0.useStack && $0.catmaid?.stack != nil ? $0.catmaid : nil }
+    }
+
+    func useStack(_ connection: CatmaidConnection) {
+        storage.withLock { $0.catmaid = connection; $0.useStack = true }
     }
 
     /// Layer names of the current dataset, for completion and errors.

@@ -23,7 +23,7 @@ public enum SampleData {
         let staging = directory + ".writing-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         do {
             try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            try write(to: staging, progress: progress)
+            try write(to: staging, finalDirectory: directory, progress: progress)
             _ = manager.createFile(atPath: staging + "/" + marker, contents: Data("connectome-kernel sample\n".utf8))
         } catch {
             try? manager.removeItem(atPath: staging)
@@ -45,8 +45,19 @@ public enum SampleData {
         return true
     }
 
-    /// Writes every part of the sample (precomputed volumes, and the CATMAID project when built in).
-    public static func write(to directory: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
-        _ = try SampleDataset.write(to: directory, progress: progress)
+    /// Writes every part of the sample from one generated volume: the precomputed layers and the
+    /// same EM as a CATMAID project under `catmaid/` (tile sources 1, 4, 5 and N5, with broken sections).
+    /// `finalDirectory` is where the folder will be read from (the CATMAID mirrors hold absolute URLs).
+    public static func write(to directory: String, finalDirectory: String,
+                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
+        let volume = SampleVolume()
+        try SampleDataset.write(volume, to: directory, progress: progress)
+        _ = try SampleCatmaidStack.write(to: catmaidDirectory(in: directory), volume: volume,
+                                         servedAt: "file://" + catmaidDirectory(in: finalDirectory))
+    }
+
+    /// Where the sample's CATMAID project lives (`catmaid sample` opens it).
+    public static func catmaidDirectory(in directory: String) -> String {
+        directory + "/catmaid"
     }
 }
