@@ -16,7 +16,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 APT_BUILD := libzmq3-dev libcurl4-openssl-dev libspng-dev libturbojpeg0-dev libjpeg62-turbo-dev zlib1g-dev pkg-config
 APT_TEST  := nginx-light chromium chromium-driver
 
-.PHONY: help lab test build kernelspec sample system-deps system-test-deps swift-test e2e-test bench clean
+.PHONY: help lab test build kernelspec sample system-deps system-test-deps peer-fixtures swift-test e2e-test bench clean
 
 help:
 	@echo "make lab    build, install the Connectome kernelspec and start JupyterLab on 127.0.0.1:$(PORT)"
@@ -68,11 +68,22 @@ lab: system-deps $(VENV)/.lab-installed kernelspec sample
 	@echo "JupyterLab on http://127.0.0.1:$(PORT)/lab (notebooks/): open the URL with the token printed below."
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser $(ROOT_FLAG) --ServerApp.root_dir=$(abspath notebooks)
 
-swift-test: system-test-deps
-	swift test 2>&1 | tee .build/swift-test.log; exit $${PIPESTATUS[0]}
+# Volumes and N5 containers written by the peers (CloudVolume, TensorStore, zarr) that our readers must
+# decode voxel for voxel; the Swift tests find them through these variables.
+PEER := $(abspath .build/peer)
+PEER_ENV := CK_PEER_FIXTURES=$(PEER)/volumes CK_PEER_N5=$(PEER)/n5 CK_NEUROGLANCER_PEER_DIR=$(PEER)/neuroglancer
+
+peer-fixtures: $(VENV)/.test-installed
+	rm -rf $(PEER) && mkdir -p $(PEER)/neuroglancer
+	$(PY) Tests/EndToEnd/peer_fixtures/make_peer_volumes.py $(PEER)/volumes
+	$(PY) Tests/EndToEnd/peer_n5/make_n5.py $(PEER)/n5
+
+swift-test: system-test-deps peer-fixtures
+	$(PEER_ENV) swift test 2>&1 | tee .build/swift-test.log; exit $${PIPESTATUS[0]}
 
 e2e-test: system-test-deps $(VENV)/.test-installed kernelspec
-	CK_BINARY=$(abspath $(BIN)) JUPYTER_PATH=$(abspath $(VENV))/share/jupyter XDG_CACHE_HOME=$(abspath test-output/cache) \
+	$(PEER_ENV) CK_BINARY=$(abspath $(BIN)) JUPYTER_PATH=$(abspath $(VENV))/share/jupyter \
+	  XDG_CACHE_HOME=$(abspath test-output/cache) CK_TEST_OUTPUT=$(abspath test-output) \
 	  $(PY) -m pytest -q -p no:cacheprovider Tests/EndToEnd
 
 test: swift-test e2e-test
