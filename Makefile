@@ -54,8 +54,12 @@ $(VENV)/.bench-installed: requirements/bench.txt requirements/test.txt requireme
 	$(PIP) install -q -r requirements/bench.txt
 	touch $@ $(VENV)/.test-installed $(VENV)/.lab-installed
 
+# The Swift runtime and Foundation are linked statically: the kernel then starts in a few milliseconds
+# and touches far less memory than with ~20 shared Swift libraries to load and relocate.
+SWIFT_RELEASE := -c release --static-swift-stdlib -Xlinker -s
+
 build: system-deps
-	swift build -c release --product connectome-kernel
+	swift build $(SWIFT_RELEASE) --product connectome-kernel
 
 # The kernelspec goes into the venv (like `--sys-prefix`), so this checkout's JupyterLab finds it.
 kernelspec: build $(VENV)/.lab-installed
