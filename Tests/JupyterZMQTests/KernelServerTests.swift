@@ -131,4 +131,16 @@ import Testing
         #expect(busy == Set(ids) && idle == Set(ids))
         _ = try await kernel.shutdown()
     }
+
+    @Test func portConflictIsATypedErrorNotAHang() async throws {
+        let kernel = try Running()
+        let logger = Logger(label: "zmq-test") { _ in SwiftLogNoOpLogHandler() }
+        #expect {
+            _ = try KernelServer(connection: kernel.server.connection, interpreter: SleepyInterpreter(), logger: logger,
+                                 historyFile: nil)
+        } throws: { error in
+            (error as? ZMQError)?.code == EADDRINUSE && "\(error)".contains("shell")
+        }
+        _ = try await kernel.shutdown()
+    }
 }
