@@ -65,6 +65,20 @@ import Testing
         _ = try await kernel.shutdown()
     }
 
+    @Test func outputAfterTheCellEndsKeepsItsParent() async throws {
+        let kernel = Harness()
+        let (first, _) = try await kernel.execute("keep")
+        let context = try #require(kernel.interpreter.kept.withLock { $0 })
+        context.stream(.stdout, "late")
+        let (second, secondIOPub) = try await kernel.execute("print now")
+        #expect(!secondIOPub.contains { $0.content["text"] == "late" })
+        let late = kernel.client.transport.sentLog().compactMap { try? Received($0.frames, signer: kernel.client.signer) }
+            .first { $0.content["text"] == "late" }
+        #expect(late?.msgType == "stream" && late?.parentMsgID == first.parentMsgID)
+        #expect(second.parentMsgID != first.parentMsgID)
+        _ = try await kernel.shutdown()
+    }
+
     @Test func userExpressionsAreEvaluated() async throws {
         let kernel = Harness()
         let (reply, _) = try await kernel.execute("print x", ["user_expressions": ["a": "up", "b": "bad"]])
