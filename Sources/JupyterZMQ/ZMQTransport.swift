@@ -15,6 +15,9 @@ internal import CCKZeroMQ
 /// Other threads never touch a socket: `send` puts the frames on the owner's queue and wakes its `zmq_poll`
 /// through a pipe. High-water marks are off (0 = unlimited) so pipelined bursts are never dropped, and
 /// linger lets the final replies out before the context is terminated.
+///
+/// `@unchecked Sendable`: the raw context pointer is thread-safe in libzmq, and each socket is only touched by
+/// its owning thread as described above; everything shared is behind the queues' locks.
 public final class ZMQTransport: MessageTransport, @unchecked Sendable {
     /// The connection info with the ports actually bound (differs from the file's only for port 0).
     public let connection: ConnectionInfo
