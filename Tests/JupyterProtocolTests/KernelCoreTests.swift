@@ -79,6 +79,14 @@ import Testing
         _ = try await kernel.shutdown()
     }
 
+    @Test func pagedHelpBecomesThePagePayload() async throws {
+        let kernel = Harness()
+        let (reply, iopub) = try await kernel.execute("help")
+        #expect(reply.content["payload"] == [["source": "page", "data": ["text/plain": "help text"], "start": 0]])
+        #expect(iopub.types == ["status", "execute_input", "status"])
+        _ = try await kernel.shutdown()
+    }
+
     @Test func userExpressionsAreEvaluated() async throws {
         let kernel = Harness()
         let (reply, _) = try await kernel.execute("print x", ["user_expressions": ["a": "up", "b": "bad"]])

@@ -4,7 +4,7 @@ import JupyterProtocol
 import Synchronization
 
 /// An interpreter whose cells are one word and an argument: `print x`, `value x`, `display id`, `update id`,
-/// `clear`, `fail`, `sleep`, `input prompt`, `secret prompt`, `keep` (keeps the context for output after the cell).
+/// `clear`, `fail`, `sleep`, `input prompt`, `secret prompt`, `help` (pages), `keep` (keeps the context for output after the cell).
 final class FakeInterpreter: Interpreter {
     let kept = Mutex<(any ExecutionContext)?>(nil)
 
@@ -33,6 +33,9 @@ final class FakeInterpreter: Interpreter {
             return .ok(result: nil)
         case "update":
             context.updateDisplay(.plainText("updated"), displayID: argument)
+            return .ok(result: nil)
+        case "help":
+            context.page(.plainText("help text"))
             return .ok(result: nil)
         case "keep":
             kept.withLock { $0 = context }
