@@ -75,7 +75,7 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
         }
     }
 
-    public func start(deliver: @escaping @Sendable (Channel, [Data]) -> Void) {
+    public func start(deliver: @escaping @Sendable (MessageChannel, [Data]) -> Void) {
         // Still on the binding thread, before the I/O thread owns the socket: answer early subscribers first.
         while let frames = iopub.receive() { deliver(.iopub, frames) }
         spawn("heartbeat") { [heartbeat, logger] in
@@ -92,7 +92,7 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
         }
     }
 
-    public func send(_ frames: [Data], on channel: Channel) {
+    public func send(_ frames: [Data], on channel: MessageChannel) {
         (channel == .control ? controlQueue : ioQueue).push(frames, on: channel)
     }
 
@@ -129,8 +129,8 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
     }
 
     /// The poll loop of one thread: deliver whatever arrives, send whatever is queued, until told to stop.
-    private func serve(_ sockets: [(ZMQSocket, Channel)], queue: OutboundQueue,
-                       deliver: @Sendable (Channel, [Data]) -> Void) {
+    private func serve(_ sockets: [(ZMQSocket, MessageChannel)], queue: OutboundQueue,
+                       deliver: @Sendable (MessageChannel, [Data]) -> Void) {
         var items = sockets.map { zmq_pollitem_t(socket: $0.0.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0) }
         items.append(zmq_pollitem_t(socket: nil, fd: queue.readDescriptor, events: Int16(ZMQ_POLLIN), revents: 0))
         let socketFor = Dictionary(uniqueKeysWithValues: sockets.map { ($0.1, $0.0) })

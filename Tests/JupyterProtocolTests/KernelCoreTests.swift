@@ -6,7 +6,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct KernelCoreTests {
     @Test func kernelInfoOnShellAndControl() async throws {
         let kernel = Harness()
-        for channel in [Channel.shell, .control] {
+        for channel in [MessageChannel.shell, .control] {
             let (reply, iopub) = try await kernel.request("kernel_info_request", on: channel)
             #expect(reply.msgType == "kernel_info_reply")
             #expect(reply.identities == [kernel.client.identity])

@@ -37,7 +37,7 @@ final class Harness: Sendable {
         return (reply, iopub)
     }
 
-    func request(_ msgType: String, _ content: JSONValue = [:], on channel: Channel = .shell) async throws
+    func request(_ msgType: String, _ content: JSONValue = [:], on channel: MessageChannel = .shell) async throws
         -> (reply: Received, iopub: [Received])
     {
         let id = client.send(msgType, content, on: channel)
