@@ -36,6 +36,8 @@ public final class KernelServer: Sendable {
         core = KernelCore(
             interpreter: interpreter, transport: transport, signer: connection.signer,
             history: HistoryStore(fileURL: historyFile, logger: logger), logger: logger)
+        let bound = transport.connection
+        logger.debug("kernel bound: shell \(bound.shellPort), iopub \(bound.iopubPort), stdin \(bound.stdinPort), control \(bound.controlPort), hb \(bound.hbPort) on \(bound.transport.rawValue)://\(bound.ip)")
     }
 
     /// Reads the connection file, then binds (errors: `ConnectionFileError` or `ZMQError`).

@@ -13,7 +13,7 @@ import Glibc
 /// written only when the queue goes from empty to non-empty, so the pipe cannot fill up.
 final class OutboundQueue: Sendable {
     private struct State {
-        var messages: [(Channel, [Data])] = []
+        var messages: [(MessageChannel, [Data])] = []
         var stopping = false
     }
 
@@ -37,7 +37,7 @@ final class OutboundQueue: Sendable {
         Glibc.close(writeDescriptor)
     }
 
-    func push(_ frames: [Data], on channel: Channel) {
+    func push(_ frames: [Data], on channel: MessageChannel) {
         let wasEmpty = state.withLock { state -> Bool in
             defer { state.messages.append((channel, frames)) }
             return state.messages.isEmpty
@@ -52,7 +52,7 @@ final class OutboundQueue: Sendable {
     }
 
     /// Everything queued so far, and whether the owner should stop after sending it.
-    func take() -> (messages: [(Channel, [Data])], stopping: Bool) {
+    func take() -> (messages: [(MessageChannel, [Data])], stopping: Bool) {
         var buffer = [UInt8](repeating: 0, count: 64)
         while read(readDescriptor, &buffer, buffer.count) > 0 {}
         return state.withLock { state in

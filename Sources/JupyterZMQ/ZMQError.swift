@@ -13,7 +13,7 @@ public struct ZMQError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         var text = "\(operation) failed: \(message) (errno \(code))"
         if code == 98 {
-            text += "; another process holds the port: start the kernel with a fresh connection file"
+            text += "; the port is taken (by another process, or twice in one connection file): start the kernel with a fresh connection file"
         }
         return text
     }

@@ -44,7 +44,7 @@ final class ZMQSocket: @unchecked Sendable {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// One multipart message, or nil when none is waiting (or `timeoutMs` passed when blocking).
+    /// One multipart message; without `wait`, nil when none is waiting.
     func receive(wait: Bool = false) -> [Data]? {
         var frames: [Data] = []
         while true {

@@ -15,6 +15,9 @@ internal import CCKZeroMQ
 /// Other threads never touch a socket: `send` puts the frames on the owner's queue and wakes its `zmq_poll`
 /// through a pipe. High-water marks are off (0 = unlimited) so pipelined bursts are never dropped, and
 /// linger lets the final replies out before the context is terminated.
+///
+/// `@unchecked Sendable`: the raw context pointer is thread-safe in libzmq, and each socket is only touched by
+/// its owning thread as described above; everything shared is behind the queues' locks.
 public final class ZMQTransport: MessageTransport, @unchecked Sendable {
     /// The connection info with the ports actually bound (differs from the file's only for port 0).
     public let connection: ConnectionInfo
@@ -38,32 +41,41 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
         guard let context = zmq_ctx_new() else { throw ZMQSocket.lastError("creating the ZeroMQ context") }
         self.context = context
         self.logger = logger
+        var created: [ZMQSocket] = []
+        func make(_ type: Int32, _ name: String) throws(ZMQError) -> ZMQSocket {
+            let socket = try ZMQSocket(context: context, type: type, name: name)
+            created.append(socket)
+            try socket.set(ZMQ_LINGER, Self.lingerMilliseconds)
+            try socket.set(ZMQ_SNDHWM, 0)
+            try socket.set(ZMQ_RCVHWM, 0)
+            return socket
+        }
+        func bind(_ socket: ZMQSocket, _ port: Int) throws(ZMQError) -> Int {
+            Self.port(of: try socket.bind(connection.endpoint(port: port)), or: port)
+        }
         do {
-            shell = try ZMQSocket(context: context, type: ZMQ_ROUTER, name: "shell")
-            control = try ZMQSocket(context: context, type: ZMQ_ROUTER, name: "control")
-            stdin = try ZMQSocket(context: context, type: ZMQ_ROUTER, name: "stdin")
-            iopub = try ZMQSocket(context: context, type: ZMQ_XPUB, name: "iopub")
-            heartbeat = try ZMQSocket(context: context, type: ZMQ_REP, name: "heartbeat")
-            for socket in [shell, control, stdin, iopub, heartbeat] {
-                try socket.set(ZMQ_LINGER, Self.lingerMilliseconds)
-                try socket.set(ZMQ_SNDHWM, 0)
-                try socket.set(ZMQ_RCVHWM, 0)
-            }
+            shell = try make(ZMQ_ROUTER, "shell")
+            control = try make(ZMQ_ROUTER, "control")
+            stdin = try make(ZMQ_ROUTER, "stdin")
+            iopub = try make(ZMQ_XPUB, "iopub")
+            heartbeat = try make(ZMQ_REP, "heartbeat")
             try iopub.set(ZMQ_XPUB_VERBOSE, 1)
             var bound = connection
-            bound.shellPort = Self.port(of: try shell.bind(connection.endpoint(port: connection.shellPort)), or: connection.shellPort)
-            bound.controlPort = Self.port(of: try control.bind(connection.endpoint(port: connection.controlPort)), or: connection.controlPort)
-            bound.stdinPort = Self.port(of: try stdin.bind(connection.endpoint(port: connection.stdinPort)), or: connection.stdinPort)
-            bound.iopubPort = Self.port(of: try iopub.bind(connection.endpoint(port: connection.iopubPort)), or: connection.iopubPort)
-            bound.hbPort = Self.port(of: try heartbeat.bind(connection.endpoint(port: connection.hbPort)), or: connection.hbPort)
+            bound.shellPort = try bind(shell, connection.shellPort)
+            bound.controlPort = try bind(control, connection.controlPort)
+            bound.stdinPort = try bind(stdin, connection.stdinPort)
+            bound.iopubPort = try bind(iopub, connection.iopubPort)
+            bound.hbPort = try bind(heartbeat, connection.hbPort)
             self.connection = bound
         } catch {
+            // zmq_ctx_term waits for every socket to be closed.
+            for socket in created { socket.close() }
             zmq_ctx_term(context)
             throw error
         }
     }
 
-    public func start(deliver: @escaping @Sendable (Channel, [Data]) -> Void) {
+    public func start(deliver: @escaping @Sendable (MessageChannel, [Data]) -> Void) {
         // Still on the binding thread, before the I/O thread owns the socket: answer early subscribers first.
         while let frames = iopub.receive() { deliver(.iopub, frames) }
         spawn("heartbeat") { [heartbeat, logger] in
@@ -80,7 +92,7 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
         }
     }
 
-    public func send(_ frames: [Data], on channel: Channel) {
+    public func send(_ frames: [Data], on channel: MessageChannel) {
         (channel == .control ? controlQueue : ioQueue).push(frames, on: channel)
     }
 
@@ -117,8 +129,8 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
     }
 
     /// The poll loop of one thread: deliver whatever arrives, send whatever is queued, until told to stop.
-    private func serve(_ sockets: [(ZMQSocket, Channel)], queue: OutboundQueue,
-                       deliver: @Sendable (Channel, [Data]) -> Void) {
+    private func serve(_ sockets: [(ZMQSocket, MessageChannel)], queue: OutboundQueue,
+                       deliver: @Sendable (MessageChannel, [Data]) -> Void) {
         var items = sockets.map { zmq_pollitem_t(socket: $0.0.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0) }
         items.append(zmq_pollitem_t(socket: nil, fd: queue.readDescriptor, events: Int16(ZMQ_POLLIN), revents: 0))
         let socketFor = Dictionary(uniqueKeysWithValues: sockets.map { ($0.1, $0.0) })

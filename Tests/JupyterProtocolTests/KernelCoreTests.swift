@@ -6,7 +6,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct KernelCoreTests {
     @Test func kernelInfoOnShellAndControl() async throws {
         let kernel = Harness()
-        for channel in [Channel.shell, .control] {
+        for channel in [MessageChannel.shell, .control] {
             let (reply, iopub) = try await kernel.request("kernel_info_request", on: channel)
             #expect(reply.msgType == "kernel_info_reply")
             #expect(reply.identities == [kernel.client.identity])
@@ -62,6 +62,28 @@ import Testing
         #expect(unstored.iopub[1].content["execution_count"] == 1)
         #expect(unstored.iopub.types == ["status", "execute_input", "execute_result", "status"])
         #expect(try await kernel.execute("value c").reply.content["execution_count"] == 2)
+        _ = try await kernel.shutdown()
+    }
+
+    @Test func outputAfterTheCellEndsKeepsItsParent() async throws {
+        let kernel = Harness()
+        let (first, _) = try await kernel.execute("keep")
+        let context = try #require(kernel.interpreter.kept.withLock { $0 })
+        context.stream(.stdout, "late")
+        let (second, secondIOPub) = try await kernel.execute("print now")
+        #expect(!secondIOPub.contains { $0.content["text"] == "late" })
+        let late = kernel.client.transport.sentLog().compactMap { try? Received($0.frames, signer: kernel.client.signer) }
+            .first { $0.content["text"] == "late" }
+        #expect(late?.msgType == "stream" && late?.parentMsgID == first.parentMsgID)
+        #expect(second.parentMsgID != first.parentMsgID)
+        _ = try await kernel.shutdown()
+    }
+
+    @Test func pagedHelpBecomesThePagePayload() async throws {
+        let kernel = Harness()
+        let (reply, iopub) = try await kernel.execute("help")
+        #expect(reply.content["payload"] == [["source": "page", "data": ["text/plain": "help text"], "start": 0]])
+        #expect(iopub.types == ["status", "execute_input", "status"])
         _ = try await kernel.shutdown()
     }
 

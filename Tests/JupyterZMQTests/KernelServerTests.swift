@@ -15,10 +15,10 @@ import Testing
         private let finished = DispatchSemaphore(value: 0)
         private var result: ShutdownResult?
 
-        init(subscribe: Bool = true) throws {
+        init(subscribe: Bool = true,
+             connection: ConnectionInfo = ConnectionInfo(shellPort: 0, iopubPort: 0, stdinPort: 0, controlPort: 0,
+                                                         hbPort: 0, key: "zmq-test-key")) throws {
             let logger = Logger(label: "zmq-test") { _ in SwiftLogNoOpLogHandler() }
-            let connection = ConnectionInfo(shellPort: 0, iopubPort: 0, stdinPort: 0, controlPort: 0, hbPort: 0,
-                                            key: "zmq-test-key")
             server = try KernelServer(connection: connection, interpreter: SleepyInterpreter(), logger: logger,
                                       historyFile: nil)
             client = ZMQClient(connection: server.connection, subscribe: subscribe)
@@ -129,6 +129,32 @@ import Testing
             if message.content["execution_state"] == "busy" { busy.insert(parent) } else { idle.insert(parent) }
         }
         #expect(busy == Set(ids) && idle == Set(ids))
+        _ = try await kernel.shutdown()
+    }
+
+    @Test func portConflictIsATypedErrorNotAHang() async throws {
+        let kernel = try Running()
+        let logger = Logger(label: "zmq-test") { _ in SwiftLogNoOpLogHandler() }
+        #expect {
+            _ = try KernelServer(connection: kernel.server.connection, interpreter: SleepyInterpreter(), logger: logger,
+                                 historyFile: nil)
+        } throws: { error in
+            (error as? ZMQError)?.code == EADDRINUSE && "\(error)".contains("shell")
+        }
+        _ = try await kernel.shutdown()
+    }
+
+    @Test func ipcTransportUsesIPDashPortEndpoints() async throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("ck-ipc-\(UUID().uuidString.prefix(8))").path
+        let connection = ConnectionInfo(transport: .ipc, ip: base, shellPort: 1, iopubPort: 2, stdinPort: 3,
+                                        controlPort: 4, hbPort: 5, key: "ipc-key")
+        let kernel = try Running(connection: connection)
+        #expect(FileManager.default.fileExists(atPath: "\(base)-1"))
+        let client = kernel.client
+        let id = client.send("kernel_info_request", on: client.shell)
+        #expect(try await client.receive(on: client.shell).parentMsgID == id)
+        client.sendRaw([Data("hb".utf8)], on: client.heartbeat)
+        #expect(try await client.receiveRaw(on: client.heartbeat) == [Data("hb".utf8)])
         _ = try await kernel.shutdown()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import JSONModel
+import Synchronization
 
 /// The `ExecutionContext` of one cell: everything it publishes has that cell's request as parent.
 ///
@@ -10,6 +11,12 @@ struct CellContext: ExecutionContext {
     let request: WireMessage
     let silent: Bool
     let allowStdin: Bool
+    /// `execute_reply` payloads collected while the cell runs (the pager).
+    let payloads: Payloads
+
+    final class Payloads: Sendable {
+        let items = Mutex<[JSONValue]>([])
+    }
 
     func stream(_ name: StreamName, _ text: String) {
         publish("stream", ["name": .string(name.rawValue), "text": .string(text)])
@@ -34,6 +41,13 @@ struct CellContext: ExecutionContext {
     func requestInput(prompt: String, password: Bool) async throws -> String {
         guard allowStdin else { throw InputError.notAllowed }
         return try await core.requestInput(prompt: prompt, password: password, for: request)
+    }
+
+    func page(_ bundle: MimeBundle, start: Int) {
+        let payload: JSONValue = [
+            "source": "page", "data": .object(bundle.data), "start": .int(Int64(start)),
+        ]
+        payloads.items.withLock { $0.append(payload) }
     }
 
     private func publish(_ msgType: String, _ content: JSONValue) {

@@ -32,7 +32,8 @@ extension KernelCore {
         let info = ExecuteRequestInfo(
             code: request.code, silent: request.silent, storeHistory: request.storeHistory,
             allowStdin: request.allowStdin, executionCount: count, userExpressions: request.userExpressions)
-        let context = CellContext(core: self, request: message, silent: request.silent, allowStdin: request.allowStdin)
+        let context = CellContext(core: self, request: message, silent: request.silent, allowStdin: request.allowStdin,
+                                  payloads: CellContext.Payloads())
         let interpreter = self.interpreter
         let cell = state.withLock { state in
             let task = Task { await interpreter.execute(info, context: context) }
@@ -56,7 +57,7 @@ extension KernelCore {
             }
             content["status"] = "ok"
             content["user_expressions"] = Replies.userExpressions(userExpressions)
-            content["payload"] = []
+            content["payload"] = .array(context.payloads.items.withLock { $0 })
         case .error(let report):
             let error = Replies.error(report)
             if !request.silent { publish("error", content: .object(error), parent: message.headerBytes) }

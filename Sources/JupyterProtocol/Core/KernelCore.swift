@@ -78,7 +78,7 @@ public final class KernelCore: Sendable {
     }
 
     /// Entry point for the transport: parses and routes one inbound message. Bad messages are logged and dropped.
-    func receive(_ frames: [Data], on channel: Channel) {
+    func receive(_ frames: [Data], on channel: MessageChannel) {
         if channel == .iopub {
             welcome(subscriptionFrame: frames.first ?? Data())
             return
@@ -157,7 +157,7 @@ public final class KernelCore: Sendable {
 
     // MARK: - Sending
 
-    func reply(to request: WireMessage, _ msgType: String, _ content: JSONValue, on channel: Channel) {
+    func reply(to request: WireMessage, _ msgType: String, _ content: JSONValue, on channel: MessageChannel) {
         let frames = factory.frames(msgType: msgType, content: content, parent: request.headerBytes,
                                     identities: request.identities)
         transport.send(frames, on: channel)

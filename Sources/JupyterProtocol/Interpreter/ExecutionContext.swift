@@ -14,6 +14,19 @@ public protocol ExecutionContext: Sendable {
     /// Asks the user for a line of text over the stdin channel (`input_request`).
     /// Throws `InputError.notAllowed` when the frontend does not allow stdin for this request.
     func requestInput(prompt: String, password: Bool) async throws -> String
+    /// Shows `bundle` in the frontend's pager (help text), starting at line `start`: the `page` payload of
+    /// this cell's `execute_reply`, not an output of the cell.
+    func page(_ bundle: MimeBundle, start: Int)
+}
+
+extension ExecutionContext {
+    /// Contexts that have no pager (test doubles written before `page` existed) drop the text.
+    public func page(_ bundle: MimeBundle, start: Int) {}
+
+    /// `page(_:start:)` from the first line.
+    public func page(_ bundle: MimeBundle) {
+        page(bundle, start: 0)
+    }
 }
 
 public enum StreamName: String, Sendable {

@@ -7,18 +7,18 @@ import Synchronization
 /// for what the kernel sent, in order, per channel.
 public final class InMemoryTransport: MessageTransport {
     private struct State {
-        var deliver: (@Sendable (Channel, [Data]) -> Void)?
-        var pendingInbound: [(Channel, [Data])] = []
-        var outbound: [Channel: [[Data]]] = [:]
-        var waiters: [Channel: [CheckedContinuation<[Data], Never>]] = [:]
-        var log: [(Channel, [Data])] = []
+        var deliver: (@Sendable (MessageChannel, [Data]) -> Void)?
+        var pendingInbound: [(MessageChannel, [Data])] = []
+        var outbound: [MessageChannel: [[Data]]] = [:]
+        var waiters: [MessageChannel: [CheckedContinuation<[Data], Never>]] = [:]
+        var log: [(MessageChannel, [Data])] = []
     }
 
     private let state = Mutex(State())
 
     public init() {}
 
-    public func start(deliver: @escaping @Sendable (Channel, [Data]) -> Void) {
+    public func start(deliver: @escaping @Sendable (MessageChannel, [Data]) -> Void) {
         let pending = state.withLock { state in
             state.deliver = deliver
             defer { state.pendingInbound = [] }
@@ -27,7 +27,7 @@ public final class InMemoryTransport: MessageTransport {
         for (channel, frames) in pending { deliver(channel, frames) }
     }
 
-    public func send(_ frames: [Data], on channel: Channel) {
+    public func send(_ frames: [Data], on channel: MessageChannel) {
         let waiter = state.withLock { state -> CheckedContinuation<[Data], Never>? in
             state.log.append((channel, frames))
             if var waiting = state.waiters[channel], !waiting.isEmpty {
@@ -42,8 +42,8 @@ public final class InMemoryTransport: MessageTransport {
     }
 
     /// Delivers a message as if a client had sent it.
-    public func inject(_ frames: [Data], on channel: Channel) {
-        let deliver = state.withLock { state -> (@Sendable (Channel, [Data]) -> Void)? in
+    public func inject(_ frames: [Data], on channel: MessageChannel) {
+        let deliver = state.withLock { state -> (@Sendable (MessageChannel, [Data]) -> Void)? in
             if state.deliver == nil { state.pendingInbound.append((channel, frames)) }
             return state.deliver
         }
@@ -51,7 +51,7 @@ public final class InMemoryTransport: MessageTransport {
     }
 
     /// The next message the kernel sent on `channel`, waiting for it if needed.
-    public func next(on channel: Channel) async -> [Data] {
+    public func next(on channel: MessageChannel) async -> [Data] {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state -> [Data]? in
                 if var queued = state.outbound[channel], !queued.isEmpty {
@@ -67,12 +67,12 @@ public final class InMemoryTransport: MessageTransport {
     }
 
     /// Every message sent so far on any channel, in the order `send` was called (for cross-channel order).
-    public func sentLog() -> [(channel: Channel, frames: [Data])] {
+    public func sentLog() -> [(channel: MessageChannel, frames: [Data])] {
         state.withLock { $0.log.map { (channel: $0.0, frames: $0.1) } }
     }
 
     /// Messages sent on `channel` and not yet taken by `next(on:)`.
-    public func pending(on channel: Channel) -> [[Data]] {
+    public func pending(on channel: MessageChannel) -> [[Data]] {
         state.withLock { $0.outbound[channel] ?? [] }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The channels a kernel talks on (the heartbeat never reaches the core).
-public enum Channel: String, Sendable, CaseIterable {
+public enum MessageChannel: String, Sendable, CaseIterable {
     case shell, control, stdin, iopub
 }
 
@@ -14,8 +14,8 @@ public enum Channel: String, Sendable, CaseIterable {
 public protocol MessageTransport: Sendable {
     /// Begins delivering inbound messages. Subscriptions that are already waiting should be delivered before
     /// `start` returns, so a client that subscribed early gets `iopub_welcome` before `status: starting`.
-    func start(deliver: @escaping @Sendable (Channel, [Data]) -> Void)
+    func start(deliver: @escaping @Sendable (MessageChannel, [Data]) -> Void)
     /// Queues one outgoing message; callable from any thread, never blocks, keeps the order of calls.
     /// On `.iopub` the first frame is the topic.
-    func send(_ frames: [Data], on channel: Channel)
+    func send(_ frames: [Data], on channel: MessageChannel)
 }

@@ -1,10 +1,13 @@
 import Foundation
 import JSONModel
 import JupyterProtocol
+import Synchronization
 
 /// An interpreter whose cells are one word and an argument: `print x`, `value x`, `display id`, `update id`,
-/// `clear`, `fail`, `sleep`, `input prompt`, `secret prompt`.
+/// `clear`, `fail`, `sleep`, `input prompt`, `secret prompt`, `help` (pages), `keep` (keeps the context for output after the cell).
 final class FakeInterpreter: Interpreter {
+    let kept = Mutex<(any ExecutionContext)?>(nil)
+
     let languageInfo = LanguageInfo(
         name: "fake", version: "1.0", mimetype: "text/x-fake", fileExtension: ".fake", pygmentsLexer: "text",
         codemirrorMode: "null", banner: "Fake kernel", helpLinks: [(text: "Docs", url: "https://example.org")],
@@ -30,6 +33,12 @@ final class FakeInterpreter: Interpreter {
             return .ok(result: nil)
         case "update":
             context.updateDisplay(.plainText("updated"), displayID: argument)
+            return .ok(result: nil)
+        case "help":
+            context.page(.plainText("help text"))
+            return .ok(result: nil)
+        case "keep":
+            kept.withLock { $0 = context }
             return .ok(result: nil)
         case "clear":
             context.clearOutput(wait: true)

@@ -6,6 +6,7 @@ import Logging
 /// A running `KernelCore` with the fake interpreter, driven by a `TestClient`.
 final class Harness: Sendable {
     let client = TestClient()
+    let interpreter = FakeInterpreter()
     let core: KernelCore
     let running: Task<ShutdownResult, Never>
     let historyURL: URL
@@ -16,7 +17,7 @@ final class Harness: Sendable {
         self.historyURL = historyURL
         queuedIDs = queuedExecutes.map { [client] in client.send("execute_request", $0) }
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        core = KernelCore(interpreter: FakeInterpreter(), transport: client.transport, signer: client.signer,
+        core = KernelCore(interpreter: interpreter, transport: client.transport, signer: client.signer,
                           history: HistoryStore(fileURL: historyURL, logger: logger), logger: logger)
         running = Task { [core] in await core.run() }
     }
@@ -36,7 +37,7 @@ final class Harness: Sendable {
         return (reply, iopub)
     }
 
-    func request(_ msgType: String, _ content: JSONValue = [:], on channel: Channel = .shell) async throws
+    func request(_ msgType: String, _ content: JSONValue = [:], on channel: MessageChannel = .shell) async throws
         -> (reply: Received, iopub: [Received])
     {
         let id = client.send(msgType, content, on: channel)

@@ -52,13 +52,13 @@ final class TestClient: Sendable {
     }
 
     @discardableResult
-    func send(_ msgType: String, _ content: JSONValue = [:], on channel: Channel = .shell) -> String {
+    func send(_ msgType: String, _ content: JSONValue = [:], on channel: MessageChannel = .shell) -> String {
         let (id, frames) = frames(msgType, content)
         transport.inject(frames, on: channel)
         return id
     }
 
-    func next(on channel: Channel) async throws -> Received {
+    func next(on channel: MessageChannel) async throws -> Received {
         try Received(await transport.next(on: channel), signer: signer)
     }
 
