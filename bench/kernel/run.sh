@@ -18,7 +18,7 @@ export JUPYTER_PATH="$REPO/.venv/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 # The display cell shows a 1024x1024 EM section (~0.8 MB PNG) from the bundled sample dataset;
 # setup reads it once so the timed runs measure a warm kernel, as the Python presets do.
 CK_TRIVIAL='1'
-CK_SETUP='let em = slice x=512 y=512 z=32 size=1024
+CK_SETUP='let em = slice x=512 y=512 z=32 size=1024 layer=image_raw
 show em'
 CK_DISPLAY='show em'
 
