@@ -46,7 +46,10 @@ final class CurlTransfer: @unchecked Sendable {
         cck_easy_setopt_string(easy, CURLOPT_URL, request.url)
         cck_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         cck_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        cck_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
+        if request.decodeContent {
+            // Every encoding libcurl can decode is offered, and the body arrives decoded.
+            cck_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
+        }
         cck_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1)
         cck_easy_setopt_long(easy, CURLOPT_MAXREDIRS, 10)
         cck_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1)

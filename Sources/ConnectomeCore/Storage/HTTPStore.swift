@@ -1,4 +1,5 @@
 import Foundation
+import ImageCodecs
 
 /// A store over an HTTP(S) base URL, on top of any `HTTPTransport`.
 ///
@@ -55,10 +56,16 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
         return allowed
     }()
 
+    /// The request for `key`. Bodies are asked for gzip-compressed and inflated by `interpret` on the
+    /// caller's task, so that chunks inflate on every core. A range is asked for uncompressed
+    /// (`identity`): a range of a compressed stream cannot be inflated.
     public func request(for key: String, range: Range<Int>?) throws(ConnectomeError) -> HTTPRequest {
         var allHeaders = headers
         if let authorization { allHeaders["Authorization"] = authorization.headerValue }
-        return HTTPRequest(url: try url(for: key), headers: allHeaders, range: range)
+        if allHeaders.keys.allSatisfy({ $0.lowercased() != "accept-encoding" }) {
+            allHeaders["Accept-Encoding"] = range == nil ? "gzip" : "identity"
+        }
+        return HTTPRequest(url: try url(for: key), headers: allHeaders, range: range, decodeContent: false)
     }
 
     public func read(_ key: String, range: Range<Int>?) async throws -> Data? {
@@ -79,10 +86,17 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
     func interpret(_ response: HTTPResponse, for request: HTTPRequest) throws(ConnectomeError) -> Data? {
         switch response.status {
         case 200, 203:
-            guard let range = request.range else { return response.body }
-            let clamped = clamp(range, to: response.body.count)
-            let start = response.body.startIndex
-            return response.body.subdata(in: (start + clamped.lowerBound)..<(start + clamped.upperBound))
+            // Servers of gzip-stored files (nginx `gzip_static always`, GCS) may send the whole object
+            // compressed even for a range: inflate just up to the range's end and cut it out.
+            let body = try decoded(response, upTo: request.range?.upperBound)
+            guard let range = request.range else { return body }
+            let clamped = clamp(range, to: body.count)
+            let start = body.startIndex
+            return body.subdata(in: (start + clamped.lowerBound)..<(start + clamped.upperBound))
+        case 206 where Self.isGzipEncoded(response):
+            throw ConnectomeError.data(
+                "\(request.url) answered a byte range of its gzip-compressed form, which cannot be decompressed on its own",
+                hint: "the server mishandles Range with Content-Encoding; report it to the data's host")
         case 206:
             if let range = request.range, let contentRange = response.headers["content-range"],
                let start = Self.rangeStart(contentRange), start != range.lowerBound {
@@ -109,6 +123,21 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
                 hint: response.status >= 500
                     ? "the server failed; retry later or check its status"
                     : "check the URL; the server refused the request")
+        }
+    }
+
+    static func isGzipEncoded(_ response: HTTPResponse) -> Bool {
+        response.headers["content-encoding"].map { $0.lowercased().contains("gzip") } ?? false
+    }
+
+    /// The body with its gzip content-encoding (if any) removed, inflating at most `limit` bytes.
+    func decoded(_ response: HTTPResponse, upTo limit: Int?) throws(ConnectomeError) -> Data {
+        guard Self.isGzipEncoded(response) else { return response.body }
+        do {
+            return try Gzip.decompress(response.body, prefix: limit)
+        } catch {
+            throw ConnectomeError.data("\(response.url) sent gzip-encoded data that does not decompress: \(error.message)",
+                                       hint: "the object on the server is damaged; re-upload it or report it to the data's host")
         }
     }
 

@@ -35,14 +35,20 @@ public struct HTTPRequest: Sendable, Hashable {
     /// Half-open byte range, sent as `Range: bytes=a-(b-1)`.
     public var range: Range<Int>?
     public var body: Data?
+    /// True (the default): the transport asks for compressed transfer and hands over the decoded
+    /// body. False: the body is handed over as sent, its `content-encoding` header kept, so that the
+    /// caller can inflate it on its own thread (many chunks decode in parallel instead of one after
+    /// another on the transport's thread) and stop early when it needs only a prefix.
+    public var decodeContent: Bool
 
     public init(method: Method = .get, url: String, headers: [String: String] = [:], range: Range<Int>? = nil,
-                body: Data? = nil) {
+                body: Data? = nil, decodeContent: Bool = true) {
         self.method = method
         self.url = url
         self.headers = headers
         self.range = range
         self.body = body
+        self.decodeContent = decodeContent
     }
 }
 
