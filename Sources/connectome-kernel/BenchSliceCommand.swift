@@ -76,6 +76,7 @@ struct BenchSliceCommand: AsyncParsableCommand {
                 report.requests = reads.count
                 report.bytesFetched = bytes
             }
+            report.reads = reads.map { ReadRecord(key: $0.key, start: $0.range?.lowerBound, end: $0.range?.upperBound) }
             report.dataType = volume.info.dataType.rawValue
             report.encoding = try volume.info.scale(mip: mip).encoding.description
         }
@@ -139,6 +140,13 @@ extension BenchSliceCommand {
         var pngBytes: Int
     }
 
+    /// One GET of a fetch-only replay (`end` exclusive), so other clients can make the same requests.
+    struct ReadRecord: Codable {
+        var key: String
+        var start: Int?
+        var end: Int?
+    }
+
     struct Measured {
         var run: Run
         var read: SectionRead
@@ -160,6 +168,7 @@ extension BenchSliceCommand {
         var peakRSSMegabytes = 0.0
         var runs: [Run] = []
         var median: Run?
+        var reads: [ReadRecord]?
 
         init(url: String, mode: String, x: Int, y: Int, z: Int, size: Int, mip: Int) {
             (self.url, self.mode, self.x, self.y, self.z, self.size, self.mip) = (url, mode, x, y, z, size, mip)

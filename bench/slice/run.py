@@ -344,6 +344,7 @@ def main():
                     [binary, "bench-slice", "--url", url, "--mode", "fetch-only", "--runs", str(a.runs), *region], server)
                 entry["bytes_only"] = {"median": report["median"], "requests": report["requests"],
                                        "bytes": report["bytes_fetched"], "peak_rss_mb": rss}
+                entry["wire"] = curl_wire(url, report["reads"], a.runs, server)
                 print(f"{layer:9} bytes-only            {report['median']['total']:.1f} ms "
                       f"({report['requests']} GETs, {report['bytes_fetched'] / 2**20:.2f} MiB)", flush=True)
             entry["png_match"] = compare_pngs(pngs, layer, a.libs)
@@ -361,6 +362,33 @@ def main():
     with open(stem + ".md", "w") as f:
         f.write(table + "\n")
     print(f"\nwrote {stem}.json and {stem}.md")
+
+
+def curl_wire(url, reads, runs, server):
+    """The same GETs by the curl CLI (32 in parallel, gzip left encoded): the bytes on the wire alone.
+
+    Wall time of the whole curl process, so it includes curl's start-up (a few ms)."""
+    curl = shutil.which("curl")
+    if not curl:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".cfg", delete=False) as config:
+        for read in reads:
+            config.write(f'url = "{url}/{read["key"]}"\noutput = "/dev/null"\n')
+            if read.get("start") is not None:
+                config.write(f'range = "{read["start"]}-{read["end"] - 1}"\n')
+    command = [curl, "-s", "--parallel", "--parallel-max", "32", "-H", "Accept-Encoding: gzip", "-K", config.name]
+    times = []
+    try:
+        subprocess.run(command, check=True)
+        server.reset()
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(command, check=True)
+            times.append((time.perf_counter() - start) * 1e3)
+        served = server.stats()
+    finally:
+        os.unlink(config.name)
+    return {"median_ms": round(statistics.median(times), 3), "bytes_per_read": served["bytes"] / runs}
 
 
 def compare_pngs(directory, layer, libs):
@@ -401,21 +429,25 @@ def make_table(results):
     """Markdown: medians (ms), ratios peer / ours, ours / bytes-only, peak RSS."""
     lines = [
         f"1024 × 1024 XY section (x {results['section']['x']}, y {results['section']['y']}, z {results['section']['z']}), "
-        f"nginx on 127.0.0.1, {results['runs']} runs, median ms (fetch + decode + render + PNG); peak RSS per process.",
+        f"nginx on 127.0.0.1, {results['runs']} runs, median ms (fetch + decode + render + PNG); peak RSS per process. "
+        "Bytes only: our transport GETting just what our reader asks for; wire: the same GETs by the curl CLI "
+        "(gzip not decoded, process start included).",
         "",
-        "| layer | mode | ours | TensorStore | cloud-volume | TS / ours | CV / ours | bytes only | ours / bytes | ours MB | TS MB | CV MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| layer | mode | ours | TensorStore | cloud-volume | TS / ours | CV / ours | bytes only | ours / bytes | wire (curl) | ours MB | TS MB | CV MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     fmt = lambda v: "–" if v is None else (f"{v:.1f}" if v < 100 else f"{v:.0f}")  # noqa: E731
     ratio = lambda a, b: "–" if a is None or b in (None, 0) else f"{a / b:.1f}×"  # noqa: E731
     for layer, entry in results["layers"].items():
         bytes_only = entry.get("bytes_only", {}).get("median", {}).get("total")
+        wire = (entry.get("wire") or {}).get("median_ms")
         for mode in ("cold", "warm"):
             total = lambda lib: entry.get(lib, {}).get(mode, {}).get("median", {}).get("total")  # noqa: E731
             rss = lambda lib: entry.get(lib, {}).get(mode, {}).get("peak_rss_mb")  # noqa: E731
             ours, ts, cv = total("ours"), total("tensorstore"), total("cloudvolume")
             lines.append(f"| {layer} | {mode} | {fmt(ours)} | {fmt(ts)} | {fmt(cv)} | {ratio(ts, ours)} | {ratio(cv, ours)} | "
                          f"{fmt(bytes_only) if mode == 'warm' else ''} | {ratio(ours, bytes_only) if mode == 'warm' else ''} | "
+                         f"{fmt(wire) if mode == 'warm' else ''} | "
                          f"{fmt(rss('ours'))} | {fmt(rss('tensorstore'))} | {fmt(rss('cloudvolume'))} |")
     lines += ["", "Ours, split (median ms, warm): fetch + decode / render / PNG; what was moved per read:", "",
               "| layer | fetch + decode | render | PNG | chunks | MiB fetched | bytes-only GETs | bytes-only MiB |",
