@@ -22,6 +22,8 @@ struct BenchSliceCommand: AsyncParsableCommand {
         case warm
         /// Only the GETs a warm read makes, replayed without decoding: the floor for moving the bytes.
         case fetchOnly = "fetch-only"
+        /// No I/O: SectionRenderer alone on synthetic `size`² sections (grey windows, colours, overlay).
+        case renderer
     }
 
     @Option(help: "The volume's URL (http://…, file://…, precomputed://…).")
@@ -33,7 +35,7 @@ struct BenchSliceCommand: AsyncParsableCommand {
     @Option(help: "Width and height of the section.") var size = 1024
     @Option(help: "The scale to read.") var mip = 0
     @Option(help: "Timed runs.") var runs = 7
-    @Option(help: "cold, warm or fetch-only.") var mode: Mode = .cold
+    @Option(help: "cold, warm, fetch-only or renderer.") var mode: Mode = .cold
     @Option(help: "Write the last PNG here (to compare pixels with other libraries).") var png: String?
     @Option(help: "Write the sample dataset to this folder and exit (while `sample` is not wired).")
     var writeSample: String?
@@ -42,6 +44,10 @@ struct BenchSliceCommand: AsyncParsableCommand {
         if let writeSample {
             let summary = try SampleDataset.write(to: writeSample)
             print(#"{"directory": "\#(summary.directory)", "files": \#(summary.files), "bytes": \#(summary.bytes)}"#)
+            return
+        }
+        if mode == .renderer {
+            try timeRenderer()
             return
         }
         guard let url else { throw ValidationError("give --url (or --write-sample DIR)") }
@@ -79,6 +85,8 @@ struct BenchSliceCommand: AsyncParsableCommand {
             report.reads = reads.map { ReadRecord(key: $0.key, start: $0.range?.lowerBound, end: $0.range?.upperBound) }
             report.dataType = volume.info.dataType.rawValue
             report.encoding = try volume.info.scale(mip: mip).encoding.description
+        case .renderer:
+            return
         }
         report.peakRSSMegabytes = peakRSSMegabytes()
         let encoder = JSONEncoder()
@@ -126,6 +134,62 @@ struct BenchSliceCommand: AsyncParsableCommand {
             }
             return total
         }
+    }
+}
+
+// MARK: - Renderer alone
+
+extension BenchSliceCommand {
+    /// Median milliseconds of each SectionRenderer path on synthetic data, as one JSON object.
+    private func timeRenderer() throws {
+        let side = size, count = size * size
+        var em8 = [UInt8](repeating: 0, count: count)
+        var em16 = [UInt8](repeating: 0, count: count * 2)
+        var ids = [UInt8](repeating: 0, count: count * 8)
+        for row in 0..<side {
+            for column in 0..<side {
+                let index = row * side + column
+                let level = UInt16(truncatingIfNeeded: (row &* 31 &+ column &* 17) ^ (row >> 3))
+                em8[index] = UInt8(truncatingIfNeeded: level)
+                em16[2 * index] = UInt8(truncatingIfNeeded: level)
+                em16[2 * index + 1] = UInt8(truncatingIfNeeded: level >> 5)
+                // Irregular cells of about 24 × 24 pixels with CAVE-sized IDs, 0 on the cell borders.
+                let cell = UInt64((row + column / 3) / 24 * 1000 + (column + row / 5) / 24)
+                let border = (row + column / 3) % 24 == 0 || (column + row / 5) % 24 == 0
+                let id = border ? 0 : 864_691_135_000_000_000 + cell &* 7919
+                withUnsafeBytes(of: id.littleEndian) { ids.replaceSubrange((8 * index)..<(8 * index + 8), with: $0) }
+            }
+        }
+        let extent = 0..<side
+        let gray8 = VoxelSection(x: extent, y: extent, z: 0, dataType: .uint8, channels: 1, data: em8)
+        let gray16 = VoxelSection(x: extent, y: extent, z: 0, dataType: .uint16, channels: 1, data: em16)
+        let segmentation = VoxelSection(x: extent, y: extent, z: 0, dataType: .uint64, channels: 1, data: ids)
+        let picked = Set((0..<50).map { SegmentID(864_691_135_000_000_000 + UInt64($0 * 1001) &* 7919) })
+        let cases: [(String, () throws -> PixelImage)] = [
+            ("gray_uint8_passthrough", { try SectionRenderer.gray(gray8) }),
+            ("gray_uint8_invert", { try SectionRenderer.gray(gray8, options: GrayOptions(invert: true)) }),
+            ("gray_uint16_window", { try SectionRenderer.gray(gray16, options: GrayOptions(contrast: .window(low: 100, high: 1800))) }),
+            ("gray_uint16_auto", { try SectionRenderer.gray(gray16, options: GrayOptions(contrast: .auto)) }),
+            ("segmentation", { try SectionRenderer.segmentation(segmentation) }),
+            ("overlay", { try SectionRenderer.overlay(gray8, segmentation) }),
+            ("overlay_segments_50", { try SectionRenderer.overlay(gray8, segmentation, style: SegmentationStyle(segments: picked)) }),
+            ("overlay_outline", { try SectionRenderer.overlay(gray8, segmentation, style: SegmentationStyle(outline: true)) }),
+        ]
+        var medians: [String: Double] = [:]
+        for (name, body) in cases {
+            var times: [Double] = []
+            for _ in 0..<max(runs, 1) {
+                let start = ContinuousClock.now
+                let image = try body()
+                times.append(milliseconds(start.duration(to: .now)))
+                precondition(image.width == side)
+            }
+            medians[name] = times.sorted()[times.count / 2]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(["size": Double(side), "runs": Double(runs)].merging(medians) { a, _ in a }),
+                     as: UTF8.self))
     }
 }
 
