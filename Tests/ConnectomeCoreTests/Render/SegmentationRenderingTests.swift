@@ -136,5 +136,10 @@ struct SegmentationRenderingTests {
         #expect(throws: ConnectomeError.self) {
             try SectionRenderer.segmentation(RenderFixture.floats([1, 2], width: 2))
         }
+        let rgb = RenderFixture.section([1, 2, 3] as [UInt8], width: 1, type: .uint8, channels: 3)
+        let threeChannels = #expect(throws: ConnectomeError.self) {
+            try SectionRenderer.overlay(rgb, RenderFixture.ids([1], width: 1))
+        }
+        #expect(threeChannels?.message.contains("3 channels") == true)
     }
 }
