@@ -315,7 +315,7 @@ def main():
     server = Nginx(a.data)
     results = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "runs": a.runs,
                "section": {"x": a.x, "y": a.y, "z": a.z, "size": a.size}, "cpus": os.cpu_count(),
-               "versions": versions(), "layers": {}}
+               "versions": versions(), "load_average_before": os.getloadavg(), "layers": {}}
     try:
         for layer in a.layers:
             directory, kind = LAYERS[layer]
@@ -351,6 +351,7 @@ def main():
     finally:
         server.stop()
     shutil.rmtree(pngs, ignore_errors=True)
+    results["load_average_after"] = os.getloadavg()
 
     table = make_table(results)
     print()
@@ -376,14 +377,14 @@ def curl_wire(url, reads, runs, server):
             config.write(f'url = "{url}/{read["key"]}"\noutput = "/dev/null"\n')
             if read.get("start") is not None:
                 config.write(f'range = "{read["start"]}-{read["end"] - 1}"\n')
-    command = [curl, "-s", "--parallel", "--parallel-max", "32", "-H", "Accept-Encoding: gzip", "-K", config.name]
+    command = [curl, "--silent", "--no-progress-meter", "--parallel", "--parallel-max", "32", "-H", "Accept-Encoding: gzip", "-K", config.name]
     times = []
     try:
-        subprocess.run(command, check=True)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         server.reset()
         for _ in range(runs):
             start = time.perf_counter()
-            subprocess.run(command, check=True)
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             times.append((time.perf_counter() - start) * 1e3)
         served = server.stats()
     finally:
@@ -431,7 +432,9 @@ def make_table(results):
         f"1024 × 1024 XY section (x {results['section']['x']}, y {results['section']['y']}, z {results['section']['z']}), "
         f"nginx on 127.0.0.1, {results['runs']} runs, median ms (fetch + decode + render + PNG); peak RSS per process. "
         "Bytes only: our transport GETting just what our reader asks for; wire: the same GETs by the curl CLI "
-        "(gzip not decoded, process start included).",
+        "(gzip not decoded, process start included). "
+        f"Load average before / after: {results['load_average_before'][0]:.1f} / {results['load_average_after'][0]:.1f} "
+        f"on {results['cpus']} CPUs.",
         "",
         "| layer | mode | ours | TensorStore | cloud-volume | TS / ours | CV / ours | bytes only | ours / bytes | wire (curl) | ours MB | TS MB | CV MB |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
