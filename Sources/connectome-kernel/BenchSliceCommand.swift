@@ -36,6 +36,7 @@ struct BenchSliceCommand: AsyncParsableCommand {
     @Option(help: "The scale to read.") var mip = 0
     @Option(help: "Timed runs.") var runs = 7
     @Option(help: "cold, warm, fetch-only or renderer.") var mode: Mode = .cold
+    @Option(help: "Untimed cold runs before the timed ones (first-use set-up out of the numbers).") var warmup = 0
     @Option(help: "Write the last PNG here (to compare pixels with other libraries).") var png: String?
     @Option(help: "Write the sample dataset to this folder and exit (while `sample` is not wired).")
     var writeSample: String?
@@ -56,6 +57,10 @@ struct BenchSliceCommand: AsyncParsableCommand {
 
         switch mode {
         case .cold:
+            for _ in 0..<warmup {
+                let volume = try await PrecomputedVolume.open(url: url, transport: CurlTransport(), cache: nil, infoCache: nil)
+                _ = try await measure(volume, region, since: .now)
+            }
             for _ in 0..<runs {
                 let start = ContinuousClock.now
                 let transport = CurlTransport()

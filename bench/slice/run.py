@@ -5,8 +5,10 @@ and cloud-volume + Pillow, served by nginx on 127.0.0.1.
 Layers (the bundled sample, 1024 x 1024 x 64, 64^3 chunks): raw, raw stored gzip (`.gz` files,
 nginx `gzip_static always; gunzip on;`), jpeg, compressed_segmentation (uint64).
 
-Per layer and library, each in its own subprocess so that peak RSS (ru_maxrss) is per library:
-  cold   a new client every run: info fetch + section read (+ render + PNG)
+Per layer, N rounds; in each round every library and mode runs once in a fresh process (so peak
+RSS, ru_maxrss, is per library, and load from elsewhere on the machine falls on all alike):
+  cold   after one untimed cold read (imports, first-use set-up), a new client: info fetch +
+         section read (+ render + PNG)
   warm   one client reused, no chunk cache, so every chunk is fetched again (one untimed read first)
 plus "bytes only": our transport GETting just the byte ranges our reader asks for (bench-slice
 --mode fetch-only), i.e. the time to move the bytes that are needed.
@@ -246,13 +248,15 @@ def peer_child(a):
 
     runs = []
     if a.mode == "cold":
+        for _ in range(a.warmup):  # imports and first-use set-up stay out of the timed runs
+            render_and_encode(peer_read(a.peer, peer_open(a.peer, a.url), a), 0, 0)
         for _ in range(a.runs):
             start = time.perf_counter()
             volume = peer_open(a.peer, a.url)
             array = peer_read(a.peer, volume, a)
             runs.append(render_and_encode(array, start, time.perf_counter()))
             del volume
-        reads = a.runs
+        reads = a.warmup + a.runs
     else:
         volume = peer_open(a.peer, a.url)
         peer_read(a.peer, volume, a)
@@ -302,6 +306,7 @@ def main():
     ap.add_argument("--kind", choices=["em", "seg"])
     ap.add_argument("--mode", choices=["cold", "warm"])
     ap.add_argument("--png")
+    ap.add_argument("--warmup", type=int, default=0)
     a = ap.parse_args()
     if a.peer:
         return peer_child(a)
@@ -321,32 +326,57 @@ def main():
             directory, kind = LAYERS[layer]
             url = f"{server.base}/{directory}"
             entry = results["layers"][layer] = {}
-            for lib in a.libs:
-                for mode in ("cold", "warm"):
-                    png = os.path.join(pngs, f"{layer}-{lib}.png")
-                    if lib == "ours":
-                        command = [binary, "bench-slice", "--url", url, "--mode", mode, "--runs", str(a.runs),
-                                   "--png", png, *region]
-                    else:
-                        command = [PY, os.path.abspath(__file__), "--peer", lib, "--url", url, "--kind", kind,
-                                   "--mode", mode, "--runs", str(a.runs), "--png", png, *region]
-                    print(f"{layer:9} {lib:12} {mode} ...", end=" ", flush=True)
-                    report, rss, served = run_measured(command, server)
-                    reads = report.get("reads", a.runs + (1 if mode == "warm" else 0))
-                    entry.setdefault(lib, {})[mode] = {
-                        "median": report["median"], "runs": report["runs"], "peak_rss_mb": rss,
-                        "per_read": {"requests": served["requests"] / reads, "bytes": served["bytes"] / reads},
-                        **({k: report[k] for k in ("chunks_total", "chunks_fetched", "bytes_fetched")} if lib == "ours" else {}),
-                    }
-                    print(f"{report['median']['total']:.1f} ms, {rss} MB", flush=True)
-            if "ours" in a.libs:
-                report, rss, served = run_measured(
-                    [binary, "bench-slice", "--url", url, "--mode", "fetch-only", "--runs", str(a.runs), *region], server)
-                entry["bytes_only"] = {"median": report["median"], "requests": report["requests"],
-                                       "bytes": report["bytes_fetched"], "peak_rss_mb": rss}
-                entry["wire"] = curl_wire(url, report["reads"], a.runs, server)
-                print(f"{layer:9} bytes-only            {report['median']['total']:.1f} ms "
-                      f"({report['requests']} GETs, {report['bytes_fetched'] / 2**20:.2f} MiB)", flush=True)
+            # Rounds: every library and mode once per round, each in a fresh process, so that load
+            # from elsewhere on the machine falls on all of them alike.
+            collected = {}
+            for round_index in range(a.runs):
+                print(f"{layer:9} round {round_index + 1}/{a.runs}:", end="", flush=True)
+                for lib in a.libs:
+                    for mode in ("cold", "warm"):
+                        png = os.path.join(pngs, f"{layer}-{lib}.png")
+                        if lib == "ours":
+                            command = [binary, "bench-slice", "--url", url, "--mode", mode, "--runs", "1",
+                                       "--warmup", "1", "--png", png, *region]
+                        else:
+                            command = [PY, os.path.abspath(__file__), "--peer", lib, "--url", url, "--kind", kind,
+                                       "--mode", mode, "--runs", "1", "--warmup", "1", "--png", png, *region]
+                        report, rss, served = run_measured(command, server)
+                        reads = report.get("reads", 2)
+                        slot = collected.setdefault((lib, mode), {"runs": [], "rss": [], "requests": 0, "bytes": 0,
+                                                                  "reads": 0, "report": report})
+                        slot["runs"] += report["runs"]
+                        slot["rss"].append(rss)
+                        slot["requests"] += served["requests"]
+                        slot["bytes"] += served["bytes"]
+                        slot["reads"] += reads
+                        print(f" {lib} {mode} {report['runs'][0]['total']:.0f}", end="", flush=True)
+                if "ours" in a.libs:
+                    report, rss, _ = run_measured([binary, "bench-slice", "--url", url, "--mode", "fetch-only",
+                                                   "--runs", "1", *region], server)
+                    only = collected.setdefault("bytes_only", {"runs": [], "rss": [], "wire": [], "report": report})
+                    only["runs"] += report["runs"]
+                    only["rss"].append(rss)
+                    wire = curl_wire(url, report["reads"], 1, server)
+                    if wire:
+                        only["wire"].append(wire)
+                    print(f" bytes-only {report['runs'][0]['total']:.0f}", end="", flush=True)
+                print(flush=True)
+            only = collected.pop("bytes_only", None)
+            if only:
+                report = only["report"]
+                entry["bytes_only"] = {"median": median_run(only["runs"]), "runs": only["runs"],
+                                       "requests": report["requests"], "bytes": report["bytes_fetched"],
+                                       "peak_rss_mb": max(only["rss"])}
+                if only["wire"]:
+                    entry["wire"] = {"median_ms": statistics.median(w["median_ms"] for w in only["wire"]),
+                                     "bytes_per_read": only["wire"][-1]["bytes_per_read"]}
+            for (lib, mode), slot in collected.items():
+                report = slot["report"]
+                entry.setdefault(lib, {})[mode] = {
+                    "median": median_run(slot["runs"]), "runs": slot["runs"], "peak_rss_mb": max(slot["rss"]),
+                    "per_read": {"requests": slot["requests"] / slot["reads"], "bytes": slot["bytes"] / slot["reads"]},
+                    **({k: report[k] for k in ("chunks_total", "chunks_fetched", "bytes_fetched")} if lib == "ours" else {}),
+                }
             entry["png_match"] = compare_pngs(pngs, layer, a.libs)
     finally:
         server.stop()
@@ -430,7 +460,7 @@ def make_table(results):
     """Markdown: medians (ms), ratios peer / ours, ours / bytes-only, peak RSS."""
     lines = [
         f"1024 × 1024 XY section (x {results['section']['x']}, y {results['section']['y']}, z {results['section']['z']}), "
-        f"nginx on 127.0.0.1, {results['runs']} runs, median ms (fetch + decode + render + PNG); peak RSS per process. "
+        f"nginx on 127.0.0.1, {results['runs']} rounds, median ms (fetch + decode + render + PNG); peak RSS per process. "
         "Bytes only: our transport GETting just what our reader asks for; wire: the same GETs by the curl CLI "
         "(gzip not decoded, process start included). "
         f"Load average before / after: {results['load_average_before'][0]:.1f} / {results['load_average_after'][0]:.1f} "
