@@ -138,16 +138,17 @@ def wait_port(port, timeout=10):
 
 
 # ------------------------------------------------------------------ dataset
-def ensure_dataset(binary, data):
+def ensure_dataset(binary, data, fresh=False):
     """The sample under `data` (written once), plus image_raw_gz: image_raw with every chunk gzipped."""
     marker = os.path.join(data, ".complete")
-    if os.path.exists(marker):
+    if os.path.exists(marker) and not fresh:
         return
     shutil.rmtree(data, ignore_errors=True)
     os.makedirs(data)
     print(f"writing the sample to {data}", flush=True)
-    if subprocess.run([binary, "sample", "--out", data], capture_output=True).returncode != 0:
-        # Older builds without the `sample` subcommand: bench-slice carries its own writer.
+    wrote = subprocess.run([binary, "sample", "--out", data], capture_output=True).returncode == 0
+    if not (wrote and all(os.path.exists(os.path.join(data, d, "info")) for d in ("image", "image_raw", "segmentation"))):
+        # Builds without the `sample` subcommand (or another layout): bench-slice carries the same writer.
         subprocess.run([binary, "bench-slice", "--write-sample", data], check=True, stdout=subprocess.DEVNULL)
     source, target = os.path.join(data, "image_raw"), os.path.join(data, "image_raw_gz")
     for directory, _, files in os.walk(source):
@@ -300,6 +301,7 @@ def main():
     ap.add_argument("--z", type=int, default=37)
     ap.add_argument("--size", type=int, default=1024)
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
+    ap.add_argument("--fresh", action="store_true", help="write the dataset again even if --data holds one")
     # child mode
     ap.add_argument("--peer", choices=["tensorstore", "cloudvolume"])
     ap.add_argument("--url")
@@ -314,7 +316,7 @@ def main():
     binary = os.path.abspath(a.binary)
     if not os.path.exists(binary):
         sys.exit(f"{binary} does not exist: build it with `swift build -c release --product connectome-kernel`")
-    ensure_dataset(binary, a.data)
+    ensure_dataset(binary, a.data, a.fresh)
     region = ["--x", str(a.x), "--y", str(a.y), "--z", str(a.z), "--size", str(a.size)]
     pngs = tempfile.mkdtemp(prefix="bench-slice-png-")
     server = Nginx(a.data)
