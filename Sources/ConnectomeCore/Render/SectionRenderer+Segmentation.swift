@@ -8,9 +8,9 @@ extension SectionRenderer {
         case .int8: colorize(Int8.self, section, gray, style)
         case .uint16: colorize(UInt16.self, section, gray, style)
         case .int16: colorize(Int16.self, section, gray, style)
-        case .uint32: colorize(UInt32.self, section, gray, style)
+        case .uint32, .float32: colorize(UInt32.self, section, gray, style)
         case .int32: colorize(Int32.self, section, gray, style)
-        case .uint64, .float32: colorize(UInt64.self, section, gray, style)
+        case .uint64: colorize(UInt64.self, section, gray, style)
         }
     }
 

@@ -3,7 +3,7 @@ import ImageCodecs
 /// Turns voxel sections into display images: grey EM, coloured segmentation, and the two overlaid.
 ///
 /// Pure functions on memory, no I/O, so that `slice` and the benchmarks share one renderer and the
-/// tests need no server. Every function makes one output buffer and no per-pixel allocation.
+/// tests need no server. Each call allocates its output and at most a lookup table, never per pixel.
 public enum SectionRenderer {
     /// Grey (1 channel), RGB (3) or RGBA (4) 8-bit pixels of an image section under `options`.
     ///
