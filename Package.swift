@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "connectome-kernel", dependencies: [
-            "ConnectomeKernel", "JupyterZMQ", "CurlHTTP", "ConnectomeCore", "JupyterProtocol",
+            "ConnectomeKernel", "JupyterZMQ", "CurlHTTP", "ConnectomeCore", "JupyterProtocol", "ImageCodecs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
