@@ -1,5 +1,6 @@
 import Foundation
 import ImageCodecs
+import Synchronization
 
 /// A store over an HTTP(S) base URL, on top of any `HTTPTransport`.
 ///
@@ -11,6 +12,9 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
     public var authorization: HTTPAuthorization?
     /// Extra headers sent with every request.
     public var headers: [String: String]
+
+    /// Learnt from the server's answers; shared by copies of the store.
+    private let rangeSupport = RangeSupport()
 
     /// `scheme://authority`, without the path.
     private let origin: String
@@ -57,21 +61,32 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
     }()
 
     /// The request for `key`. Bodies are asked for gzip-compressed and inflated by `interpret` on the
-    /// caller's task, so that chunks inflate on every core. A range is asked for uncompressed
-    /// (`identity`): a range of a compressed stream cannot be inflated.
+    /// caller's task, so that chunks inflate on every core instead of one after another on the
+    /// transport's thread (asking for `identity` would make a gzip_static server inflate them all).
     public func request(for key: String, range: Range<Int>?) throws(ConnectomeError) -> HTTPRequest {
         var allHeaders = headers
         if let authorization { allHeaders["Authorization"] = authorization.headerValue }
         if allHeaders.keys.allSatisfy({ $0.lowercased() != "accept-encoding" }) {
-            allHeaders["Accept-Encoding"] = range == nil ? "gzip" : "identity"
+            allHeaders["Accept-Encoding"] = "gzip"
         }
         return HTTPRequest(url: try url(for: key), headers: allHeaders, range: range, decodeContent: false)
     }
 
+    /// A range read, unless this server has shown that ranges do not help (it ignores them, or
+    /// ranges the compressed form of gzip-stored objects): then the whole object is read, inflated
+    /// only up to the range's end, and cut.
     public func read(_ key: String, range: Range<Int>?) async throws -> Data? {
         if let range, range.isEmpty { return Data() }
-        let request = try request(for: key, range: range)
-        return try interpret(try await transport.send(request), for: request)
+        let useRange = range != nil && !rangeSupport.unhelpful
+        let request = try request(for: key, range: useRange ? range : nil)
+        let response = try await transport.send(request)
+        if useRange, response.status == 200 || (response.status == 206 && Self.isGzipEncoded(response)) {
+            rangeSupport.unhelpful = true
+            if response.status == 206 { return try await read(key, range: range) }
+        }
+        var asked = request
+        asked.range = range
+        return try interpret(response, for: asked)
     }
 
     public func readMany(_ keys: [String]) async throws -> [Data?] {
@@ -97,6 +112,9 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
             throw ConnectomeError.data(
                 "\(request.url) answered a byte range of its gzip-compressed form, which cannot be decompressed on its own",
                 hint: "the server mishandles Range with Content-Encoding; report it to the data's host")
+        case 206 where request.range == nil:
+            throw ConnectomeError.data("\(request.url) answered 206 Partial Content to a request for the whole object",
+                                       hint: "the server mishandles Range; report it to the data's host")
         case 206:
             if let range = request.range, let contentRange = response.headers["content-range"],
                let start = Self.rangeStart(contentRange), start != range.lowerBound {
@@ -162,5 +180,15 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
         case 300..<400: "(redirect not followed)"
         default: ""
         }
+    }
+}
+
+/// Whether range requests pay off on a server: set once it ignores them or ranges gzip-encoded bytes.
+final class RangeSupport: Sendable {
+    private let state = Mutex(false)
+
+    var unhelpful: Bool {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
     }
 }
