@@ -95,6 +95,7 @@ test: swift-test e2e-test
 bench: system-test-deps $(VENV)/.bench-installed kernelspec
 	bench/kernel/run.sh
 	$(PY) bench/slice/run.py
+	$(PY) bench/slice/stack.py
 
 clean:
 	rm -rf .build .build-* $(VENV)

@@ -283,7 +283,7 @@ private extension Double {
 }
 
 /// Peak resident set size of this process (Linux reports `ru_maxrss` in KiB).
-private func peakRSSMegabytes() -> Double {
+func peakRSSMegabytes() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return (Double(usage.ru_maxrss) / 1024).rounded(toPlaces: 1)
