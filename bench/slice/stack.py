@@ -35,7 +35,8 @@ def pymaid_child(a):
     from PIL import Image
 
     def open_stack():
-        remote = pymaid.CatmaidInstance(a.server, None, project_id=1, make_global=False)
+        # A token, because without one pymaid first fetches a CSRF cookie from the server root.
+        remote = pymaid.CatmaidInstance(a.server, "0" * 40, project_id=1, make_global=False)
         stack = pymaid.stack.Stack.from_catmaid(1, mirror=a.mirror, remote_instance=remote)
         return stack.get_scale(0)
 
@@ -82,6 +83,7 @@ def main():
         return pymaid_child(a)
 
     root = tempfile.mkdtemp(prefix="bench-stack-")
+    os.chmod(root, 0o755)  # nginx's workers read it as another user
     nginx = Nginx(root)
     try:
         server = nginx.base + "/catmaid"
@@ -92,10 +94,13 @@ def main():
             for mode in ("cold", "warm"):
                 png_ours = os.path.join(root, f"ours-{mirror}.png")
                 png_peer = os.path.join(root, f"pymaid-{mirror}.png")
-                ours = json.loads(subprocess.run(
+                done = subprocess.run(
                     [a.binary, "bench-stack", "--server", server, "--mirror", str(mirror), "--mode", mode,
                      "--x", str(a.x), "--y", str(a.y), "--z", str(a.z), "--size", str(a.size), "--runs", str(a.runs),
-                     "--png", png_ours], check=True, capture_output=True, text=True).stdout)
+                     "--png", png_ours], capture_output=True, text=True)
+                if done.returncode != 0:
+                    raise SystemExit(f"bench-stack failed on mirror {mirror}: {done.stderr.strip()}")
+                ours = json.loads(done.stdout)
                 peer = subprocess.run(
                     [sys.executable, __file__, "--child", "--server", server, "--mirror", str(mirror), "--mode", mode,
                      "--x", str(a.x), "--y", str(a.y), "--z", str(a.z), "--size", str(a.size), "--runs", str(a.runs),

@@ -61,7 +61,7 @@ public struct CatmaidProject: Sendable, CustomStringConvertible {
             throw ConnectomeError.auth(
                 "CATMAID server \(serverURL) refused access to project \(projectID): \(error.message)",
                 hint: credentials.apiToken == nil && credentials.serverBasic == nil
-                    ? "pass an API token (stack ... token=<token>, or token=true to be asked for it) or HTTP Basic credentials (stack ... user=<name> password=true)"
+                    ? "connect again with an API token (catmaid \"\(serverURL)\" token=\"…\") or HTTP Basic credentials (catmaid \"\(serverURL)\" user=\"name\" password=true)"
                     : "the credentials given (\(credentials)) were refused: check the API token or user and password")
         }
         guard let data else {

@@ -112,7 +112,7 @@ enum CatmaidJSON {
         let type = json["type"]?.stringValue.map { " (\($0))" } ?? ""
         let isAuth = type.contains("Permission") || message.lowercased().contains("permission")
         throw ConnectomeError(isAuth ? .auth : .data, "CATMAID answered \(source) with an error\(type): \(message)",
-                              hint: isAuth ? "pass an API token: stack ... token=<token>" : "check the project and stack ids")
+                              hint: isAuth ? "connect again with an API token: catmaid \"URL\" token=\"…\"" : "check the project and stack ids")
     }
 
     static func kind(of json: JSONValue) -> String {
