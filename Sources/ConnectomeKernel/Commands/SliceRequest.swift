@@ -58,6 +58,7 @@ struct SliceRequest {
         let xs = (cx - width / 2)..<(cx - width / 2 + width)
         let ys = (cy - height / 2)..<(cy - height / 2 + height)
 
+        try checkOverlap(scale: scale, base: base, factor: factor, xs: xs, ys: ys, z: z)
         let isSegmentation = info.type == .segmentation
         var reads = [try await volume.readSection(mip: mip, x: xs, y: ys, z: z, progress: progress.report)]
         var labels: SectionRead? = isSegmentation ? reads[0] : nil
@@ -77,6 +78,23 @@ struct SliceRequest {
             invocation.output.printError("warning: every chunk of this region is missing from \(layer.name) (shown as background); check the position and mip")
         }
         return .custom(ImageValue(image: image, summary: summary, compact: image.format != .gray8))
+    }
+
+    /// A region wholly outside the volume is the user's mistake: say so in the coordinates they typed (mip 0).
+    private func checkOverlap(scale: PrecomputedScale, base: PrecomputedScale, factor: [Double],
+                              xs: Range<Int>, ys: Range<Int>, z: Int) throws {
+        let low = scale.voxelOffset, high = (0..<3).map { scale.voxelOffset[$0] + scale.size[$0] }
+        let inside = xs.overlaps(low[0]..<high[0]) && ys.overlaps(low[1]..<high[1]) && (low[2]..<high[2]).contains(z)
+        guard !inside else { return }
+        let bounds = (0..<3).map { "\(["x", "y", "z"][$0]) \(base.voxelOffset[$0])–\(base.voxelOffset[$0] + base.size[$0])" }
+        let names = ["x", "y", "z"]
+        let offending = (0..<3).first { axis in
+            let range = axis == 0 ? xs : axis == 1 ? ys : z..<(z + 1)
+            return !range.overlaps(low[axis]..<high[axis])
+        }.map { names[$0] } ?? "x"
+        throw invocation.argumentError(offending,
+            "the section centred at x \(DatasetCommands.format(centre.x)), y \(DatasetCommands.format(centre.y)), z \(DatasetCommands.format(centre.z)) lies wholly outside the volume",
+            hint: "Its mip-0 voxels span \(bounds.joined(separator: ", ")) (voxel offset included)")
     }
 
     /// Milliseconds since the request started, for the summary line.
