@@ -147,7 +147,7 @@ struct Evaluator {
                     throw EvaluationError(.argumentError, "parameter '\(name)' of '\(spec.name)' is given twice",
                                           hint: "Keep one \(name)=...", range: nameRange)
                 }
-                let value = try await evaluate(argument.value, choices: parameter.choices)
+                let value = try await evaluate(argument.value, choices: parameter.choices, parameter: parameter.name)
                 if parameter.type.accepts(value) == false {
                     throw EvaluationError.wrongType(parameter: "parameter '\(name)'", command: spec.name,
                                                     expected: parameter.type, got: value,
@@ -192,16 +192,28 @@ struct Evaluator {
         if positional.choices.contains(word) { return .string(word) }
         if positional.bareWords == .commandNames { return .string(word) }
         if store.value(word) == nil && !registry.contains(word) {
+            if !positional.choices.isEmpty { throw notAChoice(word, of: positional.name, choices: positional.choices, range: range) }
             throw unknownVariable(word, range: range, extraCandidates: spec.keywords + positional.choices)
         }
         return try await evaluate(expression)
     }
 
-    private func evaluate(_ expression: Expression, choices: [String]) async throws -> Value {
-        if case .name(let word, _) = expression, choices.contains(word) {
-            return .string(word)
+    private func evaluate(_ expression: Expression, choices: [String], parameter: String) async throws -> Value {
+        if case .name(let word, let range) = expression {
+            if choices.contains(word) { return .string(word) }
+            if !choices.isEmpty, store.value(word) == nil {
+                throw notAChoice(word, of: parameter, choices: choices, range: range)
+            }
         }
         return try await evaluate(expression)
+    }
+
+    /// A bare word where the command lists the words it knows: more helpful than "unknown variable".
+    private func notAChoice(_ word: String, of parameter: String, choices: [String], range: SourceRange) -> EvaluationError {
+        let suggestion = Suggestion.didYouMean(word, among: choices)
+        let listed = choices.map { "'\($0)'" }.joined(separator: ", ")
+        return EvaluationError(.argumentError, "'\(word)' is not one of the words \(parameter) takes (\(listed))\(suggestion)",
+                               hint: "other values are written in quotes, or bound first with let", range: range)
     }
 
     private func checkPositional(_ values: [Value], ranges: [SourceRange?], piped: Bool, spec: CommandSpec,

@@ -35,8 +35,8 @@ struct Kernel {
     let interpreter: ConnectomeInterpreter
     let context = RecordingContext()
 
-    init(transport: (any HTTPTransport)? = nil) {
-        let directory = FileManager.default.temporaryDirectory
+    init(transport: (any HTTPTransport)? = nil, sampleDirectory: String? = nil) {
+        let directory = sampleDirectory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("scenecmd-tests-\(UUID().uuidString)").path
         interpreter = ConnectomeInterpreter(environment: KernelEnvironment(transport: transport, sampleDirectory: directory))
     }
