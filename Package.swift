@@ -20,8 +20,6 @@ let package = Package(
         .systemLibrary(name: "CCKCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCKSpng", pkgConfig: "spng", providers: [.apt(["libspng-dev"])]),
         .systemLibrary(name: "CCKZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        /// libdeflate inflates whole buffers 2–3× faster than zlib: gzip-stored chunks go through it.
-        .systemLibrary(name: "CCKDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         /// libcurl's `curl_easy_setopt` / `curl_multi_setopt` are variadic: Swift cannot call them.
         .target(name: "CCKCurlShims", dependencies: ["CCKCurl"]),
         /// The classic libjpeg API (libjpeg-turbo) reports errors with longjmp, which Swift cannot catch;
@@ -46,7 +44,7 @@ let package = Package(
         .target(name: "CommandLanguage"),
 
         // MARK: - The connectome domain
-        .target(name: "ImageCodecs", dependencies: ["CCKSpng", "CCKJpeg", "CCKZlib", "CCKDeflate"]),
+        .target(name: "ImageCodecs", dependencies: ["CCKSpng", "CCKJpeg", "CCKZlib"]),
         .target(name: "ConnectomeCore", dependencies: [
             "ImageCodecs", "JSONModel",
             .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,3 @@
-internal import CCKDeflate
 internal import CCKZlib
 import Foundation
 
@@ -26,33 +25,7 @@ public enum Gzip {
             let head = data.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " ")
             throw CodecError("not gzip data: \(data.count) bytes starting with [\(head)], expected 1f 8b")
         }
-        return try data.withCodecBytes { bytes throws(CodecError) in
-            if let whole = inflateWhole(bytes, prefix: prefix) { return whole }
-            return try inflate(bytes, limit: prefix)
-        }
-    }
-
-    /// The usual case, one member whose trailer gives its size, inflated by libdeflate in one call:
-    /// 2–3× faster than zlib's streaming inflate. Returns nil to leave the rest (several members,
-    /// damaged data, which zlib describes better, or a prefix so short that stopping early is
-    /// cheaper) to `inflate`.
-    private static func inflateWhole(_ input: UnsafeBufferPointer<UInt8>, prefix: Int?) -> Data? {
-        guard input.count >= 18, let base = input.baseAddress else { return nil }
-        let tail = input.count - 4
-        let size = Int(input[tail]) | Int(input[tail + 1]) << 8 | Int(input[tail + 2]) << 16 | Int(input[tail + 3]) << 24
-        guard size > 0, size <= input.count * 1032 else { return nil }
-        if let prefix, prefix * 5 < size * 2 { return nil }
-        guard let decompressor = libdeflate_alloc_decompressor() else { return nil }
-        defer { libdeflate_free_decompressor(decompressor) }
-        let output = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
-        var consumed = 0, produced = 0
-        let result = libdeflate_gzip_decompress_ex(decompressor, base, input.count, output, size, &consumed, &produced)
-        guard result == LIBDEFLATE_SUCCESS, consumed == input.count, produced == size else {
-            output.deallocate()
-            return nil
-        }
-        let count = min(size, prefix ?? size)
-        return Data(bytesNoCopy: output, count: count, deallocator: .custom { pointer, _ in pointer.deallocate() })
+        return try data.withCodecBytes { bytes throws(CodecError) in try inflate(bytes, limit: prefix) }
     }
 
     /// gzip-compresses `data` at zlib level `level` (0 … 9) as one member.

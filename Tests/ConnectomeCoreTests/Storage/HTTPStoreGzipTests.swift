@@ -35,10 +35,6 @@ import Testing
         let compressed = Gzip.compress(Self.plain)
         #expect(try Gzip.decompress(compressed, prefix: 1000) == Self.plain.prefix(1000))
         #expect(try Gzip.decompress(compressed, prefix: 10_000_000) == Self.plain)
-        // Long prefixes go through libdeflate (whole member, then cut); short ones through zlib (stopping early).
-        for prefix in [1, 4096, 100_000, 160_000, 262_143] {
-            #expect(try Gzip.decompress(compressed, prefix: prefix) == Self.plain.prefix(prefix))
-        }
     }
 
     @Test func aRangeOfTheCompressedFormIsReadWhole() async throws {
