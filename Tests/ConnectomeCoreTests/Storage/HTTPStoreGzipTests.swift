@@ -35,6 +35,9 @@ import Testing
         let compressed = Gzip.compress(Self.plain)
         #expect(try Gzip.decompress(compressed, prefix: 1000) == Self.plain.prefix(1000))
         #expect(try Gzip.decompress(compressed, prefix: 10_000_000) == Self.plain)
+        for prefix in [1, 4096, 100_000, 160_000, 262_143] {
+            #expect(try Gzip.decompress(compressed, prefix: prefix) == Self.plain.prefix(prefix))
+        }
     }
 
     @Test func aRangeOfTheCompressedFormIsReadWhole() async throws {
