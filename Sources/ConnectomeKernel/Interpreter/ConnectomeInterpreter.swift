@@ -26,7 +26,10 @@ public final class ConnectomeInterpreter: Interpreter, Sendable {
             pygmentsLexer: nil,
             codemirrorMode: nil,
             banner: "Connectome \(KernelVersion.implementation): EM slices, neurons and neuroglancer scenes. Type `help` for the commands.",
-            helpLinks: [("Connectome commands", "https://github.com/connectome-kernel/connectome-kernel#commands")],
+            helpLinks: [
+                ("Neuroglancer precomputed format", "https://github.com/google/neuroglancer/blob/master/src/datasource/precomputed/volume.md"),
+                ("CATMAID tile sources", "https://catmaid.readthedocs.io/en/stable/tile_sources.html"),
+            ],
             implementation: "connectome-kernel",
             implementationVersion: KernelVersion.implementation)
     }
