@@ -28,7 +28,7 @@ enum CacheCommand {
             if let value = invocation.value("size") {
                 guard let bytes = parseBytes(value) else {
                     throw invocation.argumentError("size", "size=\(value.plainText) is not an amount of memory",
-                                                   hint: "give bytes (536870912) or a string such as \"512 MB\" or \"2 GB\"")
+                                                   hint: "Give bytes (536870912) or a string such as \"512 MB\" or \"2 GB\"")
                 }
                 state.chunkCache.capacityBytes = bytes
             }

@@ -29,7 +29,7 @@ enum CatmaidCommands {
         ) { invocation in
             guard let server = invocation.value(at: 0)?.asString else {
                 throw EvaluationError(.argumentError, "catmaid needs the server's URL, or sample",
-                                      hint: "for example: catmaid \"https://catmaid.example.org\" project=1", range: invocation.range)
+                                      hint: "For example: catmaid \"https://catmaid.example.org\" project=1", range: invocation.range)
             }
             var credentials = CatmaidCredentials()
             if invocation.has("token") { credentials.apiToken = try invocation.string("token") }
@@ -77,11 +77,11 @@ enum CatmaidCommands {
         ) { invocation in
             guard var connection = state.catmaid else {
                 throw EvaluationError(.argumentError, "no CATMAID project is open",
-                                      hint: "connect first with catmaid \"https://server\" project=1 (or catmaid sample)",
+                                      hint: "Connect first with catmaid \"https://server\" project=1 (or catmaid sample)",
                                       range: invocation.range)
             }
             guard let which = invocation.value(at: 0) else {
-                throw EvaluationError(.argumentError, "stack needs a stack id or title", hint: "see the table `catmaid` showed",
+                throw EvaluationError(.argumentError, "stack needs a stack id or title", hint: "See the table `catmaid` showed",
                                       range: invocation.range)
             }
             let info = try await connection.project.stackInfo(selector(which))
@@ -105,7 +105,7 @@ enum CatmaidCommands {
     static func basicCredentials(_ invocation: Invocation, what: String) async throws -> BasicCredentials? {
         guard invocation.has("user") || invocation.has("password") else { return nil }
         guard invocation.has("user") else {
-            throw invocation.argumentError("password", "a password needs a user=", hint: "add user=\"name\"")
+            throw invocation.argumentError("password", "a password needs a user=", hint: "Add user=\"name\"")
         }
         let user = try invocation.string("user")
         let password: String
@@ -115,7 +115,7 @@ enum CatmaidCommands {
         case .string(let text)?:
             password = text
         case nil:
-            throw invocation.argumentError("user", "user= needs a password=", hint: "add password=true to be asked for it")
+            throw invocation.argumentError("user", "user= needs a password=", hint: "Add password=true to be asked for it")
         case let other?:
             throw invocation.argumentError("password", "password should be a string or true, not \(other.kindName)")
         }

@@ -43,7 +43,7 @@ enum DatasetCommands {
                     state.dataset = .crant
                 default:
                     throw invocation.argumentError("PRESET", "there is no dataset preset '\(name)'",
-                                                   hint: "the presets are sample and crant; other data opens with dataset image=\"URL\"")
+                                                   hint: "The presets are sample and crant; other data opens with dataset image=\"URL\"")
                 }
                 return .custom(DatasetValue(dataset: state.dataset))
             }

@@ -68,11 +68,11 @@ enum SliceCommands {
         ) { invocation in
             guard invocation.hasKeyword("at") else {
                 throw EvaluationError(.argumentError, "segment needs the word 'at' before the position",
-                                      hint: "write: segment at (x, y, z)", range: invocation.range)
+                                      hint: "Write: segment at (x, y, z)", range: invocation.range)
             }
             guard let positions = invocation.value(at: 0) else {
                 throw EvaluationError(.argumentError, "segment at needs a position (x, y, z) or a list of positions",
-                                      hint: "write: segment at (512, 512, 32)", range: invocation.range)
+                                      hint: "Write: segment at (512, 512, 32)", range: invocation.range)
             }
             let (points, single) = try parsePositions(positions, invocation: invocation)
             let layer = try state.layerURL("segmentation")
@@ -88,7 +88,7 @@ enum SliceCommands {
             let where_ = index.map { "position \($0 + 1) of the list" } ?? "the position"
             guard case .vector(let parts) = value, parts.count == 3 else {
                 throw EvaluationError(.argumentError, "\(where_) should be a vector (x, y, z), not \(value.plainText)",
-                                      hint: "write: segment at (512, 512, 32)", range: invocation.range(at: 0))
+                                      hint: "Write: segment at (512, 512, 32)", range: invocation.range(at: 0))
             }
             let numbers = try parts.map { part -> Int in
                 guard let number = part.asDouble, number.isFinite else {

@@ -24,12 +24,12 @@ struct SliceDisplayOptions {
         contrast = try invocation.string("contrast", default: "none")
         guard ["none", "auto"].contains(contrast) else {
             throw invocation.argumentError("contrast", "contrast=\"\(contrast)\" is not a contrast mode",
-                                           hint: "use contrast=\"auto\" (stretch the 0.5–99.5 percentiles) or contrast=\"none\"")
+                                           hint: "Use contrast=\"auto\" (stretch the 0.5–99.5 percentiles) or contrast=\"none\"")
         }
         if let value = invocation.value("window") {
             guard case .vector(let parts) = value, parts.count == 2, let low = parts[0].asDouble, let high = parts[1].asDouble, low < high else {
                 throw invocation.argumentError("window", "window should be (low, high) with low < high, not \(value.plainText)",
-                                               hint: "for example window=(40, 220)")
+                                               hint: "For example window=(40, 220)")
             }
             window = (low, high)
         }

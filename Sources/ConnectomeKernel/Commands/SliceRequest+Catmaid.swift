@@ -6,16 +6,16 @@ extension SliceRequest {
     /// `slice` on the CATMAID stack chosen with `stack`: tiles (or N5 blocks) of one section.
     func runOnStack(_ connection: CatmaidConnection) async throws -> Value {
         guard let stack = connection.stack, let mirror = connection.mirror else {
-            throw ConnectomeError.argument("no stack is chosen", hint: "choose one with stack ID")
+            throw ConnectomeError.argument("no stack is chosen", hint: "Choose one with stack ID")
         }
         for name in ["mip", "overlay", "segments", "layer"] where invocation.has(name) {
             throw invocation.argumentError(name, "\(name)= is for precomputed datasets; the image source is CATMAID stack \(stack.id)",
-                                           hint: "use zoom= for stacks, or `dataset sample` to go back to the dataset")
+                                           hint: "Use zoom= for stacks, or `dataset sample` to go back to the dataset")
         }
         let zoom = try invocation.int("zoom", default: 0)
         guard zoom >= 0, zoom <= stack.maxZoomLevel else {
             throw invocation.argumentError("zoom", "zoom \(zoom) is not a level of stack \(stack.id)",
-                                           hint: "its levels are 0 to \(stack.maxZoomLevel)")
+                                           hint: "Its levels are 0 to \(stack.maxZoomLevel)")
         }
         let units = try invocation.string("units", default: "voxels")
         let region: StackPlaneRegion
@@ -30,7 +30,7 @@ extension SliceRequest {
                               width: width, height: height)
             section = Int(centre.z.rounded(.down))
         default:
-            throw invocation.argumentError("units", "units=\"\(units)\" is not a unit", hint: "use units=\"voxels\" or units=\"nm\"")
+            throw invocation.argumentError("units", "units=\"\(units)\" is not a unit", hint: "Use units=\"voxels\" or units=\"nm\"")
         }
         let read = try await connection.reader.readSection(stack: stack, mirror: mirror, zoom: zoom, region: region, section: section)
         var image = read.image

@@ -25,7 +25,7 @@ struct SliceRequest {
         for (name, value) in [("width", width), ("height", height)] where !(1...16384).contains(value) {
             throw invocation.argumentError(invocation.has(name) ? name : "size",
                                            "\(name) \(value) is outside 1 to 16384 pixels",
-                                           hint: "ask for a smaller region, or a coarser mip")
+                                           hint: "Ask for a smaller region, or a coarser mip")
         }
         mip = try invocation.int("mip", default: 0)
         if mip < 0 { throw invocation.argumentError("mip", "mip \(mip) is negative; mip 0 is full resolution") }
@@ -39,7 +39,7 @@ struct SliceRequest {
         }
         for name in ["zoom", "units"] where invocation.has(name) {
             throw invocation.argumentError(name, "\(name)= is for CATMAID stacks, and the image source is the dataset '\(state.dataset.name)'",
-                                           hint: "use mip= for precomputed volumes, or choose a stack with catmaid … and stack …")
+                                           hint: "Use mip= for precomputed volumes, or choose a stack with catmaid … and stack …")
         }
         let layer = try state.layerURL(layerName)
         let progress = ProgressDisplay(output: invocation.output, title: "reading \(layer.name)")
@@ -47,7 +47,7 @@ struct SliceRequest {
         let info = volume.info
         guard mip < info.scales.count else {
             throw invocation.argumentError("mip", "mip \(mip) does not exist in \(layer.name)",
-                                           hint: "it has mips 0 to \(info.scales.count - 1); see `info \(layer.name)`")
+                                           hint: "It has mips 0 to \(info.scales.count - 1); see `info \(layer.name)`")
         }
         let scale = info.scales[mip]
         let base = info.scales[0]
@@ -58,7 +58,7 @@ struct SliceRequest {
         let xs = (cx - width / 2)..<(cx - width / 2 + width)
         let ys = (cy - height / 2)..<(cy - height / 2 + height)
 
-        try checkOverlap(scale: scale, base: base, factor: factor, xs: xs, ys: ys, z: z)
+        try checkOverlap(scale: scale, base: base, xs: xs, ys: ys, z: z)
         let isSegmentation = info.type == .segmentation
         var reads = [try await volume.readSection(mip: mip, x: xs, y: ys, z: z, progress: progress.report)]
         var labels: SectionRead? = isSegmentation ? reads[0] : nil
@@ -81,7 +81,7 @@ struct SliceRequest {
     }
 
     /// A region wholly outside the volume is the user's mistake: say so in the coordinates they typed (mip 0).
-    private func checkOverlap(scale: PrecomputedScale, base: PrecomputedScale, factor: [Double],
+    private func checkOverlap(scale: PrecomputedScale, base: PrecomputedScale,
                               xs: Range<Int>, ys: Range<Int>, z: Int) throws {
         let low = scale.voxelOffset, high = (0..<3).map { scale.voxelOffset[$0] + scale.size[$0] }
         let inside = xs.overlaps(low[0]..<high[0]) && ys.overlaps(low[1]..<high[1]) && (low[2]..<high[2]).contains(z)
@@ -109,7 +109,7 @@ struct SliceRequest {
         let sizes = info.scales.map { $0.resolution.map { DatasetCommands.format($0) }.joined(separator: "×") }
         throw ConnectomeError.data(
             "the \(layer) layer has no scale at \(resolution.map { DatasetCommands.format($0) }.joined(separator: "×")) nm to overlay",
-            hint: "its scales are \(sizes.joined(separator: ", ")) nm; choose a mip both layers have")
+            hint: "Its scales are \(sizes.joined(separator: ", ")) nm; choose a mip both layers have")
     }
 
     private func summaryLine(layer: String, scale: PrecomputedScale, xs: Range<Int>, ys: Range<Int>, z: Int,

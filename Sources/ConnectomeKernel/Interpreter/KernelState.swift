@@ -58,7 +58,7 @@ final class KernelState: Sendable {
         if let name, name == "segmentation" {
             guard let url = dataset.segmentationURL else {
                 throw ConnectomeError.argument("the dataset '\(dataset.name)' has no segmentation layer",
-                                               hint: "open one with dataset segmentation=\"precomputed://…\"")
+                                               hint: "Open one with dataset segmentation=\"precomputed://…\"")
             }
             return (name, url)
         }
@@ -66,13 +66,13 @@ final class KernelState: Sendable {
             guard let layer = dataset.imageLayers.first(where: { $0.name == name }) else {
                 let known = layerNames.map { "'\($0)'" }.joined(separator: ", ")
                 throw ConnectomeError.argument("the dataset '\(dataset.name)' has no layer '\(name)'",
-                                               hint: "its layers are \(known)")
+                                               hint: "Its layers are \(known)")
             }
             return (layer.name, layer.url)
         }
         guard let first = dataset.imageLayers.first else {
             throw ConnectomeError.argument("the dataset '\(dataset.name)' has no image layer",
-                                           hint: "open one with dataset image=\"precomputed://…\"")
+                                           hint: "Open one with dataset image=\"precomputed://…\"")
         }
         return (first.name, first.url)
     }
@@ -86,7 +86,7 @@ final class KernelState: Sendable {
         if url.hasPrefix("graphene://") {
             throw ConnectomeError.unsupported(
                 "graphene (CAVE chunked-graph) segmentations are not read by this kernel: \(url)",
-                hint: "scenes and ID validation work with it; for voxels open the watershed layer as precomputed://")
+                hint: "Scenes and ID validation work with it; for voxels open the watershed layer as precomputed://")
         }
         let volume = try await PrecomputedVolume.open(url: url, transport: environment.transport,
                                                       cache: chunkCache, infoCache: infoCache)

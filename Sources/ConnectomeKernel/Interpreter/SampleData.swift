@@ -28,7 +28,7 @@ public enum SampleData {
         } catch {
             try? manager.removeItem(atPath: staging)
             throw ConnectomeError.data("could not write the sample dataset into \(directory): \(error)",
-                                       hint: "check that the folder is writable, or set CONNECTOME_SAMPLE_DIR to another folder")
+                                       hint: "Check that the folder is writable, or set CONNECTOME_SAMPLE_DIR to another folder")
         }
         if isPresent(in: directory) {
             try? manager.removeItem(atPath: staging)
