@@ -41,6 +41,14 @@ static void cck_install_errors(struct cck_error_manager *manager, char *error, s
     manager->error_size = error_size;
 }
 
+/* Starts a decompression of `data` and reads its header. Called after the caller's setjmp: a
+   libjpeg error in here longjmps back to that still-active frame, which destroys `cinfo`. */
+static void cck_read_header(struct jpeg_decompress_struct *cinfo, const uint8_t *data, size_t size) {
+    jpeg_create_decompress(cinfo);
+    jpeg_mem_src(cinfo, data, (unsigned long)size);
+    jpeg_read_header(cinfo, TRUE);
+}
+
 int cck_jpeg_dimensions(const uint8_t *data, size_t size,
                         int *width, int *height, int *channels,
                         char *error, size_t error_size) {
@@ -56,9 +64,7 @@ int cck_jpeg_dimensions(const uint8_t *data, size_t size,
         jpeg_destroy_decompress(&cinfo);
         return 1;
     }
-    jpeg_create_decompress(&cinfo);
-    jpeg_mem_src(&cinfo, data, (unsigned long)size);
-    jpeg_read_header(&cinfo, TRUE);
+    cck_read_header(&cinfo, data, size);
     *width = (int)cinfo.image_width;
     *height = (int)cinfo.image_height;
     *channels = cinfo.num_components;
@@ -83,9 +89,7 @@ int cck_jpeg_decode(const uint8_t *data, size_t size, int out_channels,
         jpeg_destroy_decompress(&cinfo);
         return 1;
     }
-    jpeg_create_decompress(&cinfo);
-    jpeg_mem_src(&cinfo, data, (unsigned long)size);
-    jpeg_read_header(&cinfo, TRUE);
+    cck_read_header(&cinfo, data, size);
     if ((int)cinfo.image_width != expected_width || (int)cinfo.image_height != expected_height) {
         cck_set_error(error, error_size, "image size changed between header reads");
         jpeg_destroy_decompress(&cinfo);
