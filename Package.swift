@@ -20,6 +20,9 @@ let package = Package(
         .systemLibrary(name: "CCKCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCKSpng", pkgConfig: "spng", providers: [.apt(["libspng-dev"])]),
         .systemLibrary(name: "CCKZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        /// LZ4 frames and ZSTD: the buffer compressions of Arrow IPC (pyarrow, CAVE's materialization answers).
+        .systemLibrary(name: "CCKLz4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CCKZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         /// libcurl's `curl_easy_setopt` / `curl_multi_setopt` are variadic: Swift cannot call them.
         .target(name: "CCKCurlShims", dependencies: ["CCKCurl"]),
         /// The classic libjpeg API (libjpeg-turbo) reports errors with longjmp, which Swift cannot catch;
@@ -46,7 +49,7 @@ let package = Package(
         // MARK: - The connectome domain
         .target(name: "ImageCodecs", dependencies: ["CCKSpng", "CCKJpeg", "CCKZlib"]),
         .target(name: "ConnectomeCore", dependencies: [
-            "ImageCodecs", "JSONModel",
+            "ImageCodecs", "JSONModel", "CCKLz4", "CCKZstd",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "CurlHTTP", dependencies: [

@@ -1,0 +1,49 @@
+import Dispatch
+
+/// `map` over items on all cores (the machine has few; the kernel runs one cell at a time).
+///
+/// Used where the items are independent and big: the columns of a table (gather, CSV parsing),
+/// the record batches and buffers of an Arrow file (decompression).
+enum ParallelWork {
+    static func map<Item: Sendable, Result: Sendable>(
+        _ items: [Item], minimumItemsForParallel: Int = 2, _ transform: @Sendable (Item) -> Result
+    ) -> [Result] {
+        guard items.count >= minimumItemsForParallel else { return items.map(transform) }
+        let slots = Slots<Result>(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            slots.set(index, transform(items[index]))
+        }
+        return slots.take()
+    }
+
+    /// As `map`, but the first error any item throws is rethrown (after all items ran).
+    static func map<Item: Sendable, Result: Sendable, Failure: Error>(
+        _ items: [Item], minimumItemsForParallel: Int = 2, throwing transform: @Sendable (Item) throws(Failure) -> Result
+    ) throws(Failure) -> [Result] {
+        let outcomes: [Swift.Result<Result, Failure>] = map(items, minimumItemsForParallel: minimumItemsForParallel) { item in
+            do throws(Failure) { return .success(try transform(item)) } catch { return .failure(error) }
+        }
+        var results: [Result] = []
+        results.reserveCapacity(outcomes.count)
+        for outcome in outcomes { results.append(try outcome.get()) }
+        return results
+    }
+
+    /// Raw memory, so that concurrent writes to distinct slots are no exclusivity conflict; each slot
+    /// is written by exactly one iteration and read only after `concurrentPerform` returns.
+    private final class Slots<Value>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Value?>
+        let count: Int
+        init(count: Int) {
+            self.count = count
+            base = .allocate(capacity: count)
+            base.initialize(repeating: nil, count: count)
+        }
+        func set(_ index: Int, _ value: Value) { base[index] = value }
+        func take() -> [Value] { (0..<count).map { base[$0]! } }
+        deinit {
+            base.deinitialize(count: count)
+            base.deallocate()
+        }
+    }
+}
