@@ -1,0 +1,28 @@
+/// Naming rules shared by the readers, so that a CSV and a feather of one table read alike.
+enum ColumnNaming {
+    /// `id`, `pre`, `post` and `*_id` (`root_id`, `pre_pt_root_id`, `supervoxel_id`): integer
+    /// columns with these names hold IDs, read as uint64 when no value is negative (CAVE writes
+    /// them as int64; crantpy keeps them as strings; both mean an exact unsigned ID).
+    static func isIDName(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower == "id" || lower == "pre" || lower == "post" || lower.hasSuffix("_id")
+    }
+
+    /// pandas' `mangle_dupe_cols`: a repeated name gets `.1`, `.2`, …; an empty one is `Unnamed: <i>`.
+    static func uniqueNames(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        var result: [String] = []
+        for (index, raw) in names.enumerated() {
+            let base = raw.isEmpty ? "Unnamed: \(index)" : raw
+            var name = base
+            var suffix = 1
+            while seen.contains(name) {
+                name = "\(base).\(suffix)"
+                suffix += 1
+            }
+            seen.insert(name)
+            result.append(name)
+        }
+        return result
+    }
+}
