@@ -14,6 +14,8 @@ public struct ConnectomeError: Error, Sendable, Equatable, CustomStringConvertib
         case auth = "AuthError"
         /// A feature the data uses that the kernel does not read.
         case unsupported = "UnsupportedError"
+        /// A query found nothing (crantpy's NoMatchesError): the criteria are named so they can be loosened.
+        case noMatches = "NoMatchesError"
     }
 
     public var kind: Kind
@@ -33,6 +35,10 @@ public struct ConnectomeError: Error, Sendable, Equatable, CustomStringConvertib
         guard !hint.isEmpty else { return message }
         let separator = message.last.map { ".?!".contains($0) } == true ? " " : ". "
         return message + separator + hint.prefix(1).uppercased() + hint.dropFirst()
+    }
+
+    public static func noMatches(_ message: String, hint: String = "") -> ConnectomeError {
+        ConnectomeError(.noMatches, message, hint: hint)
     }
 
     public static func network(_ message: String, hint: String = "") -> ConnectomeError {

@@ -17,12 +17,16 @@ public struct CommandSpec: Sendable {
     /// A hand-written call shape for help, when the generated `usage` does not say it well
     /// (`let NAME = VALUE`, or a command with several forms).
     public var synopsis: String?
+    /// How any `name=value` not in `parameters` is read, for commands whose names are open
+    /// (`neurons cell_class="…"` takes the table's field names); nil: such a name is an error.
+    /// The command itself checks the names it was given.
+    public var otherParameters: ParameterSpec?
     /// Runs the command; nil means "no value" (like `print`).
     public var run: @Sendable (Invocation) async throws -> Value?
 
     public init(name: String, summary: String, details: String = "", parameters: [ParameterSpec] = [],
                 positional: PositionalSpec? = nil, keywords: [String] = [], examples: [String] = [],
-                synopsis: String? = nil, run: @escaping @Sendable (Invocation) async throws -> Value?) {
+                synopsis: String? = nil, otherParameters: ParameterSpec? = nil, run: @escaping @Sendable (Invocation) async throws -> Value?) {
         self.name = name
         self.summary = summary
         self.details = details
@@ -31,6 +35,7 @@ public struct CommandSpec: Sendable {
         self.keywords = keywords
         self.examples = examples
         self.synopsis = synopsis
+        self.otherParameters = otherParameters
         self.run = run
     }
 

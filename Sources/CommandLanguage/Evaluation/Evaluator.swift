@@ -140,7 +140,7 @@ struct Evaluator {
         for argument in arguments {
             if let name = argument.name {
                 let nameRange = argument.nameRange ?? argument.range
-                guard let parameter = spec.parameter(named: name) else {
+                guard let parameter = spec.parameter(named: name) ?? spec.otherParameters else {
                     throw unknownParameter(name, of: spec, range: nameRange)
                 }
                 guard named[name] == nil else {

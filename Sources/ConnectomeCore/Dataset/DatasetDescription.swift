@@ -22,11 +22,17 @@ public struct DatasetDescription: Sendable, Equatable {
     /// CAVE chunked-graph shape of node IDs: `n_layers` and `n_bits_for_layer_id`; nil when unknown.
     public var nodeIDLayers: Int?
     public var layerBits: Int
+    /// The neuron (annotation) table, the synapse or connection table (CSV, TSV or Arrow files, by
+    /// URL) and the precomputed skeleton source that `neurons`, `partners` and `skeleton` read.
+    public var neuronsURL: String?
+    public var synapsesURL: String?
+    public var skeletonsURL: String?
 
     public init(name: String, imageLayers: [(name: String, url: String)], segmentationURL: String? = nil,
                 brainMeshURL: String? = nil, nucleiURL: String? = nil, mergeBiasedURL: String? = nil,
                 voxelSize: [Double], viewerBase: String = DatasetDescription.spelunker,
-                nodeIDLayers: Int? = nil, layerBits: Int = 8) {
+                nodeIDLayers: Int? = nil, layerBits: Int = 8,
+                neuronsURL: String? = nil, synapsesURL: String? = nil, skeletonsURL: String? = nil) {
         self.name = name
         self.imageLayers = imageLayers
         self.segmentationURL = segmentationURL
@@ -37,6 +43,9 @@ public struct DatasetDescription: Sendable, Equatable {
         self.viewerBase = viewerBase
         self.nodeIDLayers = nodeIDLayers
         self.layerBits = layerBits
+        self.neuronsURL = neuronsURL
+        self.synapsesURL = synapsesURL
+        self.skeletonsURL = skeletonsURL
     }
 
     public static let spelunker = "https://spelunker.cave-explorer.org/"
@@ -48,13 +57,15 @@ public struct DatasetDescription: Sendable, Equatable {
             && lhs.brainMeshURL == rhs.brainMeshURL && lhs.nucleiURL == rhs.nucleiURL
             && lhs.mergeBiasedURL == rhs.mergeBiasedURL && lhs.voxelSize == rhs.voxelSize
             && lhs.viewerBase == rhs.viewerBase && lhs.nodeIDLayers == rhs.nodeIDLayers && lhs.layerBits == rhs.layerBits
+            && lhs.neuronsURL == rhs.neuronsURL && lhs.synapsesURL == rhs.synapsesURL && lhs.skeletonsURL == rhs.skeletonsURL
     }
 }
 
 extension DatasetDescription {
     /// The bundled offline dataset written by `connectome-kernel sample` into `directory`
     /// (`image/` jpeg, `image_raw/` raw, `segmentation/` compressed_segmentation, uint64 IDs of an
-    /// 8-layer graph).
+    /// 8-layer graph), with its connectome: `neurons.csv`, `synapses.csv` and skeletons under the
+    /// segmentation layer.
     public static func sample(directory: String) -> DatasetDescription {
         let base = "precomputed://file://" + directory
         return DatasetDescription(
@@ -64,7 +75,10 @@ extension DatasetDescription {
             voxelSize: [8, 8, 42],
             viewerBase: neuroglancerDemo,
             nodeIDLayers: 8,
-            layerBits: 8)
+            layerBits: 8,
+            neuronsURL: "file://" + directory + "/" + SampleConnectome.neuronsFile,
+            synapsesURL: "file://" + directory + "/" + SampleConnectome.synapsesFile,
+            skeletonsURL: base + "/segmentation/" + SampleConnectome.skeletonDirectory)
     }
 
     /// The public CRANT (clonal raider ant) configuration, as crantpy's `latest` dataset.

@@ -18,12 +18,18 @@ enum DatasetCommands {
                 `dataset image="precomputed://URL" segmentation="precomputed://URL"` opens volumes by URL \
                 (http(s)://, gs://, s3:// or file://); either may be omitted. The image's `info` is read \
                 at once, so a wrong URL is reported here rather than at the first slice.
+                `dataset neurons="URL" synapses="URL" skeletons="precomputed://URL"` gives the current \
+                dataset your own tables (FlyWire Codex or neuPrint CSV exports, a CAVE table saved with \
+                pandas) and skeletons, for neurons, partners, adjacency and skeleton; the sample has all three.
                 """,
             parameters: [
                 ParameterSpec("image", .string, help: "image volume URL (precomputed://…)"),
                 ParameterSpec("segmentation", .string, help: "segmentation volume URL (precomputed://…)"),
                 ParameterSpec("viewer", .string, help: "viewer base for scene links (a URL, or spelunker / neuroglancer)"),
                 ParameterSpec("layers", .integer, help: "n_layers of the segmentation's chunked graph, for `valid`"),
+                ParameterSpec("neurons", .string, help: "the neuron (annotation) table: a CSV, TSV or Arrow/Feather file URL"),
+                ParameterSpec("synapses", .string, help: "the synapse table (one row per synapse) or connection table (with syn_count)"),
+                ParameterSpec("skeletons", .string, help: "the precomputed skeleton source (precomputed://…)"),
             ],
             positional: PositionalSpec("PRESET", .string, help: "sample or crant", choices: ["sample", "crant"]),
             examples: ["dataset", "dataset sample", "dataset crant",
@@ -47,7 +53,7 @@ enum DatasetCommands {
                 }
                 return .custom(DatasetValue(dataset: state.dataset))
             }
-            guard invocation.has("image") || invocation.has("segmentation") || invocation.has("viewer") || invocation.has("layers") else {
+            guard ["image", "segmentation", "viewer", "layers", "neurons", "synapses", "skeletons"].contains(where: invocation.has) else {
                 return .custom(DatasetValue(dataset: state.dataset))
             }
             var dataset = state.dataset
@@ -75,6 +81,9 @@ enum DatasetCommands {
             if invocation.has("layers") {
                 dataset.nodeIDLayers = try invocation.int("layers")
             }
+            if invocation.has("neurons") { dataset.neuronsURL = TableCommands.fileURL(try invocation.string("neurons")) }
+            if invocation.has("synapses") { dataset.synapsesURL = TableCommands.fileURL(try invocation.string("synapses")) }
+            if invocation.has("skeletons") { dataset.skeletonsURL = sourceURL(try invocation.string("skeletons")) }
             state.dataset = dataset
             return .custom(DatasetValue(dataset: dataset))
         }
@@ -86,9 +95,12 @@ enum DatasetCommands {
             summary: "A table of a layer's scales: size, resolution, voxel offset, chunk size, encoding, sharding.",
             details: "Without a layer: the first image layer, or the CATMAID stack chosen with `stack`. The layers are those `dataset` lists (segmentation included).",
             positional: PositionalSpec("LAYER", .string, help: "layer name (see `dataset`)", choices: commonLayerNames),
-            examples: ["info", "info image_raw", "info segmentation"]
+            examples: ["info", "info image_raw", "info segmentation", "info neurons", "info synapses"]
         ) { invocation in
             let name = invocation.value(at: 0).map { $0.asString ?? $0.plainText }
+            if name == "neurons" || name == "synapses" {
+                return .custom(try await NeuronInfo.table(name == "neurons" ? .neurons : .synapses, source: state.neuronSource()))
+            }
             if name == nil, let connection = state.currentStack, let stack = connection.stack {
                 return .table(CatmaidCommands.stackTable(stack, mirror: connection.mirror))
             }
@@ -99,7 +111,7 @@ enum DatasetCommands {
     }
 
     /// Layer names that read as words without quotes (`layer=segmentation`); others are quoted.
-    static let commonLayerNames = ["image", "image_raw", "segmentation"]
+    static let commonLayerNames = ["image", "image_raw", "segmentation", "neurons", "synapses"]
 
     static func infoTable(layer: String, url: String, info: PrecomputedInfo) -> Table {
         let rows: [[Value]] = info.scales.enumerated().map { mip, scale in

@@ -29,6 +29,9 @@ enum IDArguments {
             return try ids(in: table)
         case .custom(let custom):
             if let scene = custom as? SceneValue { return unique(scene.state.segmentIDs) }
+            if let table = custom as? DataTableValue { return try table.table.ids() }
+            if let adjacency = custom as? AdjacencyValue { return adjacency.matrix.sources }
+            if let skeleton = custom as? SkeletonValue, let id = skeleton.skeleton.segmentID { return [id] }
             throw ConnectomeError.argument("a \(custom.kindName) holds no neuron IDs", hint: idHint)
         case .float(let number):
             return [try SegmentID(json: .double(number))]

@@ -8,6 +8,10 @@ enum KernelCommands {
             + SliceCommands.all(state: state)
             + CacheCommand.all(state: state)
             + CatmaidCommands.all(state: state)
+            + NeuronCommands.all(state: state)
+            + TableCommands.all(state: state)
+            + ConnectivityCommands.all(state: state)
+            + SkeletonCommands.all(state: state)
         for spec in specs {
             registry.register(spec)
         }

@@ -302,7 +302,8 @@ struct SceneArguments {
     static func skeletons(_ invocation: Invocation) throws -> [SkeletonRequest] {
         guard let value = invocation.value("skeleton") else { return [] }
         let items: [Value]
-        if case .list(let list) = value, list.contains(where: { $0.asRecord != nil || $0.asTable != nil }) {
+        if case .list(let list) = value,
+           list.contains(where: { $0.asRecord != nil || $0.asTable != nil || $0.asCustom(SkeletonValue.self) != nil }) {
             items = list
         } else {
             items = [value]
@@ -314,6 +315,7 @@ struct SceneArguments {
                 switch item {
                 case .record(let record): result.append(try skeleton(record, fallbackName: fallback))
                 case .table(let table): result.append(try skeleton(table, fallbackName: fallback))
+                case .custom(let value as SkeletonValue): result.append(SkeletonRequest(value.skeleton))
                 default: throw ConnectomeError.argument("got \(item.errorDescription)")
                 }
             } catch let error as ConnectomeError {

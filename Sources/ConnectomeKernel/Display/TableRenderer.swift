@@ -2,13 +2,35 @@ import CommandLanguage
 import JSONModel
 import JupyterProtocol
 
+/// What the renderer needs of a table: the language's small row tables (`valid`, `vars`) and the
+/// domain's columnar tables (`neurons`, `partners`) are shown by the same code.
+protocol TableDisplay {
+    var displayTitle: String? { get }
+    var displayColumns: [String] { get }
+    var displayRowCount: Int { get }
+    /// The text of one cell as a reader sees it (strings unquoted, IDs in full).
+    func displayCell(row: Int, column: Int) -> String
+    /// Lines under the table: the row count, notes, caveats.
+    var displayFooter: String? { get }
+}
+
+extension Table: TableDisplay {
+    var displayTitle: String? { title }
+    var displayColumns: [String] { columns }
+    var displayRowCount: Int { rows.count }
+    func displayCell(row: Int, column: Int) -> String {
+        column < rows[row].count ? TableRenderer.cellText(rows[row][column]) : ""
+    }
+    var displayFooter: String? { footer }
+}
+
 /// Tables as HTML with a plain-text twin. Long tables show their head and tail, and say how many
 /// rows were left out, so 100,000 validated IDs do not freeze the browser.
 enum TableRenderer {
     static let headRows = 40
     static let tailRows = 10
 
-    static func bundle(for table: Table) -> MimeBundle {
+    static func bundle(for table: some TableDisplay) -> MimeBundle {
         MimeBundle(data: ["text/plain": .string(plainText(table)), "text/html": .string(html(table))])
     }
 
@@ -18,11 +40,13 @@ enum TableRenderer {
         return (0..<headRows, (count - tailRows)..<count, count - headRows - tailRows)
     }
 
-    static func plainText(_ table: Table) -> String {
-        let (head, tail, omitted) = visibleRows(table.rows.count)
-        let shown = Array(table.rows[head]) + Array(table.rows[tail])
-        let cells = shown.map { $0.map(cellText) }
-        var widths = table.columns.map(\.count)
+    static func plainText(_ table: some TableDisplay) -> String {
+        let (head, tail, omitted) = visibleRows(table.displayRowCount)
+        let columns = table.displayColumns
+        let cells = (Array(head) + Array(tail)).map { row in
+            columns.indices.map { table.displayCell(row: row, column: $0) }
+        }
+        var widths = columns.map(\.count)
         for row in cells {
             for (index, cell) in row.enumerated() where index < widths.count {
                 widths[index] = max(widths[index], cell.count)
@@ -34,34 +58,36 @@ enum TableRenderer {
             }.joined(separator: "  ")
         }
         var lines: [String] = []
-        if let title = table.title { lines.append(title) }
-        lines.append(line(table.columns))
+        if let title = table.displayTitle { lines.append(title) }
+        lines.append(line(columns))
         lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
         for (index, row) in cells.enumerated() {
-            if omitted > 0 && index == head.count { lines.append("… \(omitted) more rows …") }
+            if omitted > 0 && index == head.count { lines.append("… \(SceneValue.grouped(omitted)) more rows …") }
             lines.append(line(row))
         }
-        if let footer = table.footer { lines.append(footer) }
+        if let footer = table.displayFooter { lines.append(footer) }
         return lines.joined(separator: "\n")
     }
 
-    static func html(_ table: Table) -> String {
-        let (head, tail, omitted) = visibleRows(table.rows.count)
+    static func html(_ table: some TableDisplay) -> String {
+        let (head, tail, omitted) = visibleRows(table.displayRowCount)
+        let columnCount = table.displayColumns.count
         var html = "<table class=\"connectome-table\">"
-        if let title = table.title { html += "<caption style=\"text-align:left\">\(escape(title))</caption>" }
-        html += "<thead><tr>" + table.columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for index in head { html += row(table.rows[index]) }
-        if omitted > 0 {
-            html += "<tr><td colspan=\"\(table.columns.count)\" style=\"text-align:center\">… \(omitted) more rows …</td></tr>"
+        if let title = table.displayTitle { html += "<caption style=\"text-align:left\">\(escape(title))</caption>" }
+        html += "<thead><tr>" + table.displayColumns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        func row(_ index: Int) -> String {
+            "<tr>" + (0..<columnCount).map { "<td>\(escape(table.displayCell(row: index, column: $0)))</td>" }.joined() + "</tr>"
         }
-        for index in tail { html += row(table.rows[index]) }
+        for index in head { html += row(index) }
+        if omitted > 0 {
+            html += "<tr><td colspan=\"\(columnCount)\" style=\"text-align:center\">… \(SceneValue.grouped(omitted)) more rows …</td></tr>"
+        }
+        for index in tail { html += row(index) }
         html += "</tbody></table>"
-        if let footer = table.footer { html += "<p>\(escape(footer))</p>" }
+        if let footer = table.displayFooter {
+            html += "<p>" + footer.split(separator: "\n").map { escape(String($0)) }.joined(separator: "<br>") + "</p>"
+        }
         return html
-    }
-
-    private static func row(_ cells: [Value]) -> String {
-        "<tr>" + cells.map { "<td>\(escape(cellText($0)))</td>" }.joined() + "</tr>"
     }
 
     static func cellText(_ value: Value) -> String {

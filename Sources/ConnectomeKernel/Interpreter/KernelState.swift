@@ -10,6 +10,8 @@ final class KernelState: Sendable {
     let chunkCache: ChunkCache
     let infoCache: InfoCache
     private let storage: Mutex<Storage>
+    /// The neuron source of the last dataset asked (see `neuronSource()`).
+    let neuronSources = Mutex<(DatasetDescription, any NeuronSource)?>(nil)
 
     struct Storage {
         var dataset: DatasetDescription

@@ -1,0 +1,150 @@
+import CommandLanguage
+import ConnectomeCore
+
+/// `synapses`, `partners` and `adjacency`: crantpy's connectivity queries on the dataset's synapses.
+enum ConnectivityCommands {
+    static func all(state: KernelState) -> [CommandSpec] {
+        [synapses(state: state), partners(state: state), adjacency(state: state)]
+    }
+
+    static let autapses = ParameterSpec("autapses", .bool, default: "false",
+                                        help: "keep synapses of a neuron onto itself (crantpy drops them)")
+    static let threshold = ParameterSpec("threshold", .integer, default: "1",
+                                         help: "keep connections of at least this many synapses (1 to 2^31)")
+
+    static func synapses(state: KernelState) -> CommandSpec {
+        CommandSpec(
+            name: "synapses",
+            summary: "The synapses from pre=IDS onto post=IDS (either may be left out), one row each.",
+            details: """
+                With both pre= and post=, only synapses from the first onto the second; with IDS alone \
+                (or piped in), the synapses onto or from those neurons. Rows with a zero root and autapses \
+                are dropped unless autapses=true; min_size keeps synapses of at least that size. \
+                Positions are in voxels, as the synapse table stores them.
+                """,
+            parameters: [
+                ParameterSpec("pre", .ids, help: "presynaptic neurons"),
+                ParameterSpec("post", .ids, help: "postsynaptic neurons"),
+                ParameterSpec("min_size", .number, help: "the smallest synapse size to keep"),
+                autapses,
+            ],
+            positional: PositionalSpec("IDS", .ids, help: "neurons whose input and output synapses to list"),
+            examples: [
+                "synapses pre=576460752664524086",
+                "synapses pre=576460752664524086 post=576460752590602315 min_size=20",
+                "neurons cell_type=\"KC_ab\" | synapses",
+            ]
+        ) { invocation in
+            let pre = try IDArguments.ids(invocation, "pre")
+            let post = try IDArguments.ids(invocation, "post")
+            let touching = invocation.positional.isEmpty ? nil : try IDArguments.ids(invocation, at: 0)
+            if touching != nil && (pre != nil || post != nil) {
+                throw EvaluationError(.argumentError, "synapses takes either IDS or pre=/post=, not both",
+                                      hint: "Write synapses pre=IDS post=IDS, or IDS | synapses", range: invocation.range)
+            }
+            let minSize = try invocation.has("min_size") ? invocation.double("min_size") : nil
+            if let minSize, !minSize.isFinite {
+                throw invocation.argumentError("min_size", "min_size must be a finite number, got \(minSize)")
+            }
+            let keepAutapses = try invocation.bool("autapses", default: false)
+            let selection: SynapseSelection
+            if let touching { selection = .touching(touching) }
+            else if let pre, let post { selection = .between(pre: pre, post: post) }
+            else if let pre { selection = .from(pre) }
+            else if let post { selection = .onto(post) }
+            else {
+                throw EvaluationError(.argumentError, "synapses needs IDS, pre=IDS or post=IDS",
+                                      hint: "Write it like: synapses pre=576460752664524086", range: invocation.range)
+            }
+            let table = try await state.neuronSource().synapses(selection)
+            let rows = try table.synapses(selection, minSize: minSize, autapses: keepAutapses)
+            let what = table.level == .synapse ? "synapse" : "connection"
+            return .custom(DataTableValue(rows, title: "\(what)s", notes: table.level == .connection
+                ? ["the synapse table is connection-level: one row per pair, with its weight"] : []))
+        }
+    }
+
+    static func partners(state: KernelState) -> CommandSpec {
+        CommandSpec(
+            name: "partners",
+            summary: "The synaptic partners of neurons: pre, post and weight (synapse count), heaviest first.",
+            details: """
+                crantpy's get_connectivity: upstream partners are the neurons with synapses onto IDS, \
+                downstream partners those IDS synapse onto; both (the default) gives the union, each \
+                synapse counted once. Connections lighter than threshold are dropped; autapses and zero \
+                roots are dropped unless autapses=true.
+                """,
+            parameters: [
+                ParameterSpec("direction", .string, default: "both", help: "upstream (inputs), downstream (outputs) or both",
+                              choices: PartnerDirection.allCases.map(\.rawValue)),
+                threshold, autapses,
+            ],
+            positional: PositionalSpec("IDS", .ids, help: "the neurons: IDs, or a table piped in", required: true),
+            examples: [
+                "partners 576460752664524086",
+                "partners 576460752664524086 direction=\"upstream\" threshold=5",
+                "neurons cell_class=\"kenyon_cell\" | partners direction=\"downstream\" | sort weight descending=true | head 10",
+            ]
+        ) { invocation in
+            let ids = try IDArguments.ids(invocation, at: 0)
+            let direction = try self.direction(invocation)
+            let minimum = try thresholdValue(invocation)
+            let keepAutapses = try invocation.bool("autapses", default: false)
+            let table = try await state.neuronSource().synapses(direction.selection(ids))
+            let pairs = try table.partners(of: ids, direction: direction, threshold: minimum, autapses: keepAutapses)
+            let title = "\(direction == .both ? "" : direction.rawValue + " ")partners of \(SceneValue.count(ids.count, "neuron"))"
+            return .custom(DataTableValue(pairs, title: title,
+                                          notes: minimum > 1 ? ["connections of at least \(minimum) synapses"] : []))
+        }
+    }
+
+    static func adjacency(state: KernelState) -> CommandSpec {
+        CommandSpec(
+            name: "adjacency",
+            summary: "The synapse-count matrix between neurons, as a table and a heatmap.",
+            details: """
+                Rows are the sources (IDS), columns the targets (targets=IDS, default the same neurons), in \
+                the order given. Counts below threshold are 0, and so is the diagonal unless autapses=true. \
+                The heatmap beside the table is darker for more synapses (square-root scale).
+                """,
+            parameters: [
+                ParameterSpec("targets", .ids, default: "IDS", help: "the neurons of the columns"),
+                threshold, autapses,
+            ],
+            positional: PositionalSpec("IDS", .ids, help: "the neurons of the rows: IDs, or a table piped in", required: true),
+            examples: [
+                "adjacency [576460752664524086, 576460752590602315, 576460752681142003]",
+                "neurons cell_class=\"kenyon_cell\" | adjacency",
+                "adjacency (neurons side=\"left\") targets=(neurons side=\"right\") threshold=3",
+            ]
+        ) { invocation in
+            let sources = try IDArguments.ids(invocation, at: 0)
+            let targets = try IDArguments.ids(invocation, "targets") ?? sources
+            let minimum = try thresholdValue(invocation)
+            let keepAutapses = try invocation.bool("autapses", default: false)
+            let table = try await state.neuronSource().synapses(.between(pre: sources, post: targets))
+            let matrix = try table.adjacency(sources: sources, targets: targets, threshold: minimum, autapses: keepAutapses)
+            return .custom(AdjacencyValue(matrix: matrix, table: try matrix.table()))
+        }
+    }
+
+    // MARK: - Arguments
+
+    static func direction(_ invocation: Invocation) throws -> PartnerDirection {
+        let text = try invocation.string("direction", default: "both")
+        guard let direction = PartnerDirection(rawValue: text.lowercased()) else {
+            throw invocation.argumentError("direction", "direction must be upstream, downstream or both, got \"\(text)\"",
+                                           hint: "upstream = inputs (synapses onto the neurons), downstream = outputs")
+        }
+        return direction
+    }
+
+    static func thresholdValue(_ invocation: Invocation) throws -> Int64 {
+        let value = try invocation.int("threshold", default: 1)
+        guard (1...Int(Int32.max)).contains(value) else {
+            throw invocation.argumentError("threshold", "threshold must be from 1 to \(Int32.max) synapses, got \(value)",
+                                           hint: "threshold=1 keeps every connection")
+        }
+        return Int64(value)
+    }
+}
