@@ -73,14 +73,17 @@ lab: system-deps $(VENV)/.lab-installed kernelspec sample
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser $(ROOT_FLAG) --ServerApp.root_dir=$(abspath notebooks)
 
 # Volumes and N5 containers written by the peers (CloudVolume, TensorStore, zarr) that our readers must
-# decode voxel for voxel; the Swift tests find them through these variables.
+# decode voxel for voxel, and tables written by pandas and pyarrow; the Swift tests find them through these
+# variables (CK_PEER_PYTHON reads the kernel's written tables back with pandas).
 PEER := $(abspath .build/peer)
-PEER_ENV := CK_PEER_FIXTURES=$(PEER)/volumes CK_PEER_N5=$(PEER)/n5 CK_NEUROGLANCER_PEER_DIR=$(PEER)/neuroglancer
+PEER_ENV := CK_PEER_FIXTURES=$(PEER)/volumes CK_PEER_N5=$(PEER)/n5 CK_NEUROGLANCER_PEER_DIR=$(PEER)/neuroglancer \
+  CK_PEER_TABLES=$(PEER)/tables CK_PEER_PYTHON=$(abspath $(PY))
 
 peer-fixtures: $(VENV)/.test-installed
 	rm -rf $(PEER) && mkdir -p $(PEER)/neuroglancer
 	$(PY) Tests/EndToEnd/peer_fixtures/make_peer_volumes.py $(PEER)/volumes
 	$(PY) Tests/EndToEnd/peer_n5/make_n5.py $(PEER)/n5
+	$(PY) Tests/EndToEnd/peer_tables/make_tables.py $(PEER)/tables
 
 swift-test: system-test-deps peer-fixtures
 	$(PEER_ENV) swift test 2>&1 | tee .build/swift-test.log; exit $${PIPESTATUS[0]}

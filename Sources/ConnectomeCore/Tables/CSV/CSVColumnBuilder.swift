@@ -60,10 +60,15 @@ struct CSVColumnBuilder {
                 evidence.nonNull += 1
                 let text = CellText.trimmed(raw)
                 if let (negative, magnitude) = CellText.integer(text) {
-                    evidence.integers += 1
                     evidence.floats += 1
-                    if negative, magnitude != 0 { evidence.negative = true }
-                    if magnitude > UInt64(Int64.max) { evidence.aboveInt64 = true }
+                    if negative, magnitude != 0 {
+                        evidence.negative = true
+                        // Below Int64.min no integer type holds it: the column becomes float64, as in pandas.
+                        if CellText.int64(negative: true, magnitude: magnitude) == nil { return }
+                    } else if magnitude > UInt64(Int64.max) {
+                        evidence.aboveInt64 = true
+                    }
+                    evidence.integers += 1
                     return
                 }
                 if CellText.double(text) != nil { evidence.floats += 1; return }

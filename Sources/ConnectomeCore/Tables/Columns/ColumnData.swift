@@ -156,6 +156,23 @@ public enum ColumnData: Sendable, Equatable {
     }
 }
 
+extension ColumnData {
+    /// Same type, same rows, same cells: values under nulls do not count, and NaN equals NaN (a
+    /// NaN double reads as null anyway).
+    public static func == (lhs: ColumnData, rhs: ColumnData) -> Bool {
+        guard lhs.type == rhs.type, lhs.count == rhs.count else { return false }
+        for row in 0..<lhs.count where !cellsEqual(lhs.cell(row), rhs.cell(row)) { return false }
+        return true
+    }
+
+    private static func cellsEqual(_ a: TableCell, _ b: TableCell) -> Bool {
+        if case .vector(let x) = a, case .vector(let y) = b {
+            return zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+        }
+        return a == b
+    }
+}
+
 /// A named column.
 public struct DataColumn: Sendable, Equatable {
     public var name: String

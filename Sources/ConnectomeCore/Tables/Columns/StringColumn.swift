@@ -29,6 +29,13 @@ public struct StringColumn: ColumnStorage {
 
     public var count: Int { offsets.count - 1 }
 
+    /// The same rows with another null bitmap.
+    func replacingValidity(_ validity: Validity?) -> StringColumn {
+        var copy = self
+        copy.validity = validity?.simplified
+        return copy
+    }
+
     public subscript(row: Int) -> String? {
         isNull(row) ? nil : string(at: row)
     }

@@ -27,6 +27,13 @@ public struct StringListColumn: ColumnStorage {
 
     public var count: Int { offsets.count - 1 }
 
+    /// The same rows with another null bitmap.
+    func replacingValidity(_ validity: Validity?) -> StringListColumn {
+        var copy = self
+        copy.validity = validity?.simplified
+        return copy
+    }
+
     /// The element range of row `row`.
     @inline(__always) public func elementRange(_ row: Int) -> Range<Int> { offsets[row]..<offsets[row + 1] }
 

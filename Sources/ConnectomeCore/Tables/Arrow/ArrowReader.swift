@@ -1,0 +1,226 @@
+import Foundation
+
+/// Reads Apache Arrow IPC tables: the file format (Feather v2, `.feather`/`.arrow`, magic
+/// `ARROW1`) and the stream format (`.arrows`, CAVE's materialization answers), uncompressed or
+/// with LZ4-frame or ZSTD buffers, as pandas' `to_feather` and pyarrow write them.
+///
+/// Record batches and columns are decoded in parallel; batches are then joined per column.
+/// Columns named `__index_level_N__` (a pandas index pyarrow stored) are dropped, and integer
+/// columns with ID names (`root_id`, `id`, `pre`, …) and no negative value become uint64.
+public enum ArrowReader {
+    static let magic: [UInt8] = Array("ARROW1".utf8)
+
+    /// True when `bytes` start like an Arrow file or stream.
+    public static func looksLikeArrow(_ bytes: Data) -> Bool {
+        let head = [UInt8](bytes.prefix(8))
+        if head.count >= 6, Array(head[0..<6]) == magic { return true }
+        return head.count >= 8 && head[0..<4] == [0xFF, 0xFF, 0xFF, 0xFF]
+    }
+
+    /// Reads the file or stream in `bytes` (the framing is detected); `name` is the file's name for messages.
+    public static func read(bytes: Data, name: String) throws(ConnectomeError) -> DataTable {
+        let result: Result<DataTable, ArrowError> = bytes.withUnsafeBytes { raw in
+            do throws(ArrowError) {
+                let parts = raw.count >= 6 && Array(raw[0..<6]) == magic ? try fileParts(raw) : try streamParts(raw)
+                return .success(try decode(parts, file: raw))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let table): return table
+        case .failure(let error) where error.unsupported:
+            throw ConnectomeError.unsupported("\(name): \(error.message)",
+                                              hint: "convert the column with pyarrow or pandas (for instance to strings) and save the table again")
+        case .failure(let error):
+            throw ConnectomeError.data("\(name) is not a readable Arrow table: \(error.message)",
+                                       hint: "the file is corrupt or cut short; write it again (pandas: df.to_feather(path))")
+        }
+    }
+
+    /// A schema and the messages holding its dictionaries and record batches, in order.
+    struct Parts {
+        var schema: ArrowSchema
+        var dictionaries: [ArrowMessage] = []
+        var batches: [ArrowMessage] = []
+    }
+
+    /// The stream format: a schema message, then dictionaries and batches, until end-of-stream.
+    static func streamParts(_ raw: UnsafeRawBufferPointer) throws(ArrowError) -> Parts {
+        guard let first = try ArrowMessage.read(raw, at: 0) else { throw ArrowError("the stream ends before its schema") }
+        guard first.header == .schema else { throw ArrowError("the stream does not start with a schema message") }
+        var parts = Parts(schema: try ArrowSchema(first.table))
+        var position = first.end
+        while let message = try ArrowMessage.read(raw, at: position) {
+            switch message.header {
+            case .schema: throw ArrowError("the stream has a second schema at byte \(position)")
+            case .dictionaryBatch: parts.dictionaries.append(message)
+            case .recordBatch: parts.batches.append(message)
+            }
+            position = message.end
+        }
+        return parts
+    }
+
+    /// The file format: `ARROW1`, padding, a stream, the footer flatbuffer, its int32 length, `ARROW1`.
+    static func fileParts(_ raw: UnsafeRawBufferPointer) throws(ArrowError) -> Parts {
+        let count = raw.count
+        guard count >= 18, Array(raw[(count - 6)...]) == magic else {
+            throw ArrowError("it starts with ARROW1 but does not end with it (\(count) bytes): the file is cut short")
+        }
+        let footerLength = Int(Int32(bitPattern: ArrowMessage.load(raw, count - 10)))
+        guard footerLength > 0, footerLength <= count - 18 else {
+            throw ArrowError("its footer claims \(footerLength) bytes in a \(count)-byte file")
+        }
+        let footerStart = count - 10 - footerLength
+        let footer = try FlatBuffer(Array(raw[footerStart..<(count - 10)])).root()
+        guard let schemaTable = try footer.table(1) else { throw ArrowError("its footer has no schema") }
+        var parts = Parts(schema: try ArrowSchema(schemaTable))
+        func blocks(_ id: Int) throws(ArrowError) -> [ArrowMessage] {
+            guard let vector = try footer.vector(id, elementSize: 24) else { return [] }
+            var messages: [ArrowMessage] = []
+            for index in 0..<vector.count {
+                let offset = try vector.i64(at: index, offset: 0)
+                guard offset >= 8, offset < Int64(footerStart) else {
+                    throw ArrowError("footer block \(index) points to byte \(offset), outside the file's \(footerStart) bytes of messages")
+                }
+                guard let message = try ArrowMessage.read(UnsafeRawBufferPointer(rebasing: raw[0..<footerStart]), at: Int(offset)) else {
+                    throw ArrowError("footer block \(index) points to an end-of-stream marker at byte \(offset)")
+                }
+                messages.append(message)
+            }
+            return messages
+        }
+        parts.dictionaries = try blocks(2)
+        parts.batches = try blocks(3)
+        for message in parts.dictionaries where message.header != .dictionaryBatch {
+            throw ArrowError("a footer dictionary block points to a \(message.header) message")
+        }
+        for message in parts.batches where message.header != .recordBatch {
+            throw ArrowError("a footer record-batch block points to a \(message.header) message")
+        }
+        return parts
+    }
+
+    static func decode(_ parts: Parts, file: UnsafeRawBufferPointer) throws(ArrowError) -> DataTable {
+        let fields = parts.schema.fields
+        for field in fields { try checkSupported(field, path: field.name) }
+        let budget = DecompressionBudget(fileSize: file.count)
+        let dictionaries = try readDictionaries(parts, file: file, budget: budget)
+
+        // Each top-level field starts at the node and buffer after those of the fields before it.
+        var nodeStarts: [Int] = [], bufferStarts: [Int] = []
+        var node = 0, buffer = 0
+        for field in fields {
+            nodeStarts.append(node)
+            bufferStarts.append(buffer)
+            node += field.nodeCount
+            buffer += field.bufferCount
+        }
+        let decoders = try parts.batches.map { message throws(ArrowError) in
+            ArrowBatchDecoder(file: file, bodyStart: message.bodyStart, bodyLength: message.bodyLength,
+                              layout: try RecordBatchLayout(message.table), dictionaries: dictionaries, budget: budget)
+        }
+        for (index, decoder) in decoders.enumerated() {
+            guard decoder.layout.nodes.count >= node, decoder.layout.buffers.count >= buffer else {
+                throw ArrowError("record batch \(index) has \(decoder.layout.nodes.count) nodes and \(decoder.layout.buffers.count) buffers; its schema needs \(node) and \(buffer)")
+            }
+        }
+        let firstNodes = nodeStarts, firstBuffers = bufferStarts
+        let tasks = decoders.indices.flatMap { batch in fields.indices.map { (batch, $0) } }
+        let columns = try ParallelWork.map(tasks, throwing: { (task: (Int, Int)) throws(ArrowError) -> ColumnData in
+            let (batch, column) = task
+            var nodeIndex = firstNodes[column], bufferIndex = firstBuffers[column]
+            let data = try decoders[batch].decode(fields[column], node: &nodeIndex, buffer: &bufferIndex)
+            guard data.count == decoders[batch].layout.length else {
+                throw ArrowError("column '\(fields[column].name)' has \(data.count) rows in record batch \(batch), which has \(decoders[batch].layout.length)")
+            }
+            return data
+        })
+        var result: [DataColumn] = []
+        for (index, field) in fields.enumerated() where !isPandasIndex(field.name) {
+            let parts = decoders.indices.map { columns[$0 * fields.count + index] }
+            var data = parts.isEmpty ? ColumnData.nulls(columnType(field), count: 0) : DataTable.concatenate(parts)
+            if ColumnNaming.isIDName(field.name) { data = data.asIDs() }
+            result.append(DataColumn(field.name, data))
+        }
+        let names = ColumnNaming.uniqueNames(result.map(\.name))
+        for index in result.indices { result[index].name = names[index] }
+        let rows = decoders.reduce(0) { $0 + $1.layout.length }
+        return DataTable(uncheckedColumns: result, rowCount: result.isEmpty ? 0 : rows)
+    }
+
+    /// Dictionary batches in file order; a delta batch appends to its dictionary.
+    private static func readDictionaries(_ parts: Parts, file: UnsafeRawBufferPointer,
+                                         budget: DecompressionBudget) throws(ArrowError) -> [Int64: ColumnData] {
+        var valueFields: [Int64: ArrowField] = [:]
+        func collect(_ field: ArrowField) {
+            if let dictionary = field.dictionary {
+                var plain = field
+                plain.dictionary = nil
+                valueFields[dictionary.id] = plain
+            }
+            field.children.forEach(collect)
+        }
+        parts.schema.fields.forEach(collect)
+        var dictionaries: [Int64: ColumnData] = [:]
+        for message in parts.dictionaries {
+            let id = try message.table.i64(0)
+            guard let field = valueFields[id] else { throw ArrowError("a dictionary batch has ID \(id), which no column uses") }
+            guard let data = try message.table.table(1) else { throw ArrowError("dictionary \(id) has no data") }
+            let decoder = ArrowBatchDecoder(file: file, bodyStart: message.bodyStart, bodyLength: message.bodyLength,
+                                            layout: try RecordBatchLayout(data), dictionaries: dictionaries, budget: budget)
+            var node = 0, buffer = 0
+            let values = try decoder.decode(field, node: &node, buffer: &buffer)
+            if try message.table.bool(2), let existing = dictionaries[id] {
+                guard existing.type == values.type else { throw ArrowError("a delta of dictionary \(id) changes its type") }
+                dictionaries[id] = DataTable.concatenate([existing, values])
+            } else {
+                dictionaries[id] = values
+            }
+        }
+        return dictionaries
+    }
+
+    private static func checkSupported(_ field: ArrowField, path: String) throws(ArrowError) {
+        switch field.type {
+        case .binary, .largeBinary, .structure, .other:
+            throw ArrowError("column '\(path)' is of type \(field.type), which the kernel does not read", unsupported: true)
+        default:
+            for child in field.children { try checkSupported(child, path: path) }
+        }
+    }
+
+    /// pandas names an unnamed index `__index_level_0__` when pyarrow stores it as a column.
+    static func isPandasIndex(_ name: String) -> Bool {
+        name.hasPrefix("__index_level_") && name.hasSuffix("__")
+    }
+
+    /// The column type of a field with no rows.
+    static func columnType(_ field: ArrowField) -> ColumnType {
+        switch field.type {
+        case .int(64, false): return .uint64
+        case .int: return .int64
+        case .floatingPoint: return .double
+        case .bool: return .bool
+        case .timestamp(let unit, let zone): return .timestamp(unit, timeZone: zone)
+        case .date(let days): return .timestamp(days ? .second : .millisecond, timeZone: nil)
+        case .list, .largeList, .fixedSizeList:
+            switch field.children.first?.type {
+            case .int?: return .intVector
+            case .floatingPoint?: return .vector
+            default: return .stringList
+            }
+        default: return .string
+        }
+    }
+}
+
+extension ColumnData {
+    /// An int64 column with no negative value as uint64 (an ID column); anything else unchanged.
+    func asIDs() -> ColumnData {
+        guard case .int64(let column) = self else { return self }
+        for row in 0..<column.count where column.values[row] < 0 && !column.isNull(row) { return self }
+        return .uint64(ScalarColumn(values: column.values.map { UInt64(bitPattern: $0) }, validity: column.validity))
+    }
+}

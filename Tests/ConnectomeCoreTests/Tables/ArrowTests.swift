@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import ConnectomeCore
+
+/// The Arrow reader and writer against each other (the peer files are in PeerTableTests), and
+/// the reader against damaged files: every one must be a DataError, never a crash.
+@Suite struct ArrowTests {
+    static let table: DataTable = {
+        try! DataTable(columns: [
+            DataColumn("root_id", .uint64(ScalarColumn([18_446_744_073_709_551_615, nil, 0, 576_460_752_303_423_488], null: 0))),
+            DataColumn("n", .int64(ScalarColumn(values: [Int64.min, -1, 7, 0]))),
+            DataColumn("x", .double(ScalarColumn([0.1, nil, -.infinity, 1e300], null: .nan))),
+            DataColumn("flag", .bool(ScalarColumn([true, false, nil, true], null: false))),
+            DataColumn("name", .string(StringColumn(["a,b", "ünï 神经", nil, ""]))),
+            DataColumn("tags", .stringList(StringListColumn([["a", nil], [], nil, ["x", "y", "z"]]))),
+            DataColumn("pos", .intVector(VectorColumn(values: [1, 2, 3, -4, 5, 6, 0, 0, 0, 7, 8, 9], validity: Validity([true, true, false, true])))),
+            DataColumn("p", .vector(VectorColumn(values: [0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]))),
+            DataColumn("t", .timestamp(ScalarColumn([1_714_566_600_123_456_789, nil, -1, 0], null: 0), .nanosecond, timeZone: "UTC")),
+        ])
+    }()
+
+    @Test(arguments: [nil, ArrowWriter.Compression.lz4, .zstd], [ArrowWriter.Framing.file, .stream])
+    func writerAndReaderAgree(compression: ArrowWriter.Compression?, framing: ArrowWriter.Framing) throws {
+        let bytes = ArrowWriter.write(Self.table, compression: compression, framing: framing)
+        #expect(ArrowReader.looksLikeArrow(bytes))
+        let back = try ArrowReader.read(bytes: bytes, name: "round.feather")
+        #expect(back == Self.table)
+        #expect(back.columns.map(\.type) == Self.table.columns.map(\.type))
+    }
+
+    @Test func emptyTablesKeepTheirColumns() throws {
+        let empty = Self.table.head(0)
+        let back = try ArrowReader.read(bytes: ArrowWriter.write(empty), name: "empty.feather")
+        #expect(back.rowCount == 0 && back.columnNames == Self.table.columnNames)
+    }
+
+    @Test func tableFileChoosesTheFormatByNameAndMagic() throws {
+        let directory = try TemporaryDirectory(prefix: "cck-tablefile")
+        defer { directory.remove() }
+        for name in ["t.csv", "t.tsv", "t.csv.gz", "t.feather", "t.arrows"] {
+            try TableFile.write(Self.table, to: directory.path + "/" + name)
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/" + name))
+            let back = try TableFile.read(bytes: data, name: name)
+            #expect(back.rowCount == Self.table.rowCount && back.columnNames == Self.table.columnNames, "\(name)")
+            if name.hasSuffix("feather") || name.hasSuffix("arrows") { #expect(back == Self.table, "\(name)") }
+        }
+        // Arrow is recognised whatever the name; a name that promises Arrow must deliver it.
+        #expect(try TableFile.read(bytes: ArrowWriter.write(Self.table), name: "download") == Self.table)
+        #expect(throws: ConnectomeError.self) { try TableFile.read(bytes: Data("a,b\n1,2\n".utf8), name: "t.feather") }
+        #expect(throws: ConnectomeError.self) { try TableFile.write(Self.table, to: directory.path + "/t.xlsx") }
+    }
+
+    @Test func readsThroughTheFileStore() async throws {
+        let directory = try TemporaryDirectory(prefix: "cck-tablestore")
+        defer { directory.remove() }
+        try directory.write(["sub/neurons.feather": ArrowWriter.write(Self.table)])
+        let table = try await TableFile.read(url: "file://" + directory.path + "/sub/neurons.feather", transport: nil)
+        #expect(table == Self.table)
+        let plain = try await TableFile.read(url: directory.path + "/sub/neurons.feather", transport: nil)
+        #expect(plain == Self.table)
+        await #expect(throws: ConnectomeError.self) {
+            try await TableFile.read(url: "file://" + directory.path + "/missing.csv", transport: nil)
+        }
+    }
+
+    @Test func damagedFilesAreDataErrorsNamingTheFile() throws {
+        let good = [UInt8](ArrowWriter.write(Self.table))
+        let cases: [(String, [UInt8])] = [
+            ("cut short", Array(good.prefix(good.count / 2))),
+            ("no footer magic", Array(good.dropLast(1))),
+            ("only the magic", Array("ARROW1".utf8) + [0, 0]),
+            ("footer length too large", { var b = good; b[b.count - 10] = 0xFF; b[b.count - 9] = 0xFF; return b }()),
+            ("stream of garbage", [0xFF, 0xFF, 0xFF, 0xFF, 0x10, 0, 0, 0] + [UInt8](repeating: 0xAB, count: 16)),
+            ("empty stream", [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0]),
+        ]
+        for (what, bytes) in cases {
+            do {
+                _ = try ArrowReader.read(bytes: Data(bytes), name: "bad.feather")
+                Issue.record("\(what): read without an error")
+            } catch {
+                #expect(error.kind == .data || error.kind == .unsupported, "\(what)")
+                #expect(error.message.hasPrefix("bad.feather"), "\(what): \(error.message)")
+            }
+        }
+    }
+
+    /// Every single-byte change and every truncation of small files either reads or is a
+    /// ConnectomeError: the bounds checks, not luck, keep the reader from trapping.
+    @Test(arguments: [nil, ArrowWriter.Compression.lz4, .zstd])
+    func mutatedFilesNeverCrash(compression: ArrowWriter.Compression?) {
+        let small = Self.table.head(1)
+        for framing in [ArrowWriter.Framing.file, .stream] {
+            let good = [UInt8](ArrowWriter.write(small, compression: compression, framing: framing))
+            for length in stride(from: 0, to: good.count, by: 5) {
+                _ = try? ArrowReader.read(bytes: Data(good.prefix(length)), name: "cut")
+            }
+            for position in 0..<good.count {
+                for value: UInt8 in [0xFF, good[position] ^ 0x01] where value != good[position] {
+                    var bytes = good
+                    bytes[position] = value
+                    _ = try? ArrowReader.read(bytes: Data(bytes), name: "mutated")
+                }
+            }
+        }
+    }
+
+    @Test func flatBufferReaderChecksEveryOffset() throws {
+        // A root offset past the end, a vtable outside the buffer, a cycle through a child table.
+        #expect(throws: ArrowError.self) { try FlatBuffer([0xFF, 0, 0, 0]).root() }
+        #expect(throws: ArrowError.self) { try FlatBuffer([4, 0, 0, 0, 0x40, 0, 0, 0]).root() }
+        let root = try FlatBuffer(FlatBufferBuilder.build(.table([.i32(7), .offset(.string("hi")), nil, .i64(-5)]))).root()
+        #expect(try root.i32(0) == 7 && root.string(1) == "hi" && root.i64(3) == -5 && root.i64(2, default: 9) == 9)
+        #expect(try root.table(2) == nil && root.vector(9, elementSize: 4) == nil)
+    }
+
+    @Test func bufferCodecsRoundTripAndRejectWrongLengths() throws {
+        let data = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 * 7 / 3) }
+        for codec in [BufferCodec.lz4Frame, .zstd] {
+            let compressed = data.withUnsafeBytes { codec.compress($0) }
+            let back = try compressed.withUnsafeBytes { try codec.decompress($0, length: data.count) }
+            #expect(back == data)
+            #expect(throws: ArrowError.self) { try compressed.withUnsafeBytes { try codec.decompress($0, length: data.count + 1) } }
+            #expect(throws: ArrowError.self) { try compressed.withUnsafeBytes { try codec.decompress($0, length: data.count - 1) } }
+            #expect(throws: ArrowError.self) { try Array(compressed.prefix(10)).withUnsafeBytes { try codec.decompress($0, length: data.count) } }
+        }
+    }
+
+    @Test func halfFloats() {
+        #expect(ArrowBatchDecoder.halfToDouble(0x3C00) == 1 && ArrowBatchDecoder.halfToDouble(0xC000) == -2)
+        #expect(ArrowBatchDecoder.halfToDouble(0x7BFF) == 65504 && ArrowBatchDecoder.halfToDouble(0x0001) == 0x1p-24)
+        #expect(ArrowBatchDecoder.halfToDouble(0x7C00) == .infinity && ArrowBatchDecoder.halfToDouble(0x7E00).isNaN)
+    }
+}
