@@ -94,8 +94,8 @@ extension PrecomputedScale {
             try reader.checkChunk(chunk, name: name, value: value, bytesPerVoxel: numChannels * dataType.itemSize)
             chunkSizes.append(chunk)
         }
-        // The grid has at most as many chunks as the scale has voxels, which is bounded above.
-        let grid = ChunkGrid(size: size, voxelOffset: voxelOffset, chunkSize: chunkSizes[0])
+        // The chunk grid has at most as many chunks as the scale has voxels (≤ 2^60), so sharded
+        // chunk IDs (compressed Morton codes of ceil(log2) bits per axis) fit in 63 bits.
         let encodingName = try reader.string(json, "encoding", in: field)
         let encoding = PrecomputedEncoding(name: encodingName)
         var blockSize: [Int]?
@@ -131,12 +131,6 @@ extension PrecomputedScale {
             sharding = try ShardingSpec(json: shardingValue, field: "\(field).sharding", reader: reader)
             guard chunkSizes.count == 1 else {
                 throw reader.bad("\(field).chunk_sizes", json["chunk_sizes"], expected: "exactly one chunk size when sharded")
-            }
-            // Sharded chunk IDs are 64-bit compressed Morton codes: the grid must fit in 64 bits.
-            let mortonBits = grid.gridSize.reduce(0) { bits, count in bits + (Int.bitWidth - (count - 1).leadingZeroBitCount) }
-            guard mortonBits <= 64 else {
-                throw reader.bad("\(field).size", json["size"],
-                                 expected: "a chunk grid whose chunk IDs fit 64 bits when sharded (\(grid.gridSize) needs \(mortonBits))")
             }
         }
         self.init(key: key, size: size, resolution: resolution, voxelOffset: voxelOffset, chunkSizes: chunkSizes,
