@@ -115,18 +115,11 @@ public enum Gzip {
         }
 
         while true {
-            switch bound {
-            case .prefix(let limit) where produced >= limit:
+            if case .prefix(let limit) = bound, produced >= limit {
                 return Data(bytesNoCopy: output, count: limit, deallocator: .custom { pointer, _ in pointer.deallocate() })
-            case .maximum(let maximum) where produced > maximum:
-                output.deallocate()
-                throw CodecError("gzip data inflates to more than \(maximum) bytes, the most this object can hold (from \(input.count) compressed bytes); it is corrupt or a decompression bomb",
-                                 exceededLimit: maximum)
-            default:
-                break
             }
             if produced == capacity {
-                // capacity < bound.capacity here: the checks above return or throw at the bound.
+                // capacity < bound.capacity here: a prefix returns at its bound, a maximum throws past it.
                 let grownCapacity = capacity + min(capacity, bound.capacity - capacity)
                 let grown = UnsafeMutableRawPointer.allocate(byteCount: grownCapacity, alignment: 16)
                 grown.copyMemory(from: output, byteCount: produced)
@@ -139,6 +132,11 @@ public enum Gzip {
             let before = Int(stream.avail_out)
             let status = CCKZlib.inflate(&stream, Z_NO_FLUSH)
             produced += before - Int(stream.avail_out)
+            if case .maximum(let maximum) = bound, produced > maximum {
+                output.deallocate()
+                throw CodecError("gzip data inflates to more than \(maximum) bytes, the most this object can hold (from \(input.count) compressed bytes); it is corrupt or a decompression bomb",
+                                 exceededLimit: maximum)
+            }
             switch status {
             case Z_STREAM_END:
                 members += 1
