@@ -113,7 +113,7 @@ final class CurlLoop: @unchecked Sendable {
 
             var timeout = 1000
             if let next = retrying.map(\.notBefore).min() {
-                timeout = min(timeout, max(0, Int(((next - now) * 1000).rounded(.up))))
+                timeout = min(timeout, CurlTransfer.milliseconds(next - now))
             }
             var descriptors: Int32 = 0
             curl_multi_poll(multi, nil, 0, Int32(timeout), &descriptors)

@@ -69,10 +69,10 @@ final class CurlTransfer: @unchecked Sendable {
         cck_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1)
         cck_easy_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
         cck_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, 256 * 1024)
-        cck_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout * 1000))
-        cck_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(configuration.requestTimeout * 1000))
+        cck_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
+        cck_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.requestTimeout))
         cck_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, configuration.stallBytesPerSecond)
-        cck_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, Int(configuration.stallTimeout.rounded(.up))))
+        cck_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, (Self.milliseconds(configuration.stallTimeout) + 999) / 1000))
         cck_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent)
         // A Content-Length above the limit fails at once (CURLE_FILESIZE_EXCEEDED); bodies without
         // one are held to the limit by appendBody.
@@ -108,6 +108,13 @@ final class CurlTransfer: @unchecked Sendable {
         if let headerList {
             cck_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
         }
+    }
+
+    /// Seconds as whole milliseconds for libcurl: negative and NaN become 0 (no limit), anything
+    /// past a year is cut to a year, so no configured number can trap the conversion.
+    static func milliseconds(_ seconds: Double) -> Int {
+        guard seconds > 0 else { return 0 }
+        return Checked.int(min(seconds, 365 * 86_400) * 1000, rounding: .up) ?? 0
     }
 
     /// Drops what an earlier try received.
