@@ -123,9 +123,4 @@ public enum Checked {
         guard rounded.isFinite, rounded >= -0x1p63, rounded < 0x1p63 else { return nil }
         return Int(rounded)
     }
-
-    /// `value` when it lies in `range`, else nil.
-    public static func within(_ value: Int, _ range: ClosedRange<Int>) -> Int? {
-        range.contains(value) ? value : nil
-    }
 }
