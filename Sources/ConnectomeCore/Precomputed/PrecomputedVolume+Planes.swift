@@ -125,7 +125,16 @@ extension PrecomputedVolume {
              UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
         }
         guard start <= end, end < UInt64(Int.max / 2) else {
-            throw ConnectomeError.data("shard \(url)/\(shardKey): minishard \(slot.minishard) has the bad range \(start)..<\(end)")
+            throw ConnectomeError.data("shard \(url)/\(shardKey): minishard \(slot.minishard) has the bad range \(start)..<\(end)",
+                                       hint: "The shard file is damaged or the sharding spec does not match it")
+        }
+        // Checked before the request: a corrupt index must not make the kernel fetch gigabytes.
+        guard end - start <= UInt64(DataLimits.maxMinishardIndexBytes) else {
+            throw ConnectomeError.outOfRange(
+                "\(url)/\(shardKey)", field: "the shard index entry of minishard \(slot.minishard)",
+                value: "the byte range \(start)..<\(end) (\(end - start) bytes)",
+                allowed: "a minishard index of at most \(DataLimits.describe(bytes: DataLimits.maxMinishardIndexBytes))",
+                hint: "The shard file is damaged or the sharding spec does not match it")
         }
         if start == end {
             cache?.insert(.minishard(.empty), for: cacheKey)
@@ -137,7 +146,9 @@ extension PrecomputedVolume {
             throw ConnectomeError.data("shard \(url)/\(shardKey) ends before its minishard index \(slot.minishard) (bytes \(range))")
         }
         if sharding.minishardIndexEncoding == .gzip {
-            data = try gunzip(data, what: "minishard index \(slot.minishard) of \(url)/\(shardKey)")
+            data = try gunzip(data, what: "minishard index \(slot.minishard) of \(url)/\(shardKey)",
+                              maximumBytes: DataLimits.maxMinishardIndexBytes,
+                              holds: "a minishard index (the kernel's limit)")
         }
         let index = try MinishardIndex(decoding: data, shardIndexBytes: base, source: "\(url)/\(shardKey)")
         cache?.insert(.minishard(index), for: cacheKey)
@@ -183,6 +194,15 @@ extension PrecomputedVolume {
                 return PlaneResult(plane: nil, fromCache: false, bytesFetched: 0)
             }
             fileKey = key(scale, sharding.shardFileName(location.shard))
+            // Checked before the request: a corrupt index must not make the kernel fetch gigabytes.
+            let allowed = DataLimits.maxEncodedBytes(decoded: chunkBytes)
+            guard range.count <= allowed else {
+                throw ConnectomeError.outOfRange(
+                    "\(url)/\(fileKey)", field: "the minishard index entry of chunk \(request.chunk) (id \(chunkID))",
+                    value: "the byte range \(range.lowerBound)..<\(range.upperBound) (\(range.count) bytes)",
+                    allowed: "at most \(allowed) bytes for a \(box.width) × \(box.height) × \(box.depth) chunk of \(context.pixelBytes)-byte voxels",
+                    hint: "The shard file is damaged or the sharding spec does not match it")
+            }
             chunkRange = range
             storedGzip = sharding.dataEncoding == .gzip
         } else {
@@ -219,7 +239,11 @@ extension PrecomputedVolume {
         }
         let looksGzip = data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b
         if storedGzip || (looksGzip && !(scale.encoding == .raw && data.count == chunkBytes)) {
-            data = try gunzip(data, what: "chunk \(request.chunk) at \(url)/\(fileKey)")
+            // Inflating stops at what the chunk can hold: its raw bytes, or the encoded bound.
+            let holds = "a \(box.width) × \(box.height) × \(box.depth) \(scale.encoding) chunk of \(context.pixelBytes)-byte voxels"
+            data = try gunzip(data, what: "chunk \(request.chunk) at \(url)/\(fileKey)",
+                              maximumBytes: scale.encoding == .raw ? chunkBytes : DataLimits.maxEncodedBytes(decoded: chunkBytes),
+                              holds: holds)
         }
         let plane = try decodePlane(data, request, context, source: fileKey)
         if let cache {
@@ -229,9 +253,15 @@ extension PrecomputedVolume {
         return PlaneResult(plane: plane, fromCache: false, bytesFetched: fetched)
     }
 
-    func gunzip(_ data: Data, what: String) throws -> Data {
+    /// Inflates `data`, which may not exceed `maximumBytes` (what `holds` can hold): a gzip bomb is
+    /// a `.data` error naming the object and the limit, not an allocation of terabytes.
+    func gunzip(_ data: Data, what: String, maximumBytes: Int, holds: String) throws -> Data {
         do {
-            return try Gzip.decompress(data)
+            return try Gzip.decompress(data, maximumBytes: maximumBytes)
+        } catch where error.exceededLimit != nil {
+            throw ConnectomeError.data(
+                "\(what): its \(data.count) bytes of gzip inflate to more than \(maximumBytes) bytes, the most \(holds) can hold",
+                hint: "The stored object is damaged or is not this chunk (a decompression bomb looks like this)")
         } catch {
             throw ConnectomeError.data("\(what) is not valid gzip: \(error)",
                                        hint: "The stored object is damaged")
