@@ -23,8 +23,9 @@ enum DecodeCommand {
                 decode "URL" | scene segments=[...].
                 format=table gives one row per selected segment (id, layer, visible), ready for valid or scene.
                 format=json gives the whole viewer state as JSON.
-                State-server links need network access; middleauth servers also want a CAVE token, set \
-                once with token "..." or given here with token=....
+                State-server links need network access; middleauth servers also want a CAVE token for \
+                their host, set once with token "..." (host=... for a server other than global.daf-apis.com) \
+                or given here with token=...; a token is never sent to another host, nor over plain http.
                 """,
             parameters: [
                 ParameterSpec("format", .string, default: "brief", help: "what to show", choices: formats),
@@ -91,8 +92,8 @@ enum DecodeCommand {
             case .inline(let json):
                 viewerState = try NeuroglancerURL.parseState(Data(json.utf8), origin: "the link")
             case .stateServer(let server, let middleAuth):
-                let token = try invocation.value("token").map { _ in try invocation.string("token") }
-                let body = try await fetch(server, middleAuth: middleAuth, token: token ?? tokens.token(forURL: server),
+                let token = try self.token(for: server, middleAuth: middleAuth, invocation, tokens: tokens)
+                let body = try await fetch(server, middleAuth: middleAuth, token: token, tokens: tokens,
                                            transport: state.environment.transport)
                 viewerState = try NeuroglancerURL.parseState(body, origin: server)
             }
@@ -106,24 +107,59 @@ enum DecodeCommand {
         }
     }
 
+    /// The token to send to `server`: token= (for this link only), else the one set for its host.
+    /// A middleauth link to a host without a token fails here, before any request, saying how to set one.
+    static func token(for server: String, middleAuth: Bool, _ invocation: Invocation, tokens: TokenStore) throws -> String? {
+        if invocation.has("token") {
+            let token = try invocation.string("token")
+            do { try CredentialScope.requireSecureChannel(server, for: "token=") } catch {
+                throw invocation.argumentError("token", error.message, hint: error.hint.isEmpty ? nil : error.hint)
+            }
+            return token
+        }
+        if let token = tokens.token(forURL: server) { return token }
+        if middleAuth { throw missingToken(server, tokens: tokens) }
+        return nil
+    }
+
+    /// "No token for this host", with how to set one; says so when a token exists but the link is plain http.
+    static func missingToken(_ server: String, tokens: TokenStore, refused status: Int? = nil) -> ConnectomeError {
+        let host = CredentialScope.host(of: server) ?? server
+        let answered = status.map { "the state server answered \($0) for \(server)" } ?? "\(server) wants a CAVE token (a middleauth link)"
+        if tokens.hasToken(forHostOf: server) {
+            return ConnectomeError.auth(
+                "\(answered), and the token set for \(host) is not sent to it: tokens travel only over https",
+                hint: "Use the link's https:// address")
+        }
+        let others = tokens.hosts
+        let known = others.isEmpty ? "" : " (tokens are set for \(others.joined(separator: ", ")); each goes only to its own host)"
+        let setting = host == TokenStore.defaultHost ? "token \"...\"" : "token \"...\" host=\"\(host)\""
+        return ConnectomeError.auth(
+            "\(answered), but no token is set for \(host)\(known)",
+            hint: "Set one with: \(setting) (or read it safely: \(setting.replacingOccurrences(of: "\"...\"", with: "(input \"CAVE token: \" password=true)"))), or pass token=... to decode")
+    }
+
     /// GETs a state server's JSON, with the bearer token when there is one.
-    static func fetch(_ url: String, middleAuth: Bool, token: String?, transport: (any HTTPTransport)?) async throws -> Data {
+    static func fetch(_ url: String, middleAuth: Bool, token: String?, tokens: TokenStore,
+                      transport: (any HTTPTransport)?) async throws -> Data {
         guard let transport else {
             throw ConnectomeError.network(
                 "this kernel has no network transport, so it cannot fetch the state held at \(url)",
                 hint: "Run the kernel with network access, or decode a link whose state is inline (…/#!{\"layers\": …})")
         }
         var headers: [String: String] = ["Accept": "application/json"]
-        if let token { headers["Authorization"] = HTTPAuthorization.bearer(token).headerValue }
+        if let token {
+            try CredentialScope.requireSecureChannel(url, for: "the CAVE token")
+            headers["Authorization"] = HTTPAuthorization.bearer(token).headerValue
+        }
         let response = try await transport.send(HTTPRequest(url: url, headers: headers))
         switch response.status {
         case 200..<300:
             return response.body
         case 401, 403:
-            let hint = token == nil
-                ? "\(middleAuth ? "This server wants a CAVE token" : "Set a token"): token \"...\" (or decode ... token=...)"
-                : "The token was refused; check that it is current and has access to this server"
-            throw ConnectomeError.auth("the state server answered \(response.status) for \(url)", hint: hint)
+            if token == nil { throw missingToken(url, tokens: tokens, refused: response.status) }
+            throw ConnectomeError.auth("the state server answered \(response.status) for \(url)",
+                                       hint: "The token was refused; check that it is current and has access to this server")
         case 404:
             throw ConnectomeError.network("the state server has no state at \(url) (404)", hint: "Check the state ID in the link")
         default:
