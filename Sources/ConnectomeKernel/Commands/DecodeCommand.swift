@@ -87,17 +87,25 @@ enum DecodeCommand {
             do { link = try NeuroglancerURL.link(url) } catch {
                 throw invocation.argumentError(at: 0, error.message, hint: error.hint.isEmpty ? nil : error.hint)
             }
+            let base: String
+            do { base = try ViewerBase.of(link: url) } catch {
+                throw invocation.argumentError(at: 0, error.message, hint: error.hint.isEmpty ? nil : error.hint)
+            }
             let viewerState: ViewerState
             switch link {
             case .inline(let json):
                 viewerState = try NeuroglancerURL.parseState(Data(json.utf8), origin: "the link")
             case .stateServer(let server, let middleAuth):
+                guard let transport = state.environment.transport else {
+                    throw ConnectomeError.network(
+                        "this kernel has no network transport, so it cannot fetch the state held at \(server)",
+                        hint: "Run the kernel with network access, or decode a link whose state is inline (…/#!{\"layers\": …})")
+                }
                 let token = try self.token(for: server, middleAuth: middleAuth, invocation, tokens: tokens)
-                let body = try await fetch(server, middleAuth: middleAuth, token: token, tokens: tokens,
-                                           transport: state.environment.transport)
+                let body = try await fetch(server, middleAuth: middleAuth, token: token, tokens: tokens, transport: transport)
                 viewerState = try NeuroglancerURL.parseState(body, origin: server)
             }
-            return SceneValue(state: viewerState, base: viewerBase(of: url))
+            return SceneValue(state: viewerState, base: base)
         case let other?:
             throw invocation.argumentError(at: 0, "URL: expected a neuroglancer link (a string) or a scene, got \(other.errorDescription)",
                                            hint: "Write it like: decode \"https://spelunker.cave-explorer.org/#!{...}\"")
@@ -141,12 +149,7 @@ enum DecodeCommand {
 
     /// GETs a state server's JSON, with the bearer token when there is one.
     static func fetch(_ url: String, middleAuth: Bool, token: String?, tokens: TokenStore,
-                      transport: (any HTTPTransport)?) async throws -> Data {
-        guard let transport else {
-            throw ConnectomeError.network(
-                "this kernel has no network transport, so it cannot fetch the state held at \(url)",
-                hint: "Run the kernel with network access, or decode a link whose state is inline (…/#!{\"layers\": …})")
-        }
+                      transport: any HTTPTransport) async throws -> Data {
         var headers: [String: String] = ["Accept": "application/json"]
         if let token {
             try CredentialScope.requireSecureChannel(url, for: "the CAVE token")
@@ -166,13 +169,5 @@ enum DecodeCommand {
             throw ConnectomeError.network("the state server answered \(response.status) for \(url)",
                                           hint: "Try again later, or ask for a link with the state inline")
         }
-    }
-
-    /// The viewer part of a link: everything before `#` and any `?json_url=` query.
-    static func viewerBase(of url: String) -> String {
-        let text = url.trimmingCharacters(in: .whitespacesAndNewlines)
-        var base = text.firstIndex(of: "#").map { String(text[..<$0]) } ?? text
-        if let query = base.firstIndex(of: "?") { base = String(base[..<query]) }
-        return base.isEmpty ? DatasetDescription.neuroglancerDemo : base
     }
 }
