@@ -31,10 +31,12 @@ public enum SampleDataset {
         return try write(volume, to: directory, progress: progress)
     }
 
-    /// Writes an already generated volume.
+    /// Writes an already generated volume. `stop` is asked before each chunk; when it answers true
+    /// the writing ends with `CancellationError` (the caller removes what was written).
     @discardableResult
     public static func write(_ volume: SampleVolume, to directory: String,
-                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Summary {
+                             progress: (@Sendable (Int, Int) -> Void)? = nil,
+                             stop: (@Sendable () -> Bool)? = nil) throws -> Summary {
         let layers: [(name: String, info: PrecomputedInfo)] = [
             ("image", info(for: volume, type: .image, encoding: .jpeg)),
             ("image_raw", info(for: volume, type: .image, encoding: .raw)),
@@ -60,6 +62,7 @@ public enum SampleDataset {
         let failure = LockedBox<ConnectomeError?>(nil)
         let counters = LockedBox((files: 0, bytes: 0))
         DispatchQueue.concurrentPerform(iterations: allJobs.count) { index in
+            if let stop, stop() { return }
             let job = allJobs[index]
             let layer = layers[job.layer]
             let scale = layer.info.scales[job.mip]
@@ -74,6 +77,7 @@ public enum SampleDataset {
                 failure.update { if $0 == nil { $0 = wrapped } }
             }
         }
+        if let stop, stop() { throw CancellationError() }
         if let error = failure.value { throw error }
         let totals = counters.value
         return Summary(directory: directory, size: volume.size, mipCount: volume.mipCount, files: totals.files,

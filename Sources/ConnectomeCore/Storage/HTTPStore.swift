@@ -35,6 +35,9 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
         guard pathStart > afterScheme.startIndex else {
             throw ConnectomeError.argument("'\(url)' has no host name", hint: "write it as https://host/path")
         }
+        if authorization != nil || CredentialScope.carriesSecret(headers) {
+            try CredentialScope.requireSecureChannel(url, for: "the credentials for this store")
+        }
         origin = String(url[..<pathStart])
         basePath = String(url[pathStart...])
         self.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url

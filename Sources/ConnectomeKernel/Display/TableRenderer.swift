@@ -48,40 +48,24 @@ enum TableRenderer {
     static func html(_ table: Table) -> String {
         let (head, tail, omitted) = visibleRows(table.rows.count)
         var html = "<table class=\"connectome-table\">"
-        if let title = table.title { html += "<caption style=\"text-align:left\">\(escape(title))</caption>" }
-        html += "<thead><tr>" + table.columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        if let title = table.title { html += "<caption style=\"text-align:left\">\(HTML.escape(title))</caption>" }
+        html += "<thead><tr>" + table.columns.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for index in head { html += row(table.rows[index]) }
         if omitted > 0 {
             html += "<tr><td colspan=\"\(table.columns.count)\" style=\"text-align:center\">… \(omitted) more rows …</td></tr>"
         }
         for index in tail { html += row(table.rows[index]) }
         html += "</tbody></table>"
-        if let footer = table.footer { html += "<p>\(escape(footer))</p>" }
+        if let footer = table.footer { html += "<p>\(HTML.escape(footer))</p>" }
         return html
     }
 
     private static func row(_ cells: [Value]) -> String {
-        "<tr>" + cells.map { "<td>\(escape(cellText($0)))</td>" }.joined() + "</tr>"
+        "<tr>" + cells.map { "<td>\(HTML.escape(cellText($0)))</td>" }.joined() + "</tr>"
     }
 
     static func cellText(_ value: Value) -> String {
         if case .string(let text) = value { return text }
         return value.plainText
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
