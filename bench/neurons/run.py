@@ -131,6 +131,16 @@ def proc_status(pid):
     return {"rss_mb": out.get("VmRSS"), "hwm_mb": out.get("VmHWM")}
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a whole process (all its threads), from /proc (clock-tick resolution)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
 # ------------------------------------------------------------------ peers (child processes)
 def describe(result):
     """A short description of a result, to compare with what the kernel shows."""
@@ -148,16 +158,17 @@ def describe(result):
 
 class Recorder:
     def __init__(self):
-        self.ms, self.repr_ms, self.results, self.memory = {}, {}, {}, {}
+        self.ms, self.cpu_ms, self.repr_ms, self.results, self.memory = {}, {}, {}, {}, {}
 
     def run(self, key, fn, times=1, display=True):
         """Runs fn `times` times; records each time (ms), the HTML repr time of the last result, its shape."""
         result = None
         for _ in range(times):
             result = None
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             result = fn()
             self.ms.setdefault(key, []).append(round((time.perf_counter() - start) * 1e3, 3))
+            self.cpu_ms.setdefault(key, []).append(round((time.process_time() - cpu) * 1e3, 3))
         if display and hasattr(result, "_repr_html_"):
             start = time.perf_counter()
             result._repr_html_()
@@ -169,7 +180,7 @@ class Recorder:
         self.memory[name] = proc_status("self")
 
     def report(self, **extra):
-        return {"ms": self.ms, "repr_ms": self.repr_ms, "results": self.results, "memory": self.memory, **extra}
+        return {"ms": self.ms, "cpu_ms": self.cpu_ms, "repr_ms": self.repr_ms, "results": self.results, "memory": self.memory, **extra}
 
 
 def pandas_child(data, repeat):
@@ -210,15 +221,16 @@ def pandas_child(data, repeat):
     queries = np.asarray(q["nearest"], dtype=np.float64)
     tree = None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         tree = cKDTree(positions)
-        built = time.perf_counter()
+        built, built_cpu = time.perf_counter(), time.process_time()
         distances, index = tree.query(queries)
         found = node_ids[index]
-        done = time.perf_counter()
-        r.ms.setdefault("kdtree_build", []).append(round((built - start) * 1e3, 3))
-        r.ms.setdefault("kdtree_query", []).append(round((done - built) * 1e3, 3))
-        r.ms.setdefault("nearest", []).append(round((done - start) * 1e3, 3))
+        done, done_cpu = time.perf_counter(), time.process_time()
+        for key, wall, used in (("kdtree_build", built - start, built_cpu - cpu), ("kdtree_query", done - built, done_cpu - built_cpu),
+                                ("nearest", done - start, done_cpu - cpu)):
+            r.ms.setdefault(key, []).append(round(wall * 1e3, 3))
+            r.cpu_ms.setdefault(key, []).append(round(used * 1e3, 3))
     r.results["nearest"] = {"queries": len(found), "first_nodes": [int(v) for v in found[:5]]}
 
     def reroot():
@@ -311,6 +323,7 @@ class Kernel:
 
     def execute(self, code):
         """ms from execute_request sent to status idle; the reply status; what was displayed."""
+        cpu = cpu_seconds(self.pid)
         start = time.perf_counter()
         msg_id = self.kc.execute(code, silent=False, store_history=True, allow_stdin=False, stop_on_error=False)
         idle = reply = None
@@ -339,7 +352,8 @@ class Kernel:
                             idle = now
                     elif kind != "execute_input":
                         outputs.append((kind, frames[i + 5]))  # decoded after the clock stops
-        return {"ms": round((idle - start) * 1e3, 3), "status": reply.get("status"),
+        return {"ms": round((idle - start) * 1e3, 3), "cpu_ms": round((cpu_seconds(self.pid) - cpu) * 1e3, 3),
+                "status": reply.get("status"),
                 **summarize(outputs, reply)}
 
     def memory(self):
@@ -385,7 +399,7 @@ def shown_rows(text):
 
 def ours_round(cells, spec_dirs, repeat, log_path, timeout):
     kernel = Kernel(spec_dirs, log_path, timeout)
-    report = {"ms": {}, "outputs": {}, "errors": {}, "memory": {}, "checks": {}}
+    report = {"ms": {}, "cpu_ms": {}, "outputs": {}, "errors": {}, "memory": {}, "checks": {}}
     try:
         kernel.execute("1")  # untimed: the first cell of a fresh kernel
         report["memory"]["after_start"] = kernel.memory()
@@ -395,7 +409,8 @@ def ours_round(cells, spec_dirs, repeat, log_path, timeout):
             for _ in range(1 if key in LOADS or key in ("dataset", "info_neurons", "info_synapses") else repeat):
                 result = kernel.execute(cells[key])
                 report["ms"].setdefault(key, []).append(result["ms"])
-                report["outputs"][key] = {k: v for k, v in result.items() if k != "ms"}
+                report["cpu_ms"].setdefault(key, []).append(result["cpu_ms"])
+                report["outputs"][key] = {k: v for k, v in result.items() if k not in ("ms", "cpu_ms")}
                 if result.get("error") or result["status"] != "ok":
                     report["errors"][key] = result.get("error") or result["status"]
             if key == "load_synapses_feather":
@@ -429,13 +444,14 @@ def median(values):
 
 def merge(rounds):
     """Per side: every run of every op across rounds; medians; memory per checkpoint (max over rounds)."""
-    merged = {"ms": {}, "repr_ms": {}, "memory": {}, "results": {}, "errors": {}, "outputs": {}, "checks": {},
+    merged = {"ms": {}, "cpu_ms": {}, "repr_ms": {}, "memory": {}, "results": {}, "errors": {}, "outputs": {}, "checks": {},
               "peak_rss_mb": []}
     for report in rounds:
         for key, values in report.get("ms", {}).items():
             merged["ms"].setdefault(key, []).extend(values)
-        for key, values in report.get("repr_ms", {}).items():
-            merged["repr_ms"].setdefault(key, []).extend(values)
+        for field in ("cpu_ms", "repr_ms"):
+            for key, values in report.get(field, {}).items():
+                merged[field].setdefault(key, []).extend(values)
         for name, mem in report.get("memory", {}).items():
             merged["memory"].setdefault(name, []).append(mem)
         for field in ("results", "errors", "outputs", "checks"):
@@ -447,6 +463,7 @@ def merge(rounds):
                 merged[extra] = report[extra]
     merged["median_ms"] = {key: median(v) for key, v in merged["ms"].items()}
     merged["median_repr_ms"] = {key: median(v) for key, v in merged["repr_ms"].items()}
+    merged["median_cpu_ms"] = {key: median(v) for key, v in merged["cpu_ms"].items()}
     return merged
 
 
@@ -478,6 +495,17 @@ def make_table(results):
         label = label_of(label, s)
         lines.append(f"| {label} | {'error' if error else fmt(o)} | {peer or '–'} | {fmt(p)} | {ratio(p, o)} | {shown} | "
                      f"{fmt(a)} | {ratio(a, o)} | {fmt(reference)} | {ratio(reference, o) if full_scale else '–'} |")
+    lines += ["", "CPU time (median ms of user + system time, all threads; the kernel's read from /proc in clock ticks of "
+              f"{1000 / TICK:.0f} ms): less sensitive than wall time to the load of a shared machine.", "",
+              "| operation | ours CPU | pandas CPU | pandas / ours | pyarrow CPU | pyarrow / ours |", "|---|---|---|---|---|---|"]
+    cpu = lambda side, key: None if not side else side.get("median_cpu_ms", {}).get(key)  # noqa: E731
+    for key, label, _, _ in OPS:
+        o, p, a = cpu(ours, key), cpu(pandas_, key), cpu(arrow, key)
+        if (ours or {}).get("errors", {}).get(key):
+            o = None
+        if o is None and p is None and a is None:
+            continue
+        lines.append(f"| {label_of(label, s)} | {fmt(o)} | {fmt(p)} | {ratio(p, o)} | {fmt(a)} | {ratio(a, o)} |")
     lines += ["", "Memory (MB; per checkpoint the largest over rounds): RSS of the kernel process vs the pandas process "
               "holding the same tables (after the five loads; at the end the kernel also holds the dataset's tables "
               "and the skeletons, pandas the skeletons and the cKDTree). Peak = VmHWM.", "",
