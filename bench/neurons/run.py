@@ -18,6 +18,7 @@ Usage:
   .venv/bin/python bench/neurons/run.py [--scale 1] [--rounds 5] [--repeat 3]   both sides, interleaved
   .venv/bin/python bench/neurons/run.py --peers-only --scale 0.1                 the peers alone
   .venv/bin/python bench/neurons/run.py --ours-only                              the kernel alone
+  .venv/bin/python bench/neurons/run.py --print-cells                            the kernel's cells, in order
   --binary .build/release/connectome-kernel (default; a private kernelspec named `connectome` is written
   for it), or --installed-kernelspec to use the `connectome` kernelspec JUPYTER_PATH finds.
 Writes bench/neurons/results/neurons-<date>.json and .md.
@@ -576,6 +577,7 @@ def main():
     ap.add_argument("--fresh", action="store_true", help="generate the tables again")
     ap.add_argument("--timeout", type=float, default=900, help="seconds one kernel cell may take")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
+    ap.add_argument("--print-cells", action="store_true", help="print the kernel cells (in order, in full) and exit")
     ap.add_argument("--child", choices=["pandas", "pyarrow"], help=argparse.SUPPRESS)
     ap.add_argument("--data-dir", help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -584,6 +586,16 @@ def main():
         print(json.dumps(report))
         return
 
+    if a.print_cells:
+        data = generate.ensure(a.scale, a.seed, a.data, a.fresh, log=lambda m: print(m, file=sys.stderr))
+        with open(os.path.join(data, "queries.json")) as f:
+            cells = kernel_cells(data, json.load(f))
+        for key, _, _, _ in OPS:
+            if key in cells:
+                print(cells[key])
+                if key == "load_synapses_feather":
+                    print("\n".join(CHECK_CELLS))
+        return
     run_ours, run_peers = not a.peers_only, not a.ours_only
     spec_dirs = []
     if run_ours and not a.installed_kernelspec:
