@@ -110,47 +110,9 @@ extension PrecomputedVolume {
         let cacheKey = ChunkCache.Key(volume: url, mip: context.mip,
                                       part: .minishardIndex(shard: slot.shard, minishard: slot.minishard))
         if let cache, case .minishard(let index) = cache.value(for: cacheKey) { return index }
-        let shardKey = key(context.scale, sharding.shardFileName(slot.shard))
-        let entryStart = Int(slot.minishard) * 16
-        guard let entry = try await store.read(shardKey, range: entryStart..<(entryStart + 16)) else {
-            cache?.insert(.minishard(.empty), for: cacheKey)
-            return .empty
-        }
-        guard entry.count == 16 else {
-            throw ConnectomeError.data("shard \(url)/\(shardKey) is \(entryStart + entry.count) bytes, too short for its shard index",
-                                       hint: "The shard file is damaged or the sharding spec does not match it")
-        }
-        let (start, end) = entry.withUnsafeBytes {
-            (UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)),
-             UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-        }
-        guard start <= end, end < UInt64(Int.max / 2) else {
-            throw ConnectomeError.data("shard \(url)/\(shardKey): minishard \(slot.minishard) has the bad range \(start)..<\(end)",
-                                       hint: "The shard file is damaged or the sharding spec does not match it")
-        }
-        // Checked before the request: a corrupt index must not make the kernel fetch gigabytes.
-        guard end - start <= UInt64(DataLimits.maxMinishardIndexBytes) else {
-            throw ConnectomeError.outOfRange(
-                "\(url)/\(shardKey)", field: "the shard index entry of minishard \(slot.minishard)",
-                value: "the byte range \(start)..<\(end) (\(end - start) bytes)",
-                allowed: "a minishard index of at most \(DataLimits.describe(bytes: DataLimits.maxMinishardIndexBytes))",
-                hint: "The shard file is damaged or the sharding spec does not match it")
-        }
-        if start == end {
-            cache?.insert(.minishard(.empty), for: cacheKey)
-            return .empty
-        }
-        let base = sharding.shardIndexBytes
-        let range = (base + Int(start))..<(base + Int(end))
-        guard var data = try await store.read(shardKey, range: range), data.count == range.count else {
-            throw ConnectomeError.data("shard \(url)/\(shardKey) ends before its minishard index \(slot.minishard) (bytes \(range))")
-        }
-        if sharding.minishardIndexEncoding == .gzip {
-            data = try gunzip(data, what: "minishard index \(slot.minishard) of \(url)/\(shardKey)",
-                              maximumBytes: DataLimits.maxMinishardIndexBytes,
-                              holds: "a minishard index (the kernel's limit)")
-        }
-        let index = try MinishardIndex(decoding: data, shardIndexBytes: base, source: "\(url)/\(shardKey)")
+        let index = try await sharding.readMinishardIndex(
+            store: store, shardKey: key(context.scale, sharding.shardFileName(slot.shard)), minishard: slot.minishard,
+            storeURL: url)
         cache?.insert(.minishard(index), for: cacheKey)
         return index
     }
@@ -253,18 +215,8 @@ extension PrecomputedVolume {
         return PlaneResult(plane: plane, fromCache: false, bytesFetched: fetched)
     }
 
-    /// Inflates `data`, which may not exceed `maximumBytes` (what `holds` can hold): a gzip bomb is
-    /// a `.data` error naming the object and the limit, not an allocation of terabytes.
+    /// Inflates `data` up to `maximumBytes` (what `holds` can hold); see `gunzipStoredObject`.
     func gunzip(_ data: Data, what: String, maximumBytes: Int, holds: String) throws -> Data {
-        do {
-            return try Gzip.decompress(data, maximumBytes: maximumBytes)
-        } catch where error.exceededLimit != nil {
-            throw ConnectomeError.data(
-                "\(what): its \(data.count) bytes of gzip inflate to more than \(maximumBytes) bytes, the most \(holds) can hold",
-                hint: "The stored object is damaged or is not this chunk (a decompression bomb looks like this)")
-        } catch {
-            throw ConnectomeError.data("\(what) is not valid gzip: \(error)",
-                                       hint: "The stored object is damaged")
-        }
+        try gunzipStoredObject(data, what: what, maximumBytes: maximumBytes, holds: holds)
     }
 }

@@ -6,7 +6,8 @@ import JSONModel
 ///
 /// Layout (see `DatasetDescription.sample`): `image/` jpeg (quality 90), `image_raw/` raw, and
 /// `segmentation/` uint64 compressed_segmentation (blocks 8³), all in 64³ chunks, with `mipCount`
-/// scales that halve x and y. Output is byte-for-byte the same on every run.
+/// scales that halve x and y; beside them the connectome (`neurons.csv`, `synapses.csv` and
+/// `segmentation/skeletons/`, see `SampleConnectome`). Output is byte-for-byte the same on every run.
 public enum SampleDataset {
     public static let chunkSize = [64, 64, 64]
     public static let blockSize = [8, 8, 8]
@@ -20,6 +21,9 @@ public enum SampleDataset {
         public var files: Int
         public var bytes: Int
         public var segments: Int
+        /// Rows of `neurons.csv` and `synapses.csv` (see `SampleConnectome`).
+        public var neurons: Int
+        public var synapses: Int
     }
 
     /// Generates the sample (see `SampleVolume`) and writes it under `directory`, creating it.
@@ -79,9 +83,12 @@ public enum SampleDataset {
         }
         if let stop, stop() { throw CancellationError() }
         if let error = failure.value { throw error }
+        let connectome = SampleConnectome(volume)
+        try connectome.write(to: directory)
         let totals = counters.value
         return Summary(directory: directory, size: volume.size, mipCount: volume.mipCount, files: totals.files,
-                       bytes: totals.bytes, segments: volume.segmentIDs.count)
+                       bytes: totals.bytes, segments: volume.segmentIDs.count, neurons: connectome.neuronCount,
+                       synapses: connectome.synapseCount)
     }
 
     /// The `info` of one sample layer.
@@ -95,7 +102,8 @@ public enum SampleDataset {
                 resolution: resolution, chunkSizes: [chunkSize], encoding: encoding,
                 compressedSegmentationBlockSize: encoding == .compressedSegmentation ? blockSize : nil)
         }
-        return PrecomputedInfo(type: type, dataType: type == .image ? .uint8 : .uint64, scales: scales)
+        return PrecomputedInfo(type: type, dataType: type == .image ? .uint8 : .uint64, scales: scales,
+                               skeletons: type == .segmentation ? SampleConnectome.skeletonDirectory : nil)
     }
 
     struct ChunkJob: Sendable { var layer: Int; var mip: Int; var chunk: ChunkIndex }
@@ -134,7 +142,7 @@ public enum SampleDataset {
         }
     }
 
-    private static func createDirectory(_ path: String, _ fileManager: FileManager) throws {
+    static func createDirectory(_ path: String, _ fileManager: FileManager) throws {
         do {
             try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -143,7 +151,7 @@ public enum SampleDataset {
         }
     }
 
-    private static func write(_ data: Data, to path: String) throws {
+    static func write(_ data: Data, to path: String) throws {
         do {
             try data.write(to: URL(fileURLWithPath: path))
         } catch {
