@@ -93,12 +93,12 @@ struct SampleNeurons: Sendable {
             annotated ? .list(cellClass.regions.map { $0.hasPrefix("GNG") ? $0 : $0 + suffix }) : .null, // region
             proofread && u(13) < 0.2 ? .text("merged a dendrite back in") : .null, // proofreader_notes
             .text(side),                                                    // side
-            cellClass.nerve.map { .text($0) } ?? .null,                     // nerve
-            cellClass.tract(u(14)).map { .text($0) } ?? .null,              // tract
+            annotated ? cellClass.nerve.map { .text($0) } ?? .null : .null, // nerve
+            annotated ? cellClass.tract(u(14)).map { .text($0) } ?? .null : .null, // tract
             cellClass == .kenyonCell && annotated ? .text(u(15) < 0.5 ? "MBp1" : "MBp2") : .null, // hemilineage
-            .text(cellClass.flow),                                          // flow
-            .text(cellClass.superClass),                                    // super_class
-            annotated || proofread ? .text(cellClass.name) : .null,         // cell_class
+            annotated ? .text(cellClass.flow) : .null,                      // flow
+            annotated ? .text(cellClass.superClass) : .null,                // super_class
+            annotated ? .text(cellClass.name) : .null,                      // cell_class
             annotated ? .text(type) : .null,                                // cell_type
             annotated ? subtype : .null,                                    // cell_subtype
             annotated ? .text(type + suffix) : .null,                       // cell_instance

@@ -43,7 +43,7 @@ public struct SkeletonPicture: Sendable {
         let margin = Double(min(options.margin, side / 4))
         let bounds = skeleton.bounds ?? (Point3(0, 0, 0), Point3(0, 0, 0))
         let spanX = bounds.max.x - bounds.min.x, spanY = bounds.max.y - bounds.min.y
-        let span = max(spanX, spanY, 1)
+        let span = max(spanX, spanY, 1000)  // a lone node or a short stub is drawn at most ~1 µm across
         let scale = (Double(side) - 2 * margin) / span  // px per nm
         let width = max(64, Int((spanX * scale + 2 * margin).rounded(.up)))
         let height = max(64, Int((spanY * scale + 2 * margin).rounded(.up)))
@@ -86,7 +86,7 @@ public struct SkeletonPicture: Sendable {
 
         var bar: Double?
         if options.scaleBar {
-            let target = span * 0.2
+            let target = (Double(width) - 2 * margin) / scale * 0.2  // a fifth of the drawing's width, in nm
             let magnitude = pow(10, floor(log10(max(target, 1))))
             let length = [5.0, 2, 1].map { $0 * magnitude }.first { $0 <= target } ?? magnitude
             let pixelsLong = length * scale
