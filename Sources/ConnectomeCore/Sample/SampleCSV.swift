@@ -19,37 +19,54 @@ enum SampleCSV {
     }
 
     static func document(header: [String], rows: [[Cell]]) -> Data {
-        var out = header.map(quoted).joined(separator: ",") + "\n"
-        out.reserveCapacity(rows.count * 64 * max(1, header.count / 4))
-        for row in rows {
-            var first = true
-            for cell in row {
-                if !first { out += "," }
-                first = false
-                out += field(cell)
-            }
-            out += "\n"
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * 24 * max(1, header.count))
+        for (index, name) in header.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendQuoted(name, to: &out)
         }
-        return Data(out.utf8)
+        out.append(UInt8(ascii: "\n"))
+        for row in rows {
+            for (index, cell) in row.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                append(cell, to: &out)
+            }
+            out.append(UInt8(ascii: "\n"))
+        }
+        return Data(out)
     }
 
     static func field(_ cell: Cell) -> String {
+        var out: [UInt8] = []
+        append(cell, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func append(_ cell: Cell, to out: inout [UInt8]) {
         switch cell {
-        case .null: ""
-        case .id(let value): String(value)
-        case .int(let value): String(value)
-        case .double(let value): value.isFinite ? String(value) : ""
-        case .bool(let value): value ? "True" : "False"
-        case .text(let value): quoted(value)
-        case .list(let values): quoted("[" + values.map(jsonString).joined(separator: ", ") + "]")
-        case .vector(let values): quoted("[" + values.map(String.init).joined(separator: ", ") + "]")
+        case .null: break
+        case .id(let value): out.append(contentsOf: String(value).utf8)
+        case .int(let value): out.append(contentsOf: String(value).utf8)
+        case .double(let value): if value.isFinite { out.append(contentsOf: String(value).utf8) }
+        case .bool(let value): out.append(contentsOf: (value ? "True" : "False").utf8)
+        case .text(let value): appendQuoted(value, to: &out)
+        case .list(let values): appendQuoted("[" + values.map(jsonString).joined(separator: ", ") + "]", to: &out)
+        case .vector(let values): appendQuoted("[" + values.map(String.init).joined(separator: ", ") + "]", to: &out)
         }
     }
 
-    static func quoted(_ text: String) -> String {
-        let needs = text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            || text.first == " " || text.last == " "
-        return needs ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    /// Quoted when it holds a comma, a quote, a line break or surrounding spaces; quotes doubled.
+    private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        let bytes = text.utf8
+        let needs = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+            || bytes.first == UInt8(ascii: " ") || bytes.last == UInt8(ascii: " ")
+        guard needs else { out.append(contentsOf: bytes); return }
+        out.append(UInt8(ascii: "\""))
+        for byte in bytes {
+            if byte == UInt8(ascii: "\"") { out.append(byte) }
+            out.append(byte)
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// A JSON string literal (the sample's values are plain text: only quotes and backslashes need escaping).

@@ -10,7 +10,7 @@ struct SampleSections: Sendable {
     let width: Int, height: Int, depth: Int, cellCount: Int
     /// Pixels of cell c in section z at `counts[z * cellCount + c]`.
     let counts: [Int32]
-    /// Pixel index (x + width·y) inside cell c in section z nearest its centroid, −1 where absent.
+    /// Pixel index (x + width·y) inside cell c in section z near its centroid, −1 where absent.
     let anchors: [Int32]
     /// Border contacts of every section, in z order (see `Contact`).
     let contacts: [Contact]
@@ -25,6 +25,9 @@ struct SampleSections: Sendable {
         var rank: UInt32
         var pair: UInt32 { first < second ? UInt32(first) << 16 | UInt32(second) : UInt32(second) << 16 | UInt32(first) }
     }
+
+    /// How far (px) the anchor search goes from a centroid: beyond the largest profiles' radius.
+    static let maximumRing = 64
 
     /// One contact in `1 << contactThinning` is kept (about 1 in 16): plenty of places per touching pair.
     static let contactThinning: UInt64 = 4
@@ -73,6 +76,7 @@ struct SampleSections: Sendable {
     private static func scan(_ section: UnsafeBufferPointer<UInt16>, z: Int, width w: Int, height h: Int, cellCount: Int,
                              counts: UnsafeMutableBufferPointer<Int32>, anchors: UnsafeMutableBufferPointer<Int32>) -> [Contact] {
         var sumX = [Int](repeating: 0, count: cellCount), sumY = sumX
+        var firstPixel = [Int](repeating: -1, count: cellCount)
         var contacts: [Contact] = []
         let salt = UInt64(z) &* 0x9E37_79B9_7F4A_7C15
         let keep = (UInt64(1) << contactThinning) - 1
@@ -80,6 +84,7 @@ struct SampleSections: Sendable {
             let row = y * w
             for x in 0..<w {
                 let cell = Int(section[row + x])
+                if counts[cell] == 0 { firstPixel[cell] = row + x }
                 counts[cell] += 1
                 sumX[cell] += x
                 sumY[cell] += y
@@ -100,34 +105,32 @@ struct SampleSections: Sendable {
                 }
             }
         }
-        // The anchor: the pixel nearest the centroid whose neighbours 2 px away are the same cell
-        // (well inside, off the membrane); failing that, the nearest pixel of the cell at all.
-        var best = [Double](repeating: .infinity, count: cellCount), fallback = best
-        var fallbackPixel = [Int32](repeating: -1, count: cellCount)
-        var centerX = [Double](repeating: 0, count: cellCount), centerY = centerX
+        // The anchor: searching square rings outwards from the centroid, the first pixel whose
+        // neighbours 2 px away are the same cell (well inside, off the membrane), nearest the
+        // centroid within that ring; failing that, the cell's first pixel in scan order.
         for cell in 0..<cellCount where counts[cell] > 0 {
-            centerX[cell] = Double(sumX[cell]) / Double(counts[cell])
-            centerY[cell] = Double(sumY[cell]) / Double(counts[cell])
-        }
-        for y in 0..<h {
-            let row = y * w
-            for x in 0..<w {
-                let cell = Int(section[row + x])
-                let dx = Double(x) - centerX[cell], dy = Double(y) - centerY[cell]
-                let distance = dx * dx + dy * dy
-                if distance < fallback[cell] {
-                    fallback[cell] = distance
-                    fallbackPixel[cell] = Int32(row + x)
-                }
-                guard distance < best[cell], x >= 2, x + 2 < w, y >= 2, y + 2 < h else { continue }
-                let me = section[row + x]
-                guard section[row + x - 2] == me, section[row + x + 2] == me, section[row - 2 * w + x] == me,
-                      section[row + 2 * w + x] == me else { continue }
-                best[cell] = distance
-                anchors[cell] = Int32(row + x)
+            let cx = Int((Double(sumX[cell]) / Double(counts[cell])).rounded())
+            let cy = Int((Double(sumY[cell]) / Double(counts[cell])).rounded())
+            func isInterior(_ x: Int, _ y: Int) -> Bool {
+                guard x >= 2, x + 2 < w, y >= 2, y + 2 < h else { return false }
+                let i = y * w + x, me = UInt16(cell)
+                return section[i] == me && section[i - 2] == me && section[i + 2] == me && section[i - 2 * w] == me
+                    && section[i + 2 * w] == me
             }
+            var found = -1
+            ring: for r in 0...maximumRing {
+                var best = Int.max
+                for dy in -r...r {
+                    let step = abs(dy) == r ? 1 : 2 * r  // the whole top and bottom rows, the two ends of the others
+                    for dx in stride(from: -r, through: r, by: max(step, 1)) where isInterior(cx + dx, cy + dy) {
+                        let distance = dx * dx + dy * dy
+                        if distance < best { best = distance; found = (cy + dy) * w + cx + dx }
+                    }
+                }
+                if found >= 0 { break ring }
+            }
+            anchors[cell] = Int32(found >= 0 ? found : firstPixel[cell])
         }
-        for cell in 0..<cellCount where anchors[cell] < 0 { anchors[cell] = fallbackPixel[cell] }
         return contacts
     }
 }

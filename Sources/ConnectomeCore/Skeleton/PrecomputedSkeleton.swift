@@ -96,48 +96,55 @@ public enum PrecomputedSkeleton {
             throw ConnectomeError.argument("a skeleton of \(n) nodes does not fit the format's 32-bit counts")
         }
         let inverse = try inverseTransform(info.transform)
-        var out = Data()
-        out.reserveCapacity(8 + n * (20 + info.attributeBytesPerVertex))
-        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
-        let edges = skeleton.parents.enumerated().filter { $0.element >= 0 }
-        put(UInt32(n))
-        put(UInt32(edges.count))
-        for v in 0..<n {
-            let p = skeleton.position(v)
-            let (dx, dy, dz) = (p.x - inverse[3], p.y - inverse[7], p.z - inverse[11])
-            put(Float(inverse[0] * dx + inverse[1] * dy + inverse[2] * dz).bitPattern)
-            put(Float(inverse[4] * dx + inverse[5] * dy + inverse[6] * dz).bitPattern)
-            put(Float(inverse[8] * dx + inverse[9] * dy + inverse[10] * dz).bitPattern)
-        }
-        for (child, parent) in edges {
-            put(UInt32(child))
-            put(UInt32(parent))
-        }
+        let edgeCount = skeleton.parents.lazy.filter { $0 >= 0 }.count
+        var columns: [(SkeletonInfo.Attribute, [Double])] = []
         for attribute in info.vertexAttributes {
-            let values: [Double]
             if attribute.id == "radius", attribute.components == 1 {
                 let scale = info.radiusScale
-                values = (skeleton.radius ?? [Float](repeating: 0, count: n)).map { Double($0) / scale }
+                columns.append((attribute, (skeleton.radius ?? [Float](repeating: 0, count: n)).map { Double($0) / scale }))
             } else if let stored = skeleton.attributes.first(where: { $0.id == attribute.id && $0.components == attribute.components }) {
-                values = stored.values
+                columns.append((attribute, stored.values))
             } else {
                 throw ConnectomeError.argument(
                     "the skeleton has no vertex attribute \"\(attribute.id)\" with \(attribute.components) component(s), which the info lists",
                     hint: "Write with an info whose vertex_attributes the skeleton has")
             }
-            for value in values {
-                switch attribute.dataType {
-                case .float32: put(Float(value).bitPattern)
-                case .int8: put(Int8(roundingClamped: value))
-                case .uint8: put(UInt8(roundingClamped: value))
-                case .int16: put(Int16(roundingClamped: value))
-                case .uint16: put(UInt16(roundingClamped: value))
-                case .int32: put(Int32(roundingClamped: value))
-                case .uint32: put(UInt32(roundingClamped: value))
+        }
+        var out = [UInt8](repeating: 0, count: 8 + 12 * n + 8 * edgeCount + n * info.attributeBytesPerVertex)
+        out.withUnsafeMutableBytes { raw in
+            var offset = 0
+            func put<T: FixedWidthInteger>(_ value: T) {
+                raw.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
+                offset += MemoryLayout<T>.size
+            }
+            put(UInt32(n))
+            put(UInt32(edgeCount))
+            for v in 0..<n {
+                let p = skeleton.position(v)
+                let (dx, dy, dz) = (p.x - inverse[3], p.y - inverse[7], p.z - inverse[11])
+                put(Float(inverse[0] * dx + inverse[1] * dy + inverse[2] * dz).bitPattern)
+                put(Float(inverse[4] * dx + inverse[5] * dy + inverse[6] * dz).bitPattern)
+                put(Float(inverse[8] * dx + inverse[9] * dy + inverse[10] * dz).bitPattern)
+            }
+            for (child, parent) in skeleton.parents.enumerated() where parent >= 0 {
+                put(UInt32(child))
+                put(UInt32(parent))
+            }
+            for (attribute, values) in columns {
+                for value in values {
+                    switch attribute.dataType {
+                    case .float32: put(Float(value).bitPattern)
+                    case .int8: put(Int8(roundingClamped: value))
+                    case .uint8: put(UInt8(roundingClamped: value))
+                    case .int16: put(Int16(roundingClamped: value))
+                    case .uint16: put(UInt16(roundingClamped: value))
+                    case .int32: put(Int32(roundingClamped: value))
+                    case .uint32: put(UInt32(roundingClamped: value))
+                    }
                 }
             }
         }
-        return out
+        return Data(out)
     }
 
     /// The inverse of a row-major 3 × 4 affine transform, as a 3 × 4 whose last column holds the
