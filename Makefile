@@ -77,13 +77,16 @@ lab: system-deps $(VENV)/.lab-installed kernelspec sample
 # variables (CK_PEER_PYTHON reads the kernel's written tables back with pandas).
 PEER := $(abspath .build/peer)
 PEER_ENV := CK_PEER_FIXTURES=$(PEER)/volumes CK_PEER_N5=$(PEER)/n5 CK_NEUROGLANCER_PEER_DIR=$(PEER)/neuroglancer \
-  CK_PEER_TABLES=$(PEER)/tables CK_PEER_PYTHON=$(abspath $(PY))
+  CK_PEER_TABLES=$(PEER)/tables CK_PEER_PYTHON=$(abspath $(PY)) \
+  CK_PEER_SKELETONS=$(PEER)/skeletons
 
 peer-fixtures: $(VENV)/.test-installed
 	rm -rf $(PEER) && mkdir -p $(PEER)/neuroglancer
 	$(PY) Tests/EndToEnd/peer_fixtures/make_peer_volumes.py $(PEER)/volumes
 	$(PY) Tests/EndToEnd/peer_n5/make_n5.py $(PEER)/n5
 	$(PY) Tests/EndToEnd/peer_tables/make_tables.py $(PEER)/tables
+	$(PY) Tests/EndToEnd/peer_skeletons/make_reroot.py $(PEER)/skeletons
+	$(PY) Tests/EndToEnd/peer_skeletons/make_precomputed.py $(PEER)/skeletons
 
 swift-test: system-test-deps peer-fixtures
 	$(PEER_ENV) swift test 2>&1 | tee .build/swift-test.log; exit $${PIPESTATUS[0]}

@@ -56,4 +56,18 @@ public struct ConnectomeError: Error, Sendable, Equatable, CustomStringConvertib
     public static func unsupported(_ message: String, hint: String = "") -> ConnectomeError {
         ConnectomeError(.unsupported, message, hint: hint)
     }
+
+    /// A number in a file or a server's answer outside what the kernel reads (see `DataLimits`):
+    /// a `.data` error naming the file, the field, the value and the allowed range.
+    ///
+    /// `value` is shown as given (a list, a product, a header field), so the user can find it.
+    public static func outOfRange(_ source: String, field: String, value: some CustomStringConvertible,
+                                  allowed: String, hint: String = outOfRangeHint) -> ConnectomeError {
+        ConnectomeError(.data, "\(source): \(field) is \(value), outside what the kernel reads (\(allowed))",
+                        hint: hint)
+    }
+
+    /// The default advice for `outOfRange`: the data is damaged or hostile, or a real dataset needs a higher limit.
+    public static let outOfRangeHint =
+        "the file is damaged or is not what the URL should point at; if the dataset really is this large, report it so that the limit can be raised"
 }

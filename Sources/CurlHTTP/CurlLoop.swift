@@ -113,7 +113,7 @@ final class CurlLoop: @unchecked Sendable {
 
             var timeout = 1000
             if let next = retrying.map(\.notBefore).min() {
-                timeout = min(timeout, max(0, Int(((next - now) * 1000).rounded(.up))))
+                timeout = min(timeout, CurlTransfer.milliseconds(next - now))
             }
             var descriptors: Int32 = 0
             curl_multi_poll(multi, nil, 0, Int32(timeout), &descriptors)
@@ -175,6 +175,10 @@ final class CurlLoop: @unchecked Sendable {
     private func finish(_ transfer: CurlTransfer, code: CURLcode, status: Int) {
         let request = transfer.request
         let canRetry = transfer.tries < configuration.maxTries
+        if code != CURLE_OK, let error = Self.bodyError(transfer, code: code) {
+            transfer.complete(.failure(error))
+            return
+        }
         if code != CURLE_OK {
             let text = String(cString: curl_easy_strerror(code))
             let detail = transfer.curlErrorDetail
@@ -237,6 +241,29 @@ final class CurlLoop: @unchecked Sendable {
         idleHandles = []
         curl_multi_cleanup(multi)
         finished.signal()
+    }
+
+    /// The `.data` error of a body refused for its size (never retried: the object stays as large).
+    static func bodyError(_ transfer: CurlTransfer, code: CURLcode) -> ConnectomeError? {
+        let request = transfer.request
+        let limit = DataLimits.describe(bytes: transfer.maxBodyBytes)
+        if code == CURLE_FILESIZE_EXCEEDED {
+            let declared = transfer.headers["content-length"].map { "Content-Length: \($0)" } ?? "a size"
+            return ConnectomeError.data(
+                "\(request.method.rawValue) \(request.url) announced \(declared) bytes, more than the \(limit) the kernel reads in one response",
+                hint: "the URL may name the wrong object (a whole archive or shard file); check it")
+        }
+        guard code == CURLE_WRITE_ERROR, let failure = transfer.bodyFailure else { return nil }
+        switch failure {
+        case .tooLarge:
+            return ConnectomeError.data(
+                "\(request.method.rawValue) \(request.url) sent a body of more than \(limit) (the kernel's limit for one response); the transfer was stopped there",
+                hint: "the URL may name the wrong object (a whole archive or shard file); check it")
+        case .outOfMemory(let bytes):
+            return ConnectomeError.data(
+                "\(request.method.rawValue) \(request.url): no memory for a \(bytes)-byte response body",
+                hint: "free memory (cache clear, fewer variables) and run the cell again")
+        }
     }
 
     static func hint(for code: CURLcode) -> String {

@@ -18,11 +18,23 @@ final class CurlTransfer: @unchecked Sendable {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
-    // The body, received into one growing malloc'd buffer sized from Content-Length when known.
+    // The body, received into one growing malloc'd buffer sized from Content-Length when known
+    // (up to `maxPreallocation`), never past `maxBodyBytes`.
     private var body: UnsafeMutableRawPointer?
     private var bodyCapacity = 0
     private(set) var bodyCount = 0
     private(set) var headers: [String: String] = [:]
+    private(set) var maxBodyBytes = DataLimits.maxObjectBytes
+    private var maxPreallocation = 64 << 20
+    /// Why this try's body was refused, when the write callback stopped the transfer.
+    private(set) var bodyFailure: BodyFailure?
+
+    enum BodyFailure: Equatable {
+        /// The body grew past `maxBodyBytes` (no Content-Length, or a wrong one, or content decoding).
+        case tooLarge(limit: Int)
+        /// malloc could not grow the buffer.
+        case outOfMemory(bytes: Int)
+    }
 
     init(id: UInt64, request: HTTPRequest, complete: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void) {
         self.id = id
@@ -39,6 +51,8 @@ final class CurlTransfer: @unchecked Sendable {
     /// Sets every option of `handle` for one try of this request.
     func configure(_ handle: UnsafeMutableRawPointer, configuration: CurlTransport.Configuration) {
         self.handle = handle
+        maxBodyBytes = max(0, configuration.maxBodyBytes)
+        maxPreallocation = max(0, min(configuration.maxPreallocationBytes, maxBodyBytes))
         resetReceived()
         errorBuffer[0] = 0
         let easy = handle
@@ -55,11 +69,14 @@ final class CurlTransfer: @unchecked Sendable {
         cck_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1)
         cck_easy_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
         cck_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, 256 * 1024)
-        cck_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout * 1000))
-        cck_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(configuration.requestTimeout * 1000))
+        cck_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
+        cck_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.requestTimeout))
         cck_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, configuration.stallBytesPerSecond)
-        cck_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, Int(configuration.stallTimeout.rounded(.up))))
+        cck_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, (Self.milliseconds(configuration.stallTimeout) + 999) / 1000))
         cck_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent)
+        // A Content-Length above the limit fails at once (CURLE_FILESIZE_EXCEEDED); bodies without
+        // one are held to the limit by appendBody.
+        cck_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodyBytes))
         cck_easy_setopt_write_callback(easy, curlWriteBody)
         cck_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
         cck_easy_setopt_header_callback(easy, curlWriteHeader)
@@ -81,7 +98,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         if let range = request.range, !range.isEmpty {
             cck_easy_setopt_string(easy, CURLOPT_RANGE, "\(range.lowerBound)-\(range.upperBound - 1)")
-            reserve(range.count)
+            _ = reserve(min(range.count, maxPreallocation))
         }
         if headerList == nil, !request.headers.isEmpty {
             for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
@@ -93,25 +110,47 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
+    /// Seconds as whole milliseconds for libcurl: negative and NaN become 0 (no limit), anything
+    /// past a year is cut to a year, so no configured number can trap the conversion.
+    static func milliseconds(_ seconds: Double) -> Int {
+        guard seconds > 0 else { return 0 }
+        return Checked.int(min(seconds, 365 * 86_400) * 1000, rounding: .up) ?? 0
+    }
+
     /// Drops what an earlier try received.
     func resetReceived() {
         bodyCount = 0
         headers = [:]
+        bodyFailure = nil
     }
 
-    func reserve(_ capacity: Int) {
-        guard capacity > bodyCapacity else { return }
-        body = realloc(body, capacity)
-        precondition(body != nil, "out of memory for a \(capacity)-byte HTTP body")
+    /// Grows the buffer to `capacity` bytes; false (buffer unchanged) when malloc fails.
+    func reserve(_ capacity: Int) -> Bool {
+        guard capacity > bodyCapacity else { return true }
+        guard let grown = realloc(body, capacity) else { return false }
+        body = grown
         bodyCapacity = capacity
+        return true
     }
 
-    fileprivate func appendBody(_ bytes: UnsafeRawPointer, _ count: Int) {
-        if bodyCount + count > bodyCapacity {
-            reserve(max(bodyCount + count, bodyCapacity * 2, 64 * 1024))
+    /// Appends received bytes; false stops the transfer (libcurl then fails it with CURLE_WRITE_ERROR).
+    fileprivate func appendBody(_ bytes: UnsafeRawPointer, _ count: Int) -> Bool {
+        guard count <= maxBodyBytes - bodyCount else {
+            bodyFailure = .tooLarge(limit: maxBodyBytes)
+            return false
+        }
+        let needed = bodyCount + count
+        if needed > bodyCapacity {
+            // Doubling, but never past the limit: the last growth lands exactly on it.
+            let wanted = min(max(needed, bodyCapacity + min(bodyCapacity, maxBodyBytes - bodyCapacity), 64 * 1024), maxBodyBytes)
+            guard reserve(wanted) else {
+                bodyFailure = .outOfMemory(bytes: wanted)
+                return false
+            }
         }
         (body! + bodyCount).copyMemory(from: bytes, byteCount: count)
         bodyCount += count
+        return true
     }
 
     /// One header line, as libcurl hands it over. Parsed as bytes: this runs on the one libcurl
@@ -125,8 +164,9 @@ final class CurlTransfer: @unchecked Sendable {
         let name = String(decoding: Self.trimmed(line[..<colon]).lazy.map(Self.lowercased), as: UTF8.self)
         let value = String(decoding: Self.trimmed(line[(colon + 1)...]), as: UTF8.self)
         headers[name] = headers[name].map { "\($0), \(value)" } ?? value
-        if name == "content-length", let length = Int(value), length > 0, length <= 1 << 32 {
-            reserve(length)
+        if name == "content-length", let length = Int(value), length > 0 {
+            // A hint only: at most `maxPreallocation` is reserved, whatever the header claims.
+            _ = reserve(min(length, maxPreallocation))
         }
     }
 
@@ -161,8 +201,8 @@ private let curlWriteBody: @convention(c) (UnsafeMutablePointer<CChar>?, Int, In
     bytes, size, count, context in
     let total = size * count
     guard let bytes, let context, total > 0 else { return total }
-    Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().appendBody(bytes, total)
-    return total
+    let accepted = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().appendBody(bytes, total)
+    return accepted ? total : 0
 }
 
 private let curlWriteHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {

@@ -1,3 +1,4 @@
+import ConnectomeCore
 import Foundation
 
 extension CurlTransport {
@@ -24,6 +25,13 @@ extension CurlTransport {
         /// Longest `Retry-After` honoured, in seconds; longer waits are cut to this.
         public var maxRetryAfter: Double = 30
         public var userAgent: String = "connectome-kernel"
+        /// Largest response body accepted, decoded: a larger `Content-Length` fails before the body
+        /// is received (`CURLOPT_MAXFILESIZE_LARGE`), and a body that grows past it without one is cut
+        /// off. Either way the request throws a `.data` error naming the URL and the sizes.
+        public var maxBodyBytes: Int = DataLimits.maxObjectBytes
+        /// Most bytes reserved up front from a `Content-Length` or a range; beyond it the buffer
+        /// grows as bytes arrive, so a header that lies costs no memory.
+        public var maxPreallocationBytes: Int = 64 << 20
 
         public init() {}
     }

@@ -18,7 +18,7 @@ struct SceneCommandTests {
             #"scene segments=[576460752664524086, 576460752590602315] colors={576460752664524086: "red"} position=(24899, 14436, 3739)"#))
         let url = try #require(bundle.text("text/plain"))
         let html = try #require(bundle.text("text/html"))
-        #expect(html.contains("<a href=\"\(TableRenderer.escape(url))\" target=\"_blank\" rel=\"noopener\">"))
+        #expect(html.contains("<a href=\"\(HTML.escape(url))\" target=\"_blank\" rel=\"noopener noreferrer\">"))
         #expect(html.contains("2 segments"))
         #expect(bundle.data["application/json"] == nil)
         #expect(bundle.data.keys.sorted() == ["application/vnd.neuroglancer.state+json", "text/html", "text/plain"])

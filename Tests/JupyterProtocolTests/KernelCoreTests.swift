@@ -232,11 +232,61 @@ import Testing
         frames[2] = Data(String(repeating: "0", count: 64).utf8)
         transport.inject(frames, on: .shell)
         transport.inject(Array(kernel.client.frames("kernel_info_request", [:]).1.dropLast(2)), on: .shell)
-        transport.inject(kernel.client.frames("execute_request", ["code": 5]).1, on: .shell)
         transport.inject(frames, on: .control)
         let (reply, _) = try await kernel.request("kernel_info_request")
         #expect(reply.msgType == "kernel_info_reply")
         #expect(transport.pending(on: .shell).isEmpty && transport.pending(on: .control).isEmpty)
+        _ = try await kernel.shutdown()
+    }
+
+    @Test func undecodableExecuteGetsAnErrorReplyBetweenBusyAndIdle() async throws {
+        let kernel = Harness()
+        let id = kernel.client.send("execute_request", ["code": 5])
+        let reply = try await kernel.client.next(on: .shell)
+        #expect(reply.msgType == "execute_reply" && reply.parentMsgID == id)
+        #expect(reply.content["status"] == "error" && reply.content["ename"] == "MalformedRequest")
+        #expect(reply.content["execution_count"] == 0 && reply.content["traceback"] == [])
+        let evalue = try #require(reply.content["evalue"]?.stringValue)
+        #expect(evalue.contains("execute_request content") && evalue.contains("'code'"))
+        let iopub = try await kernel.client.iopub(for: id)
+        #expect(iopub.types == ["status", "error", "status"])
+        #expect(iopub.map { $0.content["execution_state"] } == ["busy", nil, "idle"])
+        let missing = try await kernel.request("execute_request", ["silent": true])
+        #expect(missing.reply.content["evalue"]?.stringValue?.contains("missing key 'code'") == true)
+        // The kernel goes on: the next cell runs and counts from 1.
+        #expect(try await kernel.execute("value 1").reply.content["execution_count"] == 1)
+        _ = try await kernel.shutdown()
+    }
+
+    @Test func undecodableRequestsOnShellAndControlGetErrorReplies() async throws {
+        let kernel = Harness()
+        let cases: [(String, JSONValue, MessageChannel, String)] = [
+            ("complete_request", ["code": "pr"], .shell, "cursor_pos"),
+            ("inspect_request", ["code": 1, "cursor_pos": 0], .shell, "code"),
+            ("is_complete_request", [:], .control, "code"),
+            ("history_request", ["hist_access_type": "everything"], .shell, "hist_access_type"),
+            ("shutdown_request", ["restart": "yes"], .control, "restart"),
+        ]
+        for (type, content, channel, field) in cases {
+            let (reply, iopub) = try await kernel.request(type, content, on: channel)
+            #expect(reply.msgType == type.replacingOccurrences(of: "_request", with: "_reply"))
+            #expect(reply.content["status"] == "error" && reply.content["ename"] == "MalformedRequest")
+            #expect(reply.content["evalue"]?.stringValue?.contains(field) == true, "\(type): \(reply.content)")
+            #expect(iopub.map { $0.content["execution_state"] } == ["busy", "idle"])
+        }
+        // A malformed shutdown_request did not shut the kernel down.
+        #expect(try await kernel.request("kernel_info_request").reply.content["status"] == "ok")
+        _ = try await kernel.shutdown()
+    }
+
+    @Test func undecodableInputReplyEndsTheWaitWithAnError() async throws {
+        let kernel = Harness()
+        let id = kernel.client.send("execute_request", ["code": "input Name:"])
+        _ = try await kernel.client.next(on: .stdin)
+        kernel.client.send("input_reply", ["value": 42], on: .stdin)
+        let reply = try await kernel.client.next(on: .shell)
+        #expect(reply.parentMsgID == id && reply.content["status"] == "error")
+        #expect(reply.content["evalue"]?.stringValue?.contains("answer could not be read") == true)
         _ = try await kernel.shutdown()
     }
 

@@ -20,8 +20,11 @@ public struct BasicCredentials: Sendable, Hashable, CustomStringConvertible, Cus
 /// Everything a CATMAID session may need to authenticate: the server's API token and/or Basic
 /// credentials, and Basic credentials per image mirror (mirrors often live on other hosts).
 ///
-/// Descriptions and reflection are redacted, so printing a session, a reader or an error never
-/// shows a secret.
+/// Each secret goes only where it was given for: the API token and server Basic with requests to
+/// the server's own URL, a mirror's Basic with requests to that mirror's URL, and none of them over
+/// plain http to another machine (`HTTPStore` refuses credentials that `CredentialScope` does not
+/// allow). Descriptions and reflection are redacted, so printing a session, a reader or an error
+/// never shows a secret.
 public struct CatmaidCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {

@@ -11,9 +11,15 @@ public struct CatmaidStoreOpener: Sendable {
         self.open = open
     }
 
+    /// The store at `url`. A `query` (CATMAID tile extensions such as `jpg?v=2` carry one) is added
+    /// to every URL an HTTP store requests, so that its reads keep the store's own handling of
+    /// statuses, content encodings and hints; stores without URLs (files, memory) ignore it.
     public func store(url: String, authorization: HTTPAuthorization? = nil,
-                      headers: [String: String] = [:]) throws -> any KeyValueStore {
-        try open(url, authorization, headers)
+                      headers: [String: String] = [:], query: String? = nil) throws -> any KeyValueStore {
+        let store = try open(url, authorization, headers)
+        guard let query, var http = store as? HTTPStore else { return store }
+        http.query = query
+        return http
     }
 
     /// `file://` directories and `http(s)://` servers (through `transport`), as `openStore` opens them,

@@ -27,6 +27,8 @@ public struct N5Block: Sendable, Equatable {
         func u32(_ at: Int) -> Int {
             Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3])
         }
+        try N5DatasetAttributes.checkLimits(dimensions: attributes.dimensions, blockSize: attributes.blockSize,
+                                            dataType: attributes.dataType, source: source)
         guard bytes.count >= 4 else { throw fail("shorter than the 4-byte header") }
         let mode = u16(0)
         let ndim = u16(2)
@@ -43,14 +45,23 @@ public struct N5Block: Sendable, Equatable {
             shape.append(u32(offset))
             offset += 4
         }
-        var count = shape.reduce(1, *)
-        if mode == 1 {
-            count = u32(offset)
-            offset += 4
-        }
+        // The header's shape is checked against the dataset's block size before anything is
+        // multiplied or allocated: a u32 per axis could otherwise overflow or ask for terabytes.
         guard zip(shape, attributes.blockSize).allSatisfy({ $0 <= $1 }) else {
-            throw fail("block shape \(shape) exceeds blockSize \(attributes.blockSize)")
+            throw ConnectomeError.outOfRange(
+                "N5 block \(source)", field: "the header's block shape", value: shape,
+                allowed: "at most the dataset's blockSize \(attributes.blockSize) per axis",
+                hint: "the block may be damaged or belong to another dataset; re-write it")
         }
+        let elements = shape.reduce(1, *)  // ≤ the product of blockSize, which the attributes bound
+        if mode == 1 {
+            let count = u32(offset)
+            offset += 4
+            guard count == elements else {
+                throw fail("the varlength header says \(count) elements, its shape \(shape) holds \(elements)")
+            }
+        }
+        let needed = elements * attributes.dataType.byteCount
         let payload = data.subdata(in: (data.startIndex + offset)..<data.endIndex)
         let raw: Data
         switch attributes.compression {
@@ -58,14 +69,14 @@ public struct N5Block: Sendable, Equatable {
             raw = payload
         case .gzip:
             do {
-                raw = try Gzip.decompress(payload)
+                // Inflating stops at the block's bytes (a little more would be trailing padding).
+                raw = try Gzip.decompress(payload, prefix: needed)
             } catch {
                 throw fail("gzip payload: \(error.message)")
             }
         }
-        let needed = count * attributes.dataType.byteCount
-        guard raw.count >= needed, count == shape.reduce(1, *) else {
-            throw fail("shape \(shape) needs \(shape.reduce(1, *)) elements (\(needed) bytes), payload has \(raw.count) bytes")
+        guard raw.count >= needed else {
+            throw fail("shape \(shape) needs \(elements) elements (\(needed) bytes), payload has \(raw.count) bytes")
         }
         return N5Block(shape: shape, bytes: [UInt8](raw.prefix(needed)))
     }

@@ -51,6 +51,7 @@ public struct N5DatasetAttributes: Sendable, Hashable {
                 "\(source): N5 data type '\(typeName)' is not read as a CATMAID image",
                 hint: "image blocks must be \(DataType.allCases.map(\.rawValue).joined(separator: " or "))")
         }
+        try checkLimits(dimensions: dimensions, blockSize: blockSize, dataType: dataType, source: source)
         let compressionJSON = json["compression"]
         let compressionName = compressionJSON?["type"]?.stringValue ?? json["compressionType"]?.stringValue ?? "raw"
         guard let compression = Compression(rawValue: compressionName) else {
@@ -64,6 +65,33 @@ public struct N5DatasetAttributes: Sendable, Hashable {
         }
         return N5DatasetAttributes(dimensions: dimensions, blockSize: blockSize, dataType: dataType,
                                    compression: compression)
+    }
+
+    /// Dimensions and block shape within `DataLimits`, so that block grids, strides and block
+    /// buffers computed from them cannot overflow or allocate more than one chunk's worth.
+    static func checkLimits(dimensions: [Int], blockSize: [Int], dataType: DataType,
+                            source: String) throws(ConnectomeError) {
+        guard dimensions.count <= DataLimits.maxN5Dimensions else {
+            throw ConnectomeError.outOfRange(source, field: "the number of dimensions", value: dimensions.count,
+                                             allowed: "at most \(DataLimits.maxN5Dimensions)")
+        }
+        if let axis = dimensions.firstIndex(where: { $0 > DataLimits.maxAxisVoxels }) {
+            throw ConnectomeError.outOfRange(source, field: "dimensions[\(axis)]", value: dimensions[axis],
+                                             allowed: "0 to 2^40 voxels per axis")
+        }
+        guard let voxels = Checked.product(dimensions), voxels <= DataLimits.maxVolumeVoxels else {
+            throw ConnectomeError.outOfRange(source, field: "dimensions", value: dimensions,
+                                             allowed: "at most 2^60 voxels in all")
+        }
+        if let axis = blockSize.firstIndex(where: { $0 > DataLimits.maxChunkAxisVoxels }) {
+            throw ConnectomeError.outOfRange(source, field: "blockSize[\(axis)]", value: blockSize[axis],
+                                             allowed: "1 to \(DataLimits.maxChunkAxisVoxels) voxels per axis")
+        }
+        guard let blockVoxels = Checked.product(blockSize), blockVoxels <= DataLimits.maxChunkVoxels,
+              blockVoxels * dataType.byteCount <= DataLimits.maxChunkBytes else {
+            throw ConnectomeError.outOfRange(source, field: "blockSize", value: blockSize,
+                                             allowed: "at most \(DataLimits.maxChunkVoxels) voxels and \(DataLimits.describe(bytes: DataLimits.maxChunkBytes)) per block")
+        }
     }
 
     /// The key of block `grid` (N5 order) relative to the dataset.

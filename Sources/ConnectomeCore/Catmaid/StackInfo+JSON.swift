@@ -18,7 +18,7 @@ extension StackInfo {
         guard let orientation = StackOrientation(rawValue: orientationNumber) else {
             throw ConnectomeError.data("\(source): stack orientation \(orientationNumber) is not one of 0 (XY), 1 (XZ), 2 (ZY)")
         }
-        return StackInfo(
+        let info = StackInfo(
             id: try reader.int("sid"),
             projectID: try reader.int("pid"),
             projectTitle: reader.optionalString("ptitle"),
@@ -38,6 +38,51 @@ extension StackInfo {
             attribution: reader.optionalString("attribution"),
             canaryLocation: try reader.optionalExtent("canary_location"),
             raw: json)
+        try info.checkLimits(source: source)
+        return info
+    }
+
+    /// Geometry within `DataLimits`, so that zoom levels, level shapes and tile grids computed from
+    /// it cannot overflow or trap (NaN and infinite numbers arrive as strings such as "inf").
+    func checkLimits(source: String) throws(ConnectomeError) {
+        let axes = ["x", "y", "z"]
+        let extent = [dimension.x, dimension.y, dimension.z]
+        for axis in 0..<3 where !(1...DataLimits.maxAxisVoxels).contains(extent[axis]) {
+            throw ConnectomeError.outOfRange(source, field: "dimension.\(axes[axis])", value: extent[axis],
+                                             allowed: "1 to 2^40 voxels")
+        }
+        for axis in 0..<3 where !(resolution[axis] > 0 && resolution[axis].isFinite) {
+            throw ConnectomeError.outOfRange(source, field: "resolution.\(axes[axis])", value: resolution[axis],
+                                             allowed: "a finite number of nanometres above 0")
+        }
+        for axis in 0..<3 where !translation[axis].isFinite {
+            throw ConnectomeError.outOfRange(source, field: "translation.\(axes[axis])", value: translation[axis],
+                                             allowed: "a finite number of nanometres")
+        }
+        if let numZoomLevels, numZoomLevels > DataLimits.maxZoomLevels {
+            throw ConnectomeError.outOfRange(source, field: "num_zoom_levels", value: numZoomLevels,
+                                             allowed: "at most \(DataLimits.maxZoomLevels)")
+        }
+        if let downsampleFactors {
+            guard downsampleFactors.count <= DataLimits.maxZoomLevels + 1 else {
+                throw ConnectomeError.outOfRange(source, field: "downsample_factors",
+                                                 value: "a list of \(downsampleFactors.count) levels",
+                                                 allowed: "at most \(DataLimits.maxZoomLevels + 1) levels")
+            }
+            for (level, factor) in downsampleFactors.enumerated() {
+                for axis in 0..<3 where !(factor[axis] > 0 && factor[axis].isFinite) {
+                    throw ConnectomeError.outOfRange(source, field: "downsample_factors[\(level)].\(axes[axis])",
+                                                     value: factor[axis], allowed: "a finite factor above 0")
+                }
+            }
+        }
+        if let canaryLocation {
+            let location = [canaryLocation.x, canaryLocation.y, canaryLocation.z]
+            for axis in 0..<3 where !(-DataLimits.maxAxisVoxels...DataLimits.maxAxisVoxels).contains(location[axis]) {
+                throw ConnectomeError.outOfRange(source, field: "canary_location.\(axes[axis])", value: location[axis],
+                                                 allowed: "-2^40 to 2^40 voxels")
+            }
+        }
     }
 }
 
@@ -70,8 +115,8 @@ extension StackMirror {
             id: try reader.int("id"),
             title: reader.optionalString("title") ?? "",
             imageBase: try reader.string("image_base"),
-            tileWidth: try reader.int("tile_width"),
-            tileHeight: try reader.int("tile_height"),
+            tileWidth: try reader.int("tile_width", in: 0...DataLimits.maxTileSide),
+            tileHeight: try reader.int("tile_height", in: 0...DataLimits.maxTileSide),
             tileSourceType: try reader.int("tile_source_type"),
             fileExtension: reader.optionalString("file_extension") ?? "",
             position: try reader.optionalInt("position") ?? 0)
@@ -151,6 +196,16 @@ enum CatmaidJSON {
 
         func string(_ key: String) throws(ConnectomeError) -> String {
             guard let value = json[key]?.stringValue else { throw missing(key, "string") }
+            return value
+        }
+
+        /// An integer that must lie in `range` (the format's minimum and the kernel's limit).
+        func int(_ key: String, in range: ClosedRange<Int>) throws(ConnectomeError) -> Int {
+            let value = try int(key)
+            guard range.contains(value) else {
+                throw ConnectomeError.outOfRange(source, field: key, value: value,
+                                                 allowed: "\(range.lowerBound) to \(range.upperBound)")
+            }
             return value
         }
 

@@ -9,12 +9,14 @@ import Foundation
 extension StackInfo {
     /// The highest zoom level that can be read: the stated one, the last explicit factor, or the
     /// first level whose plane is a single voxel.
+    /// Never more than `DataLimits.maxZoomLevels`, so that `1 << level` stays a positive `Int`.
     public var maxZoomLevel: Int {
-        if let downsampleFactors { return min(numZoomLevels ?? Int.max, downsampleFactors.count - 1) }
-        if let numZoomLevels { return numZoomLevels }
+        let stated = min(numZoomLevels ?? DataLimits.maxZoomLevels, DataLimits.maxZoomLevels)
+        if let downsampleFactors { return min(stated, downsampleFactors.count - 1) }
+        if numZoomLevels != nil { return stated }
+        // ceil(count / 2^level) > 1 exactly when count > 2^level.
         var level = 0
-        func scaled(_ count: Int) -> Int { (count + (1 << level) - 1) >> level }
-        while scaled(dimension.x) > 1 || scaled(dimension.y) > 1 { level += 1 }
+        while level < DataLimits.maxZoomLevels, dimension.x > 1 << level || dimension.y > 1 << level { level += 1 }
         return level
     }
 
@@ -33,9 +35,18 @@ extension StackInfo {
     /// Voxels along stack x, y, z at `zoom`.
     public func size(zoom: Int) throws(ConnectomeError) -> StackExtent {
         let factor = try downsample(zoom: zoom)
-        func scaled(_ count: Int, _ by: Double) -> Int { Int((Double(count) / by).rounded(.up)) }
-        return StackExtent(x: scaled(dimension.x, factor.x), y: scaled(dimension.y, factor.y),
-                           z: scaled(dimension.z, factor.z))
+        func scaled(_ count: Int, _ by: Double, _ axis: String) throws(ConnectomeError) -> Int {
+            guard let voxels = Checked.int(Double(count) / by, rounding: .up),
+                  (0...DataLimits.maxAxisVoxels).contains(voxels) else {
+                throw ConnectomeError.outOfRange(
+                    "stack \(id) '\(title)'", field: "the zoom \(zoom) size along \(axis)",
+                    value: "\(count) / \(by.compact)", allowed: "0 to 2^40 voxels",
+                    hint: "the stack's dimension or downsample_factors are wrong; check its info")
+            }
+            return voxels
+        }
+        return StackExtent(x: try scaled(dimension.x, factor.x, "x"), y: try scaled(dimension.y, factor.y, "y"),
+                           z: try scaled(dimension.z, factor.z, "z"))
     }
 
     /// Voxel size (nm) along stack x, y, z at `zoom`.
@@ -72,7 +83,19 @@ extension StackInfo {
 
     /// The level-0 section index that holds a world position (nm, project axes).
     public func section(ofProjectPosition position: StackVector) throws(ConnectomeError) -> Int {
-        Int(try voxel(ofProjectPosition: position, zoom: 0).z.rounded(.down))
+        try wholeVoxel(try voxel(ofProjectPosition: position, zoom: 0).z, position: position)
+    }
+
+    /// A fractional voxel coordinate rounded down, or an argument error for a position so far
+    /// away (or a geometry so broken) that it is no sane `Int`.
+    func wholeVoxel(_ value: Double, position: StackVector) throws(ConnectomeError) -> Int {
+        // ±2^60 is far outside any stack (≤ 2^40 voxels) yet leaves room to add a region's size.
+        guard let voxel = Checked.int(value, rounding: .down), (-(1 << 60)...(1 << 60)).contains(voxel) else {
+            throw ConnectomeError.argument(
+                "the position \(position) nm lies at voxel \(value) of stack \(id) '\(title)', which no image holds",
+                hint: "give a position inside the stack (its voxel (0, 0, 0) is at \(translation) nm)")
+        }
+        return voxel
     }
 }
 
@@ -82,7 +105,8 @@ extension StackInfo {
     public func planeRegion(centredOnProject position: StackVector, zoom: Int, width: Int,
                             height: Int) throws(ConnectomeError) -> (region: StackPlaneRegion, section: Int) {
         let voxel = try voxel(ofProjectPosition: position, zoom: zoom)
-        let region = StackPlaneRegion.centred(x: Int(voxel.x.rounded(.down)), y: Int(voxel.y.rounded(.down)),
+        let region = StackPlaneRegion.centred(x: try wholeVoxel(voxel.x, position: position),
+                                              y: try wholeVoxel(voxel.y, position: position),
                                               width: width, height: height)
         return (region, try section(ofProjectPosition: position))
     }

@@ -9,7 +9,7 @@ extension StackReader {
                                      authorization: credentials.mirrors[mirror.id]?.authorization)
         let attributesKey = location.datasetPath + "/attributes.json"
         let attributesSource = location.containerURL + "/" + attributesKey
-        guard let attributesData = try await fetch([attributesKey], from: store, query: nil, mirror: mirror)[0] else {
+        guard let attributesData = try await fetch([attributesKey], from: store, mirror: mirror)[0] else {
             throw ConnectomeError.argument(
                 "zoom level \(zoom) of mirror \(mirror.id) '\(mirror.title)' has no N5 dataset: \(attributesSource) does not exist",
                 hint: "the mirror's image base is \(mirror.imageBase); pick a zoom whose s<zoom> dataset exists")
@@ -20,15 +20,22 @@ extension StackReader {
         }
         let axes = location.stackAxes
         let zFactor = try stack.downsample(zoom: zoom).z
-        let plane = Int((Double(section) / zFactor).rounded(.down))
+        guard let plane = Checked.int(Double(section) / zFactor, rounding: .down) else {
+            throw ConnectomeError.outOfRange("stack \(stack.id) '\(stack.title)'", field: "downsample_factors[\(zoom)].z",
+                                             value: zFactor, allowed: "a factor that maps section \(section) to a plane")
+        }
         let dims = attributes.dimensions, blockSize = attributes.blockSize
         let xs = inside.x.clamped(to: 0..<dims[axes[0]])
         let ys = inside.y.clamped(to: 0..<dims[axes[1]])
         guard !xs.isEmpty, !ys.isEmpty, plane < dims[axes[2]] else { return (0, 0) }
 
+        let columns = (xs.lowerBound / blockSize[axes[0]])...((xs.upperBound - 1) / blockSize[axes[0]])
+        let rows = (ys.lowerBound / blockSize[axes[1]])...((ys.upperBound - 1) / blockSize[axes[1]])
+        try Self.checkFetchCount(columns.count, rows.count, of: "N5 blocks of \(blockSize[axes[0]]) × \(blockSize[axes[1]]) voxels",
+                                 region: inside, source: attributesSource)
         var grids: [[Int]] = []
-        for by in (ys.lowerBound / blockSize[axes[1]])...((ys.upperBound - 1) / blockSize[axes[1]]) {
-            for bx in (xs.lowerBound / blockSize[axes[0]])...((xs.upperBound - 1) / blockSize[axes[0]]) {
+        for by in rows {
+            for bx in columns {
                 var grid = [0, 0, 0]
                 grid[axes[0]] = bx
                 grid[axes[1]] = by
@@ -37,7 +44,7 @@ extension StackReader {
             }
         }
         let keys = grids.map { location.datasetPath + "/" + N5DatasetAttributes.blockKey($0) }
-        let contents = try await fetch(keys, from: store, query: nil, mirror: mirror)
+        let contents = try await fetch(keys, from: store, mirror: mirror)
         let blocks = try await withThrowingTaskGroup(of: (Int, N5Block).self) { group in
             for (index, data) in contents.enumerated() {
                 guard let data else { continue }

@@ -6,23 +6,30 @@ extension StackReader {
     func readTiles(source: TileSourceType, mirror: StackMirror, zoom: Int, level: StackExtent,
                    inside: StackPlaneRegion, section: Int, into canvas: inout Canvas) async throws -> (total: Int, fetched: Int) {
         let tileWidth = mirror.tileWidth, tileHeight = mirror.tileHeight
-        guard tileWidth > 0, tileHeight > 0 else {
-            throw ConnectomeError.data("mirror \(mirror.id) '\(mirror.title)' has tile size \(tileWidth) × \(tileHeight)")
+        guard (1...DataLimits.maxTileSide).contains(tileWidth), (1...DataLimits.maxTileSide).contains(tileHeight) else {
+            throw ConnectomeError.outOfRange("mirror \(mirror.id) '\(mirror.title)'", field: "tile_width × tile_height",
+                                             value: "\(tileWidth) × \(tileHeight)",
+                                             allowed: "1 to \(DataLimits.maxTileSide) pixels on a side",
+                                             hint: "the stack info gives an impossible tile size; check the mirror in CATMAID")
         }
         let (storeURL, keyPrefix) = Self.splitImageBase(mirror.imageBase)
         let extensionParts = mirror.urlExtension.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let pathExtension = String(extensionParts[0])
         let query = extensionParts.count > 1 ? String(extensionParts[1]) : nil
-        let store = try opener.store(url: storeURL, authorization: credentials.mirrors[mirror.id]?.authorization)
+        // A `?query` in the extension (`jpg?v=2`) goes into every tile URL through the store itself.
+        let store = try opener.store(url: storeURL, authorization: credentials.mirrors[mirror.id]?.authorization,
+                                     query: query)
 
         let columns = (inside.x.lowerBound / tileWidth)...((inside.x.upperBound - 1) / tileWidth)
         let rows = (inside.y.lowerBound / tileHeight)...((inside.y.upperBound - 1) / tileHeight)
+        try Self.checkFetchCount(columns.count, rows.count, of: "tiles of \(tileWidth) × \(tileHeight) pixels",
+                                 region: inside, source: "mirror \(mirror.id) '\(mirror.title)'")
         let tiles = rows.flatMap { row in columns.map { column in (row: row, column: column) } }
         let keys = tiles.map { tile in
             keyPrefix + source.tilePath(section: section, row: tile.row, column: tile.column, zoom: zoom,
                                         fileExtension: pathExtension)!
         }
-        let contents = try await fetch(keys, from: store, query: query, mirror: mirror)
+        let contents = try await fetch(keys, from: store, mirror: mirror)
         let format = mirror.imageFormatExtension
 
         let decoded = try await withThrowingTaskGroup(of: (Int, GrayTile).self) { group in
@@ -33,7 +40,8 @@ extension StackReader {
                 let neededRows = (max(inside.y.lowerBound, top) - top)..<(min(inside.y.upperBound, top + tileHeight) - top)
                 let url = mirror.imageBase + keys[index].dropFirst(keyPrefix.count)
                 group.addTask {
-                    (index, try GrayTile.decode(data, format: format, rows: neededRows, source: url))
+                    (index, try GrayTile.decode(data, format: format, rows: neededRows, source: url,
+                                                tileWidth: tileWidth, tileHeight: tileHeight))
                 }
             }
             var results: [(Int, GrayTile)] = []
@@ -63,7 +71,12 @@ struct GrayTile: Sendable {
     var firstRow: Int
 
     /// Decodes a JPEG (only the rows needed) or PNG tile; colour tiles become grey (Rec. 601 luma).
-    static func decode(_ data: Data, format: String, rows: Range<Int>, source: String) throws(ConnectomeError) -> GrayTile {
+    ///
+    /// The header is checked first: a tile larger than the mirror's tile size is refused before
+    /// it is decoded (edge tiles may be smaller).
+    static func decode(_ data: Data, format: String, rows: Range<Int>, source: String,
+                       tileWidth: Int = DataLimits.maxTileSide,
+                       tileHeight: Int = DataLimits.maxTileSide) throws(ConnectomeError) -> GrayTile {
         let kind: String
         switch format {
         case "jpg", "jpeg": kind = "jpeg"
@@ -76,17 +89,36 @@ struct GrayTile: Sendable {
                                                   hint: "CATMAID tiles must be JPEG or PNG")
             }
         }
+        func undecodable(_ error: CodecError) -> ConnectomeError {
+            ConnectomeError.data("tile \(source) (\(data.count) bytes) cannot be decoded as \(kind): \(error.message)",
+                                 hint: "the tile may be truncated or not an image; check it in a browser")
+        }
+        let size: (width: Int, height: Int)
         do {
             if kind == "jpeg" {
-                let height = try JPEGCodec.dimensions(data).height
-                let wanted = rows.clamped(to: 0..<height)
+                let header = try JPEGCodec.dimensions(data)
+                size = (header.width, header.height)
+            } else {
+                let header = try PNGCodec.header(data)
+                size = (header.width, header.height)
+            }
+        } catch {
+            throw undecodable(error)
+        }
+        guard size.width <= tileWidth, size.height <= tileHeight else {
+            throw ConnectomeError.outOfRange("tile \(source)", field: "the \(kind) header's size", value: "\(size.width) × \(size.height)",
+                                             allowed: "at most the mirror's tile size \(tileWidth) × \(tileHeight)",
+                                             hint: "the tile is damaged or the mirror's tile size is wrong")
+        }
+        do {
+            if kind == "jpeg" {
+                let wanted = rows.clamped(to: 0..<size.height)
                 guard !wanted.isEmpty else { return GrayTile(image: PixelImage(width: 0, height: 0, format: .gray8), firstRow: 0) }
                 return GrayTile(image: try JPEGCodec.decode(data, rows: wanted, grayscale: true), firstRow: wanted.lowerBound)
             }
             return GrayTile(image: try PNGCodec.decode(data).toGray8(), firstRow: 0)
         } catch {
-            throw ConnectomeError.data("tile \(source) (\(data.count) bytes) cannot be decoded as \(kind): \(error.message)",
-                                       hint: "the tile may be truncated or not an image; check it in a browser")
+            throw undecodable(error)
         }
     }
 }

@@ -34,8 +34,13 @@ public struct StackReader: Sendable, CustomStringConvertible {
                 "section \(section) is outside stack \(stack.id) '\(stack.title)': its sections are 0..<\(stack.dimension.z)",
                 hint: "sections are level-0 stack z indices; \(stack.orientation.axesExplained)")
         }
-        guard region.width > 0, region.height > 0 else {
+        guard region.x.lowerBound < region.x.upperBound, region.y.lowerBound < region.y.upperBound else {
             throw ConnectomeError.argument("the region \(region) is empty", hint: "give a width and height of at least 1")
+        }
+        guard let width = Checked.subtract(region.x.upperBound, region.x.lowerBound),
+              let height = Checked.subtract(region.y.upperBound, region.y.lowerBound),
+              Checked.multiply(width, height) != nil else {
+            throw ConnectomeError.argument("the region \(region) is too large to hold in memory", hint: "read a smaller region")
         }
         let inside = StackPlaneRegion(x: region.x.clamped(to: 0..<level.x), y: region.y.clamped(to: 0..<level.y))
         guard inside.width > 0, inside.height > 0 else {
@@ -67,12 +72,8 @@ public struct StackReader: Sendable, CustomStringConvertible {
 
     /// Reads the given keys through the mirror's store, turning a refusal into an error that says
     /// which mirror wants which credentials.
-    func fetch(_ keys: [String], from store: any KeyValueStore, query: String?,
-               mirror: StackMirror) async throws -> [Data?] {
+    func fetch(_ keys: [String], from store: any KeyValueStore, mirror: StackMirror) async throws -> [Data?] {
         do {
-            if let query, let http = store as? HTTPStore {
-                return try await Self.fetchWithQuery(keys, from: http, query: query)
-            }
             return try await store.readMany(keys)
         } catch let error as ConnectomeError where error.kind == .auth {
             let given = credentials.mirrors[mirror.id]
@@ -84,22 +85,14 @@ public struct StackReader: Sendable, CustomStringConvertible {
         }
     }
 
-    /// `HTTPStore` percent-encodes `?` inside keys, so extensions such as `jpg?v=2` are sent by hand.
-    static func fetchWithQuery(_ keys: [String], from store: HTTPStore, query: String) async throws -> [Data?] {
-        let requests = try keys.map { key throws(ConnectomeError) in
-            var request = try store.request(for: key, range: nil)
-            request.url += "?" + query
-            return request
-        }
-        let responses = try await store.transport.sendAll(requests)
-        return try zip(responses, requests).map { response, request throws(ConnectomeError) -> Data? in
-            switch response.status {
-            case 200, 203: return response.body
-            case 404, 410: return nil
-            case 401, 403: throw ConnectomeError.auth("\(request.url) answered \(response.status)")
-            default: throw ConnectomeError.network("\(request.url) answered \(response.status)",
-                                                   hint: "check the mirror's URL; the server refused the request")
-            }
+    /// Refuses a read that would need more than `DataLimits.maxFetchesPerRead` tiles or blocks
+    /// (a tiny tile or block size in the data, or a huge region) before any key is made.
+    static func checkFetchCount(_ columns: Int, _ rows: Int, of what: String, region: StackPlaneRegion,
+                                source: String) throws(ConnectomeError) {
+        guard let count = Checked.multiply(columns, rows), count <= DataLimits.maxFetchesPerRead else {
+            throw ConnectomeError.argument(
+                "the region \(region) of \(source) covers \(columns) × \(rows) \(what), more than the \(DataLimits.maxFetchesPerRead) one read fetches",
+                hint: "read a smaller region or a coarser zoom level")
         }
     }
 }

@@ -10,6 +10,7 @@ public enum CompressedSegmentation {
     public static func decode(_ data: Data, chunkSize: [Int], blockSize: [Int], dataType: VoxelDataType,
                               channels: Int = 1) throws -> [UInt8] {
         let itemSize = try checkedItemSize(dataType)
+        try checkShape(chunkSize: chunkSize, blockSize: blockSize, channels: channels, itemSize: itemSize)
         let (cx, cy, cz) = (chunkSize[0], chunkSize[1], chunkSize[2])
         let channelItems = cx * cy * cz
         var output = [UInt8](repeating: 0, count: channelItems * channels * itemSize)
@@ -29,8 +30,11 @@ public enum CompressedSegmentation {
     public static func decodePlane(_ data: Data, chunkSize: [Int], blockSize: [Int], dataType: VoxelDataType,
                                    channels: Int = 1, z: Int) throws -> [UInt8] {
         let itemSize = try checkedItemSize(dataType)
+        try checkShape(chunkSize: chunkSize, blockSize: blockSize, channels: channels, itemSize: itemSize)
         let (cx, cy) = (chunkSize[0], chunkSize[1])
-        precondition((0..<chunkSize[2]).contains(z), "plane \(z) outside a chunk of depth \(chunkSize[2])")
+        guard (0..<chunkSize[2]).contains(z) else {
+            throw ConnectomeError.argument("plane \(z) is outside a compressed_segmentation chunk of depth \(chunkSize[2])")
+        }
         var output = [UInt8](repeating: 0, count: cx * cy * channels * itemSize)
         try data.withUnsafeBytes { input in
             try output.withUnsafeMutableBytes { out in
@@ -62,6 +66,27 @@ public enum CompressedSegmentation {
         case .uint64: return 8
         default:
             throw ConnectomeError.data("compressed_segmentation holds uint32 or uint64 labels, not \(dataType.rawValue)")
+        }
+    }
+
+    /// Chunk and block shapes within `DataLimits` (what the `info` parser enforces), so that the
+    /// block grid, bit offsets and the output size below cannot overflow.
+    static func checkShape(chunkSize: [Int], blockSize: [Int], channels: Int, itemSize: Int) throws {
+        let axes = 1...DataLimits.maxChunkAxisVoxels
+        for (name, shape) in [("chunk size", chunkSize), ("block size", blockSize)] {
+            guard shape.count == 3, shape.allSatisfy(axes.contains),
+                  let voxels = Checked.product(shape), voxels <= DataLimits.maxChunkVoxels else {
+                throw ConnectomeError.data(
+                    "compressed_segmentation \(name) \(shape) is not three integers from 1 to \(DataLimits.maxChunkAxisVoxels) with at most \(DataLimits.maxChunkVoxels) voxels in all",
+                    hint: "The volume's info file gives an impossible chunk or block size")
+            }
+        }
+        guard (1...DataLimits.maxChannels).contains(channels),
+              let bytes = Checked.multiply(chunkSize[0], chunkSize[1], chunkSize[2], channels, itemSize),
+              bytes <= DataLimits.maxChunkBytes else {
+            throw ConnectomeError.data(
+                "a compressed_segmentation chunk of \(chunkSize) voxels × \(channels) channel(s) × \(itemSize) bytes is more than \(DataLimits.describe(bytes: DataLimits.maxChunkBytes))",
+                hint: "The volume's info file gives an impossible chunk size or channel count")
         }
     }
 

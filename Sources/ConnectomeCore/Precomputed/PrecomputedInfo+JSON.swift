@@ -35,9 +35,15 @@ extension PrecomputedInfo {
                              expected: "one of " + VoxelDataType.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let numChannels = try reader.int(json, "num_channels", default: 1)
-        guard numChannels >= 1 else { throw reader.bad("num_channels", json["num_channels"], expected: "at least 1") }
+        guard (1...DataLimits.maxChannels).contains(numChannels) else {
+            throw reader.bad("num_channels", json["num_channels"], expected: "1 to \(DataLimits.maxChannels)")
+        }
         guard let scaleValues = json["scales"]?.arrayValue, !scaleValues.isEmpty else {
             throw reader.bad("scales", json["scales"], expected: "a non-empty array of scales")
+        }
+        guard scaleValues.count <= DataLimits.maxScales else {
+            throw reader.bad("scales", .int(Int64(scaleValues.count)), expected: "at most \(DataLimits.maxScales) scales",
+                             shownAs: "a list of \(scaleValues.count) scales")
         }
         var scales: [PrecomputedScale] = []
         for (index, value) in scaleValues.enumerated() {
@@ -69,17 +75,27 @@ extension PrecomputedScale {
     init(json: JSONValue, field: String, dataType: VoxelDataType, numChannels: Int, reader: FieldReader) throws {
         guard case .object = json else { throw reader.bad(field, json, expected: "a JSON object") }
         let key = try reader.string(json, "key", in: field)
-        let size = try reader.triple(json, "size", in: field, minimum: 1)
+        let size = try reader.triple(json, "size", in: field, range: 1...DataLimits.maxAxisVoxels)
+        guard let voxels = Checked.product(size), voxels <= DataLimits.maxVolumeVoxels else {
+            throw reader.bad("\(field).size", json["size"],
+                             expected: "at most 2^60 voxels in all (\(size.map(String.init).joined(separator: " × ")) is more)")
+        }
         let resolution = try reader.doubleTriple(json, "resolution", in: field)
         let voxelOffset = json["voxel_offset"] == nil || json["voxel_offset"]!.isNull
-            ? [0, 0, 0] : try reader.triple(json, "voxel_offset", in: field, minimum: nil)
+            ? [0, 0, 0]
+            : try reader.triple(json, "voxel_offset", in: field, range: -DataLimits.maxAxisVoxels...DataLimits.maxAxisVoxels)
         guard let chunkValues = json["chunk_sizes"]?.arrayValue, !chunkValues.isEmpty else {
             throw reader.bad("\(field).chunk_sizes", json["chunk_sizes"], expected: "a non-empty array of [x, y, z]")
         }
         var chunkSizes: [[Int]] = []
         for (index, value) in chunkValues.enumerated() {
-            chunkSizes.append(try reader.triple(value, name: "\(field).chunk_sizes[\(index)]", minimum: 1))
+            let name = "\(field).chunk_sizes[\(index)]"
+            let chunk = try reader.triple(value, name: name, range: 1...DataLimits.maxChunkAxisVoxels)
+            try reader.checkChunk(chunk, name: name, value: value, bytesPerVoxel: numChannels * dataType.itemSize)
+            chunkSizes.append(chunk)
         }
+        // The chunk grid has at most as many chunks as the scale has voxels (≤ 2^60), so sharded
+        // chunk IDs (compressed Morton codes of ceil(log2) bits per axis) fit in 63 bits.
         let encodingName = try reader.string(json, "encoding", in: field)
         let encoding = PrecomputedEncoding(name: encodingName)
         var blockSize: [Int]?
@@ -102,8 +118,11 @@ extension PrecomputedScale {
             guard dataType == .uint32 || dataType == .uint64 else {
                 throw reader.mismatch(field, "compressed_segmentation", dataType, allowed: "uint32 or uint64")
             }
-            blockSize = try reader.triple(json["compressed_segmentation_block_size"] ?? .null,
-                                          name: "\(field).compressed_segmentation_block_size", minimum: 1)
+            let blockValue = json["compressed_segmentation_block_size"] ?? .null
+            let blockName = "\(field).compressed_segmentation_block_size"
+            let block = try reader.triple(blockValue, name: blockName, range: 1...DataLimits.maxChunkAxisVoxels)
+            try reader.checkChunk(block, name: blockName, value: blockValue, bytesPerVoxel: dataType.itemSize)
+            blockSize = block
         case .raw, .unsupported:
             break
         }
@@ -188,8 +207,8 @@ extension ShardingSpec {
 struct FieldReader {
     let source: String
 
-    func bad(_ field: String, _ value: JSONValue?, expected: String) -> ConnectomeError {
-        let shown = value.map { $0.text() } ?? "missing"
+    func bad(_ field: String, _ value: JSONValue?, expected: String, shownAs: String? = nil) -> ConnectomeError {
+        let shown = shownAs ?? value.map { Self.shown($0) } ?? "missing"
         return ConnectomeError.data("\(source): \(field) is \(shown); expected \(expected)",
                                     hint: "The volume's info file does not follow the precomputed format")
     }
@@ -197,6 +216,22 @@ struct FieldReader {
     func mismatch(_ field: String, _ encoding: String, _ dataType: VoxelDataType, allowed: String) -> ConnectomeError {
         ConnectomeError.data("\(source): \(field).encoding \"\(encoding)\" needs data_type \(allowed), not \(dataType.rawValue)",
                              hint: "The volume's info file does not follow the precomputed format")
+    }
+
+    /// A value as the message shows it: its JSON text, cut short when long.
+    static func shown(_ value: JSONValue) -> String {
+        let text = value.text()
+        return text.count <= 200 ? text : String(text.prefix(200)) + "…"
+    }
+
+    /// A chunk (or block) shape within the voxel and byte limits of one decode.
+    func checkChunk(_ shape: [Int], name: String, value: JSONValue, bytesPerVoxel: Int) throws {
+        guard let voxels = Checked.product(shape), voxels <= DataLimits.maxChunkVoxels else {
+            throw bad(name, value, expected: "at most \(DataLimits.maxChunkVoxels) voxels (2^30) per chunk")
+        }
+        guard let bytes = Checked.multiply(voxels, bytesPerVoxel), bytes <= DataLimits.maxChunkBytes else {
+            throw bad(name, value, expected: "a chunk of at most \(DataLimits.describe(bytes: DataLimits.maxChunkBytes)) decoded (\(voxels) voxels × \(bytesPerVoxel) bytes is more)")
+        }
     }
 
     private func path(_ key: String, _ parent: String?) -> String { parent.map { "\($0).\(key)" } ?? key }
@@ -215,15 +250,16 @@ struct FieldReader {
         return int
     }
 
-    func triple(_ object: JSONValue, _ key: String, in parent: String, minimum: Int?) throws -> [Int] {
-        try triple(object[key] ?? .null, name: path(key, parent), minimum: minimum)
+    func triple(_ object: JSONValue, _ key: String, in parent: String, range: ClosedRange<Int>) throws -> [Int] {
+        try triple(object[key] ?? .null, name: path(key, parent), range: range)
     }
 
-    func triple(_ value: JSONValue, name: String, minimum: Int?) throws -> [Int] {
-        let expectation = minimum.map { "three integers ≥ \($0)" } ?? "three integers"
+    /// Three integers, each in `range` (the format's minimum and the kernel's limit).
+    func triple(_ value: JSONValue, name: String, range: ClosedRange<Int>) throws -> [Int] {
+        let expectation = "three integers from \(range.lowerBound) to \(range.upperBound)"
         guard let array = value.arrayValue, array.count == 3 else { throw bad(name, value, expected: expectation) }
         let ints = array.compactMap(\.intValue)
-        guard ints.count == 3, ints.allSatisfy({ minimum == nil || $0 >= minimum! }) else {
+        guard ints.count == 3, ints.allSatisfy(range.contains) else {
             throw bad(name, value, expected: expectation)
         }
         return ints
@@ -235,7 +271,7 @@ struct FieldReader {
             throw bad(path(key, parent), object[key], expected: "three positive numbers")
         }
         let doubles = array.compactMap(\.doubleValue)
-        guard doubles.count == 3, doubles.allSatisfy({ $0 > 0 }) else {
+        guard doubles.count == 3, doubles.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw bad(path(key, parent), value, expected: "three positive numbers")
         }
         return doubles

@@ -34,10 +34,11 @@ extension PrecomputedVolume {
             }
         case .jpeg:
             do {
-                let (width, height, _) = try JPEGCodec.dimensions(data)
-                guard width * height == box.voxelCount else {
-                    throw sizeMismatch(name, box, context, got: width * height, expected: box.voxelCount, unit: "pixels")
-                }
+                // The header is checked against the chunk box before a pixel is decoded.
+                let (width, height, components) = try JPEGCodec.dimensions(data)
+                try checkHeader(name, "jpeg", box, context, width: width, height: height,
+                                channelsMatch: context.channels == 1 || components == context.channels,
+                                channels: components)
                 let grayscale = context.channels == 1
                 if width == box.width {
                     let rows = (zLocal * box.height)..<((zLocal + 1) * box.height)
@@ -57,15 +58,16 @@ extension PrecomputedVolume {
         case .png:
             let image: PixelImage
             do {
+                // The header is checked against the chunk box before a pixel is decoded.
+                let header = try PNGCodec.header(data)
+                try checkHeader(name, "png", box, context, width: header.width, height: header.height,
+                                channelsMatch: expectedFormats(context).contains(header.format),
+                                channels: header.format.channels)
                 image = try PNGCodec.decode(data)
-            } catch {
+            } catch let error as CodecError {
                 throw ConnectomeError.data("png chunk \(name) cannot be decoded: \(error.message)",
                                            hint: "The chunk file is damaged or not a PNG")
             }
-            guard image.width * image.height == box.voxelCount else {
-                throw sizeMismatch(name, box, context, got: image.width * image.height, expected: box.voxelCount, unit: "pixels")
-            }
-            try checkFormat(image, context, name)
             let start = zLocal * planePixels * pixelBytes
             return Array(image.pixels[start..<(start + planePixels * pixelBytes)])
         case .compressedSegmentation:
@@ -78,15 +80,35 @@ extension PrecomputedVolume {
         }
     }
 
-    private func checkFormat(_ image: PixelImage, _ context: ScaleContext, _ name: String) throws {
-        let expected: [PixelFormat] = switch (context.dataType, context.channels) {
+    /// The pixel formats a png or jpeg chunk of this scale may decode to.
+    private func expectedFormats(_ context: ScaleContext) -> [PixelFormat] {
+        switch (context.dataType, context.channels) {
         case (.uint8, 1): [.gray8]
         case (.uint8, 3): [.rgb8]
         case (.uint8, 4): [.rgba8]
         case (.uint16, 1): [.gray16]
         default: []
         }
-        guard expected.contains(image.format) else {
+    }
+
+    /// An image chunk's header against its box: `width × height` pixels must be the box's voxels
+    /// (the z-planes stacked, or another 2-D layout of them), with the volume's channels.
+    private func checkHeader(_ name: String, _ encoding: String, _ box: ChunkBox, _ context: ScaleContext,
+                             width: Int, height: Int, channelsMatch: Bool, channels: Int) throws {
+        guard let pixels = Checked.multiply(width, height), pixels == box.voxelCount else {
+            throw ConnectomeError.data(
+                "\(encoding) chunk \(name): its header says \(width) × \(height) pixels, but the \(box.width) × \(box.height) × \(box.depth) chunk holds \(box.voxelCount) voxels (a \(box.width) × \(box.height * box.depth) image)",
+                hint: "The chunk file is damaged or the info's chunk size does not match it")
+        }
+        guard channelsMatch else {
+            throw ConnectomeError.data(
+                "\(encoding) chunk \(name): its header says \(channels) channel(s), but the volume is \(context.dataType.rawValue) with \(context.channels) channel(s)",
+                hint: "The chunk does not match the volume's info")
+        }
+    }
+
+    private func checkFormat(_ image: PixelImage, _ context: ScaleContext, _ name: String) throws {
+        guard expectedFormats(context).contains(image.format) else {
             throw ConnectomeError.data(
                 "chunk \(name) decodes to \(image.format) pixels, but the volume is \(context.dataType.rawValue) with \(context.channels) channel(s)",
                 hint: "The chunk does not match the volume's info")

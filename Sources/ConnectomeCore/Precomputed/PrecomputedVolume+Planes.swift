@@ -110,36 +110,9 @@ extension PrecomputedVolume {
         let cacheKey = ChunkCache.Key(volume: url, mip: context.mip,
                                       part: .minishardIndex(shard: slot.shard, minishard: slot.minishard))
         if let cache, case .minishard(let index) = cache.value(for: cacheKey) { return index }
-        let shardKey = key(context.scale, sharding.shardFileName(slot.shard))
-        let entryStart = Int(slot.minishard) * 16
-        guard let entry = try await store.read(shardKey, range: entryStart..<(entryStart + 16)) else {
-            cache?.insert(.minishard(.empty), for: cacheKey)
-            return .empty
-        }
-        guard entry.count == 16 else {
-            throw ConnectomeError.data("shard \(url)/\(shardKey) is \(entryStart + entry.count) bytes, too short for its shard index",
-                                       hint: "The shard file is damaged or the sharding spec does not match it")
-        }
-        let (start, end) = entry.withUnsafeBytes {
-            (UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)),
-             UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-        }
-        guard start <= end, end < UInt64(Int.max / 2) else {
-            throw ConnectomeError.data("shard \(url)/\(shardKey): minishard \(slot.minishard) has the bad range \(start)..<\(end)")
-        }
-        if start == end {
-            cache?.insert(.minishard(.empty), for: cacheKey)
-            return .empty
-        }
-        let base = sharding.shardIndexBytes
-        let range = (base + Int(start))..<(base + Int(end))
-        guard var data = try await store.read(shardKey, range: range), data.count == range.count else {
-            throw ConnectomeError.data("shard \(url)/\(shardKey) ends before its minishard index \(slot.minishard) (bytes \(range))")
-        }
-        if sharding.minishardIndexEncoding == .gzip {
-            data = try gunzip(data, what: "minishard index \(slot.minishard) of \(url)/\(shardKey)")
-        }
-        let index = try MinishardIndex(decoding: data, shardIndexBytes: base, source: "\(url)/\(shardKey)")
+        let index = try await sharding.readMinishardIndex(
+            store: store, shardKey: key(context.scale, sharding.shardFileName(slot.shard)), minishard: slot.minishard,
+            storeURL: url)
         cache?.insert(.minishard(index), for: cacheKey)
         return index
     }
@@ -183,6 +156,15 @@ extension PrecomputedVolume {
                 return PlaneResult(plane: nil, fromCache: false, bytesFetched: 0)
             }
             fileKey = key(scale, sharding.shardFileName(location.shard))
+            // Checked before the request: a corrupt index must not make the kernel fetch gigabytes.
+            let allowed = DataLimits.maxEncodedBytes(decoded: chunkBytes)
+            guard range.count <= allowed else {
+                throw ConnectomeError.outOfRange(
+                    "\(url)/\(fileKey)", field: "the minishard index entry of chunk \(request.chunk) (id \(chunkID))",
+                    value: "the byte range \(range.lowerBound)..<\(range.upperBound) (\(range.count) bytes)",
+                    allowed: "at most \(allowed) bytes for a \(box.width) × \(box.height) × \(box.depth) chunk of \(context.pixelBytes)-byte voxels",
+                    hint: "The shard file is damaged or the sharding spec does not match it")
+            }
             chunkRange = range
             storedGzip = sharding.dataEncoding == .gzip
         } else {
@@ -219,7 +201,11 @@ extension PrecomputedVolume {
         }
         let looksGzip = data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b
         if storedGzip || (looksGzip && !(scale.encoding == .raw && data.count == chunkBytes)) {
-            data = try gunzip(data, what: "chunk \(request.chunk) at \(url)/\(fileKey)")
+            // Inflating stops at what the chunk can hold: its raw bytes, or the encoded bound.
+            let holds = "a \(box.width) × \(box.height) × \(box.depth) \(scale.encoding) chunk of \(context.pixelBytes)-byte voxels"
+            data = try gunzip(data, what: "chunk \(request.chunk) at \(url)/\(fileKey)",
+                              maximumBytes: scale.encoding == .raw ? chunkBytes : DataLimits.maxEncodedBytes(decoded: chunkBytes),
+                              holds: holds)
         }
         let plane = try decodePlane(data, request, context, source: fileKey)
         if let cache {
@@ -229,12 +215,8 @@ extension PrecomputedVolume {
         return PlaneResult(plane: plane, fromCache: false, bytesFetched: fetched)
     }
 
-    func gunzip(_ data: Data, what: String) throws -> Data {
-        do {
-            return try Gzip.decompress(data)
-        } catch {
-            throw ConnectomeError.data("\(what) is not valid gzip: \(error)",
-                                       hint: "The stored object is damaged")
-        }
+    /// Inflates `data` up to `maximumBytes` (what `holds` can hold); see `gunzipStoredObject`.
+    func gunzip(_ data: Data, what: String, maximumBytes: Int, holds: String) throws -> Data {
+        try gunzipStoredObject(data, what: what, maximumBytes: maximumBytes, holds: holds)
     }
 }

@@ -19,16 +19,28 @@ extension PrecomputedVolume {
                 "the region x \(x.lowerBound)..<\(x.upperBound), y \(y.lowerBound)..<\(y.upperBound), z \(z) is outside the volume, which at mip \(mip) spans x \(bx.lowerBound)..<\(bx.upperBound), y \(by.lowerBound)..<\(by.upperBound), z \(bz.lowerBound)..<\(bz.upperBound)",
                 hint: "Coordinates are voxels of the chosen mip; divide mip-0 coordinates by 2 per mip in x and y")
         }
+        let pixelBytes = info.numChannels * info.dataType.itemSize
+        guard let width = Checked.subtract(x.upperBound, x.lowerBound), let height = Checked.subtract(y.upperBound, y.lowerBound),
+              let outputBytes = Checked.multiply(width, height, pixelBytes) else {
+            throw ConnectomeError.argument(
+                "the region x \(x.lowerBound)..<\(x.upperBound), y \(y.lowerBound)..<\(y.upperBound) is too large to hold in memory",
+                hint: "Read a smaller region")
+        }
         let gz = (z - grid.voxelOffset[2]) / grid.chunkSize[2]
+        let columns = grid.chunkRange(axis: 0, covering: x), rows = grid.chunkRange(axis: 1, covering: y)
+        guard let chunkCount = Checked.multiply(columns.count, rows.count), chunkCount <= DataLimits.maxFetchesPerRead else {
+            throw ConnectomeError.argument(
+                "the region x \(x.lowerBound)..<\(x.upperBound), y \(y.lowerBound)..<\(y.upperBound) at mip \(mip) touches \(columns.count) × \(rows.count) chunks of \(grid.chunkSize[0]) × \(grid.chunkSize[1]) voxels, more than the \(DataLimits.maxFetchesPerRead) one read fetches",
+                hint: "Read a smaller region or a coarser mip")
+        }
         var requests: [PlaneRequest] = []
-        for gy in grid.chunkRange(axis: 1, covering: y) {
-            for gx in grid.chunkRange(axis: 0, covering: x) {
+        requests.reserveCapacity(chunkCount)
+        for gy in rows {
+            for gx in columns {
                 requests.append(PlaneRequest(chunk: ChunkIndex(gx, gy, gz), z: z))
             }
         }
-        let pixelBytes = info.numChannels * info.dataType.itemSize
-        let width = x.count
-        var output = [UInt8](repeating: 0, count: width * y.count * pixelBytes)
+        var output = [UInt8](repeating: 0, count: outputBytes)
         var read = SectionRead(section: VoxelSection(x: 0..<0, y: 0..<0, z: z, dataType: info.dataType,
                                                      channels: info.numChannels, data: []),
                                chunksTotal: requests.count, chunksFetched: 0, chunksMissing: 0, chunksFromCache: 0,

@@ -65,7 +65,9 @@ struct CellField: Sendable {
     }
 
     /// Renders section `z`: cell of each pixel, then grey values (membranes, texture, organelles, blur, grain).
-    func renderSection(z: Int, image: UnsafeMutableBufferPointer<UInt8>, cells: UnsafeMutableBufferPointer<UInt16>) {
+    /// `stop` is asked once per row; when it answers true the section is left unfinished.
+    func renderSection(z: Int, image: UnsafeMutableBufferPointer<UInt8>, cells: UnsafeMutableBufferPointer<UInt16>,
+                       stop: (@Sendable () -> Bool)? = nil) {
         let pixels = width * height
         var value = [Float](repeating: 0, count: pixels)
         var interior = [Float](repeating: 0, count: pixels)
@@ -84,9 +86,10 @@ struct CellField: Sendable {
         let sectionShift = 6 * (SampleHash.unit(z, 0, 3) - 0.5)
         let smallSpacing = small.spacing, largeSpacing = large.spacing
 
-        value.withUnsafeMutableBufferPointer { value in
-            interior.withUnsafeMutableBufferPointer { interior in
+        let finished = value.withUnsafeMutableBufferPointer { value in
+            interior.withUnsafeMutableBufferPointer { interior -> Bool in
                 for y in 0..<height {
+                    if let stop, stop() { return false }
                     for x in 0..<width {
                         let px = Float(x) + 0.5 + warpX.sample(x + 32, y + 32)
                         let py = Float(y) + 0.5 + warpY.sample(x + 32, y + 32)
@@ -145,8 +148,10 @@ struct CellField: Sendable {
                 }
                 Organelles(field: self, z: z, smallSeeds: smallSeeds, largeSeeds: largeSeeds)
                     .stamp(value: value, interior: interior, cells: UnsafeBufferPointer(cells))
+                return true
             }
         }
+        guard finished else { return }
         blurAndGrain(value, z: z, into: image)
     }
 

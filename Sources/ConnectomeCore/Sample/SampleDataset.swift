@@ -6,7 +6,8 @@ import JSONModel
 ///
 /// Layout (see `DatasetDescription.sample`): `image/` jpeg (quality 90), `image_raw/` raw, and
 /// `segmentation/` uint64 compressed_segmentation (blocks 8³), all in 64³ chunks, with `mipCount`
-/// scales that halve x and y. Output is byte-for-byte the same on every run.
+/// scales that halve x and y; beside them the connectome (`neurons.csv`, `synapses.csv` and
+/// `segmentation/skeletons/`, see `SampleConnectome`). Output is byte-for-byte the same on every run.
 public enum SampleDataset {
     public static let chunkSize = [64, 64, 64]
     public static let blockSize = [8, 8, 8]
@@ -20,6 +21,9 @@ public enum SampleDataset {
         public var files: Int
         public var bytes: Int
         public var segments: Int
+        /// Rows of `neurons.csv` and `synapses.csv` (see `SampleConnectome`).
+        public var neurons: Int
+        public var synapses: Int
     }
 
     /// Generates the sample (see `SampleVolume`) and writes it under `directory`, creating it.
@@ -31,10 +35,12 @@ public enum SampleDataset {
         return try write(volume, to: directory, progress: progress)
     }
 
-    /// Writes an already generated volume.
+    /// Writes an already generated volume. `stop` is asked before each chunk; when it answers true
+    /// the writing ends with `CancellationError` (the caller removes what was written).
     @discardableResult
     public static func write(_ volume: SampleVolume, to directory: String,
-                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Summary {
+                             progress: (@Sendable (Int, Int) -> Void)? = nil,
+                             stop: (@Sendable () -> Bool)? = nil) throws -> Summary {
         let layers: [(name: String, info: PrecomputedInfo)] = [
             ("image", info(for: volume, type: .image, encoding: .jpeg)),
             ("image_raw", info(for: volume, type: .image, encoding: .raw)),
@@ -60,6 +66,7 @@ public enum SampleDataset {
         let failure = LockedBox<ConnectomeError?>(nil)
         let counters = LockedBox((files: 0, bytes: 0))
         DispatchQueue.concurrentPerform(iterations: allJobs.count) { index in
+            if let stop, stop() { return }
             let job = allJobs[index]
             let layer = layers[job.layer]
             let scale = layer.info.scales[job.mip]
@@ -74,10 +81,14 @@ public enum SampleDataset {
                 failure.update { if $0 == nil { $0 = wrapped } }
             }
         }
+        if let stop, stop() { throw CancellationError() }
         if let error = failure.value { throw error }
+        let connectome = SampleConnectome(volume)
+        try connectome.write(to: directory)
         let totals = counters.value
         return Summary(directory: directory, size: volume.size, mipCount: volume.mipCount, files: totals.files,
-                       bytes: totals.bytes, segments: volume.segmentIDs.count)
+                       bytes: totals.bytes, segments: volume.segmentIDs.count, neurons: connectome.neuronCount,
+                       synapses: connectome.synapseCount)
     }
 
     /// The `info` of one sample layer.
@@ -91,7 +102,8 @@ public enum SampleDataset {
                 resolution: resolution, chunkSizes: [chunkSize], encoding: encoding,
                 compressedSegmentationBlockSize: encoding == .compressedSegmentation ? blockSize : nil)
         }
-        return PrecomputedInfo(type: type, dataType: type == .image ? .uint8 : .uint64, scales: scales)
+        return PrecomputedInfo(type: type, dataType: type == .image ? .uint8 : .uint64, scales: scales,
+                               skeletons: type == .segmentation ? SampleConnectome.skeletonDirectory : nil)
     }
 
     struct ChunkJob: Sendable { var layer: Int; var mip: Int; var chunk: ChunkIndex }
@@ -130,7 +142,7 @@ public enum SampleDataset {
         }
     }
 
-    private static func createDirectory(_ path: String, _ fileManager: FileManager) throws {
+    static func createDirectory(_ path: String, _ fileManager: FileManager) throws {
         do {
             try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -139,7 +151,7 @@ public enum SampleDataset {
         }
     }
 
-    private static func write(_ data: Data, to path: String) throws {
+    static func write(_ data: Data, to path: String) throws {
         do {
             try data.write(to: URL(fileURLWithPath: path))
         } catch {

@@ -45,6 +45,18 @@ public struct SampleVolume: Sendable {
     /// Generates mip 0 section by section on all cores, then the coarser mips
     /// (image: 2 × 2 mean; labels: every other voxel).
     public init(size: [Int] = SampleVolume.defaultSize, mipCount: Int = 4) {
+        self.init(size: size, mipCount: mipCount, unlessStopped: nil)
+    }
+
+    /// Generates the volume, asking `stop` once per row of every section; throws `CancellationError`
+    /// when it answers true (an interrupted kernel returns within a row's work, not a volume's).
+    public init(size: [Int] = SampleVolume.defaultSize, mipCount: Int = 4, stop: @escaping @Sendable () -> Bool) throws {
+        self.init(size: size, mipCount: mipCount, unlessStopped: stop)
+        if stop() { throw CancellationError() }
+    }
+
+    /// The generator; when `stop` answers true the voxels are left unfinished (the caller throws).
+    private init(size: [Int], mipCount: Int, unlessStopped stop: (@Sendable () -> Bool)?) {
         precondition(size.count == 3 && size.allSatisfy { $0 > 0 }, "sample size \(size) must be three positive numbers")
         precondition(mipCount >= 1)
         let field = CellField(width: size[0], height: size[1], depth: size[2])
@@ -59,17 +71,21 @@ public struct SampleVolume: Sendable {
                 nonisolated(unsafe) let imageOut = imageBuffer
                 nonisolated(unsafe) let cellOut = cellBuffer
                 DispatchQueue.concurrentPerform(iterations: size[2]) { z in
+                    if let stop, stop() { return }
                     let offset = z * sectionPixels
                     field.renderSection(z: z,
                                         image: UnsafeMutableBufferPointer(rebasing: imageOut[offset..<(offset + sectionPixels)]),
-                                        cells: UnsafeMutableBufferPointer(rebasing: cellOut[offset..<(offset + sectionPixels)]))
+                                        cells: UnsafeMutableBufferPointer(rebasing: cellOut[offset..<(offset + sectionPixels)]),
+                                        stop: stop)
                 }
             }
         }
         var images = [image]
         var cellMips = [cells]
         for mip in 1..<max(1, mipCount) {
-            let (down, downCells) = Self.downsample(images[mip - 1], cellMips[mip - 1], from: Self.mipSize(size, mip - 1))
+            if let stop, stop() { break }
+            let (down, downCells) = Self.downsample(images[mip - 1], cellMips[mip - 1], from: Self.mipSize(size, mip - 1),
+                                                   stop: stop)
             images.append(down)
             cellMips.append(downCells)
         }
@@ -78,7 +94,8 @@ public struct SampleVolume: Sendable {
         self.segmentIDs = (0..<field.cellCount).map(Self.segmentID(cell:))
     }
 
-    static func downsample(_ image: [UInt8], _ cells: [UInt16], from size: [Int]) -> ([UInt8], [UInt16]) {
+    static func downsample(_ image: [UInt8], _ cells: [UInt16], from size: [Int],
+                           stop: (@Sendable () -> Bool)? = nil) -> ([UInt8], [UInt16]) {
         let (w, h, d) = (size[0], size[1], size[2])
         let (nw, nh) = ((w + 1) / 2, (h + 1) / 2)
         var out = [UInt8](repeating: 0, count: nw * nh * d)
@@ -86,6 +103,7 @@ public struct SampleVolume: Sendable {
         image.withUnsafeBufferPointer { src in
             cells.withUnsafeBufferPointer { srcCells in
                 for z in 0..<d {
+                    if let stop, stop() { break }
                     for y in 0..<nh {
                         let y0 = 2 * y, y1 = min(2 * y + 1, h - 1)
                         for x in 0..<nw {

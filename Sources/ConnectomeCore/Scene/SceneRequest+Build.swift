@@ -118,7 +118,7 @@ extension SceneRequest {
 
     /// Spelunker wants graphene sources with the proofreading subsources spelled out (as crantpy's template).
     private func segmentationSource(url: String, viewerBase: String) -> DataSource {
-        guard url.hasPrefix("graphene://"), viewerBase.contains("spelunker") else { return DataSource(url: url) }
+        guard url.hasPrefix("graphene://"), ViewerBase.isSpelunker(viewerBase) else { return DataSource(url: url) }
         return DataSource(
             url: url,
             subsources: ["default": true, "graph": true, "bounds": true, "mesh": true],

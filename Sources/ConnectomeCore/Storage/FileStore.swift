@@ -43,9 +43,14 @@ public struct FileStore: KeyValueStore {
         if let data = try Self.readFile(path, range: range) { return data }
         guard let compressed = try Self.readFile(path + ".gz", range: nil) else { return nil }
         do {
-            let data = try Gzip.decompress(compressed)
-            guard let range else { return data }
+            // A range needs only its prefix; a whole object may inflate to at most the object limit.
+            guard let range else { return try Gzip.decompress(compressed, maximumBytes: DataLimits.maxObjectBytes) }
+            let data = try Gzip.decompress(compressed, prefix: max(0, range.upperBound))
             return data.subdata(in: clamp(range, to: data.count))
+        } catch where error.exceededLimit != nil {
+            throw ConnectomeError.data(
+                "\(path).gz (read for key '\(key)') inflates to more than \(DataLimits.describe(bytes: DataLimits.maxObjectBytes)), the most the kernel reads as one object",
+                hint: "the file is damaged or is not a chunk (a decompression bomb looks like this)")
         } catch {
             throw ConnectomeError.data("\(path).gz (read for key '\(key)') is not valid gzip: \(error.message)",
                                        hint: "re-write the object, or delete the .gz file if it is a stray")
@@ -67,6 +72,11 @@ public struct FileStore: KeyValueStore {
         let size = Int(info.st_size)
         let wanted = range.map { clamp($0, to: size) } ?? 0..<size
         guard !wanted.isEmpty else { return Data() }
+        guard wanted.count <= DataLimits.maxObjectBytes else {
+            throw ConnectomeError.data(
+                "\(path) is \(size) bytes; reading \(wanted.count) of them is more than the \(DataLimits.describe(bytes: DataLimits.maxObjectBytes)) the kernel reads as one object",
+                hint: "the path may name the wrong file (a whole archive or shard), or the index that gave the range is damaged")
+        }
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: wanted.count, alignment: 16)
         var done = 0
         while done < wanted.count {

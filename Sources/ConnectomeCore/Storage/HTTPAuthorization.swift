@@ -3,6 +3,8 @@ import Foundation
 /// Credentials attached to one HTTP store, sent as the `Authorization` header.
 ///
 /// Descriptions are redacted so that a token never reaches a notebook, a log or an error message.
+/// Where the header may be sent is `CredentialScope`'s rule: `HTTPStore` refuses to attach it to a
+/// URL that is not https (or http to this machine).
 public enum HTTPAuthorization: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {

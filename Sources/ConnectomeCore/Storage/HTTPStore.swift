@@ -12,6 +12,9 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
     public var authorization: HTTPAuthorization?
     /// Extra headers sent with every request.
     public var headers: [String: String]
+    /// A query string (without `?`) added to every request URL, for servers whose object URLs
+    /// carry one (CATMAID tile extensions such as `jpg?v=2`); keys themselves never contain one.
+    public var query: String?
 
     /// Learnt from the server's answers; shared by copies of the store.
     private let rangeSupport = RangeSupport()
@@ -31,6 +34,9 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
         let pathStart = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
         guard pathStart > afterScheme.startIndex else {
             throw ConnectomeError.argument("'\(url)' has no host name", hint: "write it as https://host/path")
+        }
+        if authorization != nil || CredentialScope.carriesSecret(headers) {
+            try CredentialScope.requireSecureChannel(url, for: "the credentials for this store")
         }
         origin = String(url[..<pathStart])
         basePath = String(url[pathStart...])
@@ -69,14 +75,26 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
         if allHeaders.keys.allSatisfy({ $0.lowercased() != "accept-encoding" }) {
             allHeaders["Accept-Encoding"] = "gzip"
         }
-        return HTTPRequest(url: try url(for: key), headers: allHeaders, range: range, decodeContent: false)
+        let url = try url(for: key) + (query.map { "?" + $0 } ?? "")
+        return HTTPRequest(url: url, headers: allHeaders, range: range, decodeContent: false)
     }
 
     /// A range read, unless this server has shown that ranges do not help (it ignores them, or
     /// ranges the compressed form of gzip-stored objects): then the whole object is read, inflated
     /// only up to the range's end, and cut.
+    ///
+    /// A range that starts before 0 or spans more than `DataLimits.maxObjectBytes` is an error
+    /// before any request is made.
     public func read(_ key: String, range: Range<Int>?) async throws -> Data? {
         if let range, range.isEmpty { return Data() }
+        if let range {
+            guard range.lowerBound >= 0, range.count <= DataLimits.maxObjectBytes else {
+                throw ConnectomeError.outOfRange(
+                    try url(for: key), field: "the byte range asked for", value: "\(range.lowerBound)..<\(range.upperBound)",
+                    allowed: "a range from byte 0 on of at most \(DataLimits.describe(bytes: DataLimits.maxObjectBytes))",
+                    hint: "the index that gave this range is damaged")
+            }
+        }
         let useRange = range != nil && !rangeSupport.unhelpful
         let request = try request(for: key, range: useRange ? range : nil)
         let response = try await transport.send(request)
@@ -99,6 +117,10 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
 
     /// Maps a response to bytes, nil (missing) or a `ConnectomeError`.
     func interpret(_ response: HTTPResponse, for request: HTTPRequest) throws(ConnectomeError) -> Data? {
+        // Any transport, not only curl (which stops receiving there), is held to the object limit.
+        guard response.body.count <= DataLimits.maxObjectBytes else {
+            throw Self.tooLarge(request.url, bytes: response.body.count, what: "sent a body of")
+        }
         switch response.status {
         case 200, 203:
             // Servers of gzip-stored files (nginx `gzip_static always`, GCS) may send the whole object
@@ -148,11 +170,22 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
         response.headers["content-encoding"].map { $0.lowercased().contains("gzip") } ?? false
     }
 
-    /// The body with its gzip content-encoding (if any) removed, inflating at most `limit` bytes.
+    /// A response larger than any object the kernel reads (`DataLimits.maxObjectBytes`).
+    public static func tooLarge(_ url: String, bytes: Int, what: String) -> ConnectomeError {
+        ConnectomeError.data(
+            "\(url) \(what) \(bytes) bytes, more than the \(DataLimits.describe(bytes: DataLimits.maxObjectBytes)) the kernel reads in one response",
+            hint: "the URL may name the wrong object (a whole archive or shard file); check it")
+    }
+
+    /// The body with its gzip content-encoding (if any) removed, inflating at most `limit` bytes
+    /// (a prefix), or without a limit at most `DataLimits.maxObjectBytes` (more is an error).
     func decoded(_ response: HTTPResponse, upTo limit: Int?) throws(ConnectomeError) -> Data {
         guard Self.isGzipEncoded(response) else { return response.body }
         do {
-            return try Gzip.decompress(response.body, prefix: limit)
+            if let limit { return try Gzip.decompress(response.body, prefix: limit) }
+            return try Gzip.decompress(response.body, maximumBytes: DataLimits.maxObjectBytes)
+        } catch where error.exceededLimit != nil {
+            throw Self.tooLarge(response.url, bytes: DataLimits.maxObjectBytes, what: "sent gzip-encoded data that inflates to more than")
         } catch {
             throw ConnectomeError.data("\(response.url) sent gzip-encoded data that does not decompress: \(error.message)",
                                        hint: "the object on the server is damaged; re-upload it or report it to the data's host")

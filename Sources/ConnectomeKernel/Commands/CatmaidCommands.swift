@@ -37,7 +37,7 @@ enum CatmaidCommands {
             let url: String
             if server == "sample" {
                 let progress = ProgressDisplay(output: invocation.output, title: "writing the sample dataset")
-                try SampleData.ensure(in: state.environment.sampleDirectory, progress: progress.report)
+                try await SampleData.ensureInterruptibly(in: state.environment.sampleDirectory, progress: progress.report)
                 progress.finish("sample dataset ready")
                 url = "file://" + SampleData.catmaidDirectory(in: state.environment.sampleDirectory)
             } else {

@@ -75,8 +75,8 @@ enum DatasetCommands {
                 }
                 dataset.segmentationURL = url
             }
-            if invocation.has("viewer") {
-                dataset.viewerBase = viewerBase(try invocation.string("viewer"))
+            if let viewer = try SceneArguments.viewer(invocation) {
+                dataset.viewerBase = viewer
             }
             if invocation.has("layers") {
                 dataset.nodeIDLayers = try invocation.int("layers")
@@ -153,13 +153,6 @@ enum DatasetCommands {
         return "precomputed://" + text
     }
 
-    static func viewerBase(_ text: String) -> String {
-        switch text.lowercased() {
-        case "spelunker": return DatasetDescription.spelunker
-        case "neuroglancer": return DatasetDescription.neuroglancerDemo
-        default: return text
-        }
-    }
 }
 
 /// The current dataset as a value: a table of its layers, with voxel size and viewer.

@@ -23,8 +23,9 @@ enum DecodeCommand {
                 decode "URL" | scene segments=[...].
                 format=table gives one row per selected segment (id, layer, visible), ready for valid or scene.
                 format=json gives the whole viewer state as JSON.
-                State-server links need network access; middleauth servers also want a CAVE token, set \
-                once with token "..." or given here with token=....
+                State-server links need network access; middleauth servers also want a CAVE token for \
+                their host, set once with token "..." (host=... for a server other than global.daf-apis.com) \
+                or given here with token=...; a token is never sent to another host, nor over plain http.
                 """,
             parameters: [
                 ParameterSpec("format", .string, default: "brief", help: "what to show", choices: formats),
@@ -86,17 +87,25 @@ enum DecodeCommand {
             do { link = try NeuroglancerURL.link(url) } catch {
                 throw invocation.argumentError(at: 0, error.message, hint: error.hint.isEmpty ? nil : error.hint)
             }
+            let base: String
+            do { base = try ViewerBase.of(link: url) } catch {
+                throw invocation.argumentError(at: 0, error.message, hint: error.hint.isEmpty ? nil : error.hint)
+            }
             let viewerState: ViewerState
             switch link {
             case .inline(let json):
                 viewerState = try NeuroglancerURL.parseState(Data(json.utf8), origin: "the link")
             case .stateServer(let server, let middleAuth):
-                let token = try invocation.value("token").map { _ in try invocation.string("token") }
-                let body = try await fetch(server, middleAuth: middleAuth, token: token ?? tokens.token(forURL: server),
-                                           transport: state.environment.transport)
+                guard let transport = state.environment.transport else {
+                    throw ConnectomeError.network(
+                        "this kernel has no network transport, so it cannot fetch the state held at \(server)",
+                        hint: "Run the kernel with network access, or decode a link whose state is inline (…/#!{\"layers\": …})")
+                }
+                let token = try self.token(for: server, middleAuth: middleAuth, invocation, tokens: tokens)
+                let body = try await fetch(server, middleAuth: middleAuth, token: token, tokens: tokens, transport: transport)
                 viewerState = try NeuroglancerURL.parseState(body, origin: server)
             }
-            return SceneValue(state: viewerState, base: viewerBase(of: url))
+            return SceneValue(state: viewerState, base: base)
         case let other?:
             throw invocation.argumentError(at: 0, "URL: expected a neuroglancer link (a string) or a scene, got \(other.errorDescription)",
                                            hint: "Write it like: decode \"https://spelunker.cave-explorer.org/#!{...}\"")
@@ -106,37 +115,59 @@ enum DecodeCommand {
         }
     }
 
-    /// GETs a state server's JSON, with the bearer token when there is one.
-    static func fetch(_ url: String, middleAuth: Bool, token: String?, transport: (any HTTPTransport)?) async throws -> Data {
-        guard let transport else {
-            throw ConnectomeError.network(
-                "this kernel has no network transport, so it cannot fetch the state held at \(url)",
-                hint: "Run the kernel with network access, or decode a link whose state is inline (…/#!{\"layers\": …})")
+    /// The token to send to `server`: token= (for this link only), else the one set for its host.
+    /// A middleauth link to a host without a token fails here, before any request, saying how to set one.
+    static func token(for server: String, middleAuth: Bool, _ invocation: Invocation, tokens: TokenStore) throws -> String? {
+        if invocation.has("token") {
+            let token = try invocation.string("token")
+            do { try CredentialScope.requireSecureChannel(server, for: "token=") } catch {
+                throw invocation.argumentError("token", error.message, hint: error.hint.isEmpty ? nil : error.hint)
+            }
+            return token
         }
+        if let token = tokens.token(forURL: server) { return token }
+        if middleAuth { throw missingToken(server, tokens: tokens) }
+        return nil
+    }
+
+    /// "No token for this host", with how to set one; says so when a token exists but the link is plain http.
+    static func missingToken(_ server: String, tokens: TokenStore, refused status: Int? = nil) -> ConnectomeError {
+        let host = CredentialScope.host(of: server) ?? server
+        let answered = status.map { "the state server answered \($0) for \(server)" } ?? "\(server) wants a CAVE token (a middleauth link)"
+        if tokens.hasToken(forHostOf: server) {
+            return ConnectomeError.auth(
+                "\(answered), and the token set for \(host) is not sent to it: tokens travel only over https",
+                hint: "Use the link's https:// address")
+        }
+        let others = tokens.hosts
+        let known = others.isEmpty ? "" : " (tokens are set for \(others.joined(separator: ", ")); each goes only to its own host)"
+        let setting = host == TokenStore.defaultHost ? "token \"...\"" : "token \"...\" host=\"\(host)\""
+        return ConnectomeError.auth(
+            "\(answered), but no token is set for \(host)\(known)",
+            hint: "Set one with: \(setting) (or read it safely: \(setting.replacingOccurrences(of: "\"...\"", with: "(input \"CAVE token: \" password=true)"))), or pass token=... to decode")
+    }
+
+    /// GETs a state server's JSON, with the bearer token when there is one.
+    static func fetch(_ url: String, middleAuth: Bool, token: String?, tokens: TokenStore,
+                      transport: any HTTPTransport) async throws -> Data {
         var headers: [String: String] = ["Accept": "application/json"]
-        if let token { headers["Authorization"] = HTTPAuthorization.bearer(token).headerValue }
+        if let token {
+            try CredentialScope.requireSecureChannel(url, for: "the CAVE token")
+            headers["Authorization"] = HTTPAuthorization.bearer(token).headerValue
+        }
         let response = try await transport.send(HTTPRequest(url: url, headers: headers))
         switch response.status {
         case 200..<300:
             return response.body
         case 401, 403:
-            let hint = token == nil
-                ? "\(middleAuth ? "This server wants a CAVE token" : "Set a token"): token \"...\" (or decode ... token=...)"
-                : "The token was refused; check that it is current and has access to this server"
-            throw ConnectomeError.auth("the state server answered \(response.status) for \(url)", hint: hint)
+            if token == nil { throw missingToken(url, tokens: tokens, refused: response.status) }
+            throw ConnectomeError.auth("the state server answered \(response.status) for \(url)",
+                                       hint: "The token was refused; check that it is current and has access to this server")
         case 404:
             throw ConnectomeError.network("the state server has no state at \(url) (404)", hint: "Check the state ID in the link")
         default:
             throw ConnectomeError.network("the state server answered \(response.status) for \(url)",
                                           hint: "Try again later, or ask for a link with the state inline")
         }
-    }
-
-    /// The viewer part of a link: everything before `#` and any `?json_url=` query.
-    static func viewerBase(of url: String) -> String {
-        let text = url.trimmingCharacters(in: .whitespacesAndNewlines)
-        var base = text.firstIndex(of: "#").map { String(text[..<$0]) } ?? text
-        if let query = base.firstIndex(of: "?") { base = String(base[..<query]) }
-        return base.isEmpty ? DatasetDescription.neuroglancerDemo : base
     }
 }

@@ -173,16 +173,10 @@ struct SceneArguments {
     static func viewer(_ invocation: Invocation) throws -> String? {
         guard invocation.has("viewer") else { return nil }
         let text = try invocation.string("viewer")
-        switch text.lowercased() {
-        case "spelunker": return DatasetDescription.spelunker
-        case "neuroglancer": return DatasetDescription.neuroglancerDemo
-        default:
-            let lower = text.lowercased()
-            guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else {
-                throw invocation.argumentError("viewer", "viewer \"\(text)\" is not spelunker, neuroglancer or an http(s) URL",
-                                               hint: "Write viewer=spelunker, viewer=neuroglancer or viewer=\"https://my.viewer/\"")
-            }
-            return text
+        do {
+            return try ViewerBase.resolve(text)
+        } catch {
+            throw invocation.argumentError("viewer", error.message, hint: error.hint.isEmpty ? nil : error.hint)
         }
     }
 

@@ -25,7 +25,7 @@ enum SceneCommands {
                 ParameterSpec("position", .vector, help: "centre of the view (x, y, z) in voxels"),
                 ParameterSpec("layout", .string, default: "xy-3d", help: "panel layout", choices: ViewerLayout.names),
                 ParameterSpec("viewer", .string, default: "the dataset's", help: "spelunker, neuroglancer, or a viewer URL",
-                              choices: ["spelunker", "neuroglancer"]),
+                              choices: ViewerBase.names.map(\.name)),
                 ParameterSpec("points", ParameterType("annotations"), help: "point annotations [(x, y, z), ...] in voxels, or {layer: [...]}"),
                 ParameterSpec("lines", ParameterType("annotations"), help: "line annotations [((x, y, z), (x, y, z)), ...] in voxels, or {layer: [...]}"),
                 ParameterSpec("ellipsoids", ParameterType("annotations"), help: "ellipsoids [(x, y, z, radius), ...] in voxels, or {layer: [...]}"),

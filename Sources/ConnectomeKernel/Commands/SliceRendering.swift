@@ -4,7 +4,12 @@ import ImageCodecs
 
 /// Voxels to pixels for `slice`: the slice options translated into the section renderer's.
 enum SliceRendering {
-    static func render(em: VoxelSection?, labels: VoxelSection?, options: SliceDisplayOptions) throws -> PixelImage {
+    /// Renders and colours off the cooperative pool, so an interrupt returns at once however large the section.
+    static func render(em: VoxelSection?, labels: VoxelSection?, options: SliceDisplayOptions) async throws -> PixelImage {
+        try await BlockingWork.run { _ in try renderNow(em: em, labels: labels, options: options) }
+    }
+
+    static func renderNow(em: VoxelSection?, labels: VoxelSection?, options: SliceDisplayOptions) throws -> PixelImage {
         let style = SegmentationStyle(alpha: options.alpha, segments: options.segments)
         switch (em, labels) {
         case let (em?, labels?):

@@ -37,9 +37,9 @@ extension SliceRequest {
         if display.window != nil || display.contrast != "none" || display.invert {
             let section = VoxelSection(x: 0..<image.width, y: 0..<image.height, z: section, dataType: .uint8, channels: 1,
                                        data: image.pixels)
-            image = try SliceRendering.render(em: section, labels: nil, options: display)
+            image = try await SliceRendering.render(em: section, labels: nil, options: display)
         }
         let summary = read.summary + " · \(width)×\(height) px · \(elapsedMilliseconds) ms"
-        return .custom(ImageValue(image: image, summary: summary))
+        return .custom(try await ImageValue.encoded(image: image, summary: summary))
     }
 }

@@ -70,14 +70,14 @@ struct SliceRequest {
             labels = read
             reads.append(read)
         }
-        let image = try SliceRendering.render(em: isSegmentation ? nil : reads[0].section, labels: labels?.section,
+        let image = try await SliceRendering.render(em: isSegmentation ? nil : reads[0].section, labels: labels?.section,
                                               options: display)
         let summary = summaryLine(layer: layer.name, scale: scale, xs: xs, ys: ys, z: z, reads: reads)
         progress.finish(summary)
         for read in reads where read.chunksMissing > 0 && read.chunksMissing == read.chunksTotal {
             invocation.output.printError("warning: every chunk of this region is missing from \(layer.name) (shown as background); check the position and mip")
         }
-        return .custom(ImageValue(image: image, summary: summary, compact: image.format != .gray8))
+        return .custom(try await ImageValue.encoded(image: image, summary: summary, compact: image.format != .gray8))
     }
 
     /// A region wholly outside the volume is the user's mistake: say so in the coordinates they typed (mip 0).

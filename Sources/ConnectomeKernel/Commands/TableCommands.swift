@@ -136,7 +136,7 @@ enum TableCommands {
         }
         let url = fileURL(path)
         do {
-            try TableFile.write(value.table, url: url)
+            try TableFile.write(value.table, to: url)
         } catch let error as ConnectomeError {
             throw invocation.argumentError(at: 1, error.message, hint: error.hint.isEmpty ? nil : error.hint)
         }

@@ -58,8 +58,8 @@ struct ProgressValue: RichDisplay {
 
     var mimeBundle: MimeBundle {
         let html = finished
-            ? "<div>\(TableRenderer.escape(title))</div>"
-            : "<div>\(TableRenderer.escape(title)) <progress value=\"\(done)\" max=\"\(max(total, 1))\" style=\"width:16em\"></progress> \(done) / \(total)</div>"
+            ? "<div>\(HTML.escape(title))</div>"
+            : "<div>\(HTML.escape(title)) <progress value=\"\(done)\" max=\"\(max(total, 1))\" style=\"width:16em\"></progress> \(done) / \(total)</div>"
         return MimeBundle(data: ["text/plain": .string(plainText), "text/html": .string(html)])
     }
 }

@@ -73,10 +73,10 @@ enum TableRenderer {
         let (head, tail, omitted) = visibleRows(table.displayRowCount)
         let columnCount = table.displayColumns.count
         var html = "<table class=\"connectome-table\">"
-        if let title = table.displayTitle { html += "<caption style=\"text-align:left\">\(escape(title))</caption>" }
-        html += "<thead><tr>" + table.displayColumns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        if let title = table.displayTitle { html += "<caption style=\"text-align:left\">\(HTML.escape(title))</caption>" }
+        html += "<thead><tr>" + table.displayColumns.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         func row(_ index: Int) -> String {
-            "<tr>" + (0..<columnCount).map { "<td>\(escape(table.displayCell(row: index, column: $0)))</td>" }.joined() + "</tr>"
+            "<tr>" + (0..<columnCount).map { "<td>\(HTML.escape(table.displayCell(row: index, column: $0)))</td>" }.joined() + "</tr>"
         }
         for index in head { html += row(index) }
         if omitted > 0 {
@@ -85,7 +85,7 @@ enum TableRenderer {
         for index in tail { html += row(index) }
         html += "</tbody></table>"
         if let footer = table.displayFooter {
-            html += "<p>" + footer.split(separator: "\n").map { escape(String($0)) }.joined(separator: "<br>") + "</p>"
+            html += "<p>" + footer.split(separator: "\n").map { HTML.escape(String($0)) }.joined(separator: "<br>") + "</p>"
         }
         return html
     }
@@ -93,21 +93,5 @@ enum TableRenderer {
     static func cellText(_ value: Value) -> String {
         if case .string(let text) = value { return text }
         return value.plainText
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

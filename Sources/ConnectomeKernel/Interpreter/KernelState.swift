@@ -83,7 +83,7 @@ final class KernelState: Sendable {
     func volume(url: String, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> PrecomputedVolume {
         if let open = storage.withLock({ $0.volumes[url] }) { return open }
         if url.hasPrefix("precomputed://file://" + environment.sampleDirectory) {
-            try SampleData.ensure(in: environment.sampleDirectory, progress: progress)
+            try await SampleData.ensureInterruptibly(in: environment.sampleDirectory, progress: progress)
         }
         if url.hasPrefix("graphene://") {
             throw ConnectomeError.unsupported(

@@ -15,16 +15,37 @@ public enum SampleData {
     }
 
     /// Writes the sample into `directory` unless it is already there; returns true if it wrote it.
+    ///
+    /// For cells: the writing runs off the cooperative pool and stops within moments of an interrupt,
+    /// leaving nothing half-written behind (the private folder is removed before this returns).
     @discardableResult
-    public static func ensure(in directory: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Bool {
+    public static func ensureInterruptibly(in directory: String, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                                           volumeSize: [Int] = SampleVolume.defaultSize) async throws -> Bool {
+        if isPresent(in: directory) { return false }
+        return try await BlockingWork.run(onCancel: .waitForWork) { flag in
+            try ensure(in: directory, progress: progress, stop: flag.probe, volumeSize: volumeSize)
+        }
+    }
+
+    /// Writes the sample into `directory` unless it is already there; returns true if it wrote it.
+    /// `stop` is asked often while writing; when it answers true the private folder is removed and
+    /// `CancellationError` thrown.
+    @discardableResult
+    /// `volumeSize` is for tests (the sample proper is `SampleVolume.defaultSize`).
+    public static func ensure(in directory: String, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                              stop: (@Sendable () -> Bool)? = nil, volumeSize: [Int] = SampleVolume.defaultSize) throws -> Bool {
         if isPresent(in: directory) { return false }
         let manager = FileManager.default
         let parent = (directory as NSString).deletingLastPathComponent
-        let staging = directory + ".writing-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        removeAbandonedStaging(for: directory)
+        let staging = directory + stagingInfix + "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         do {
             try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            try write(to: staging, finalDirectory: directory, progress: progress)
+            try write(to: staging, finalDirectory: directory, progress: progress, stop: stop, volumeSize: volumeSize)
             _ = manager.createFile(atPath: staging + "/" + marker, contents: Data("connectome-kernel sample\n".utf8))
+        } catch is CancellationError {
+            try? manager.removeItem(atPath: staging)
+            throw CancellationError()
         } catch {
             try? manager.removeItem(atPath: staging)
             throw ConnectomeError.data("could not write the sample dataset into \(directory): \(error)",
@@ -45,15 +66,31 @@ public enum SampleData {
         return true
     }
 
+    /// Private folders are named `<directory>.writing-<pid>-<random>`.
+    static let stagingInfix = ".writing-"
+
+    /// Removes private folders left by kernels that were killed while writing (their process is gone).
+    static func removeAbandonedStaging(for directory: String) {
+        let parent = (directory as NSString).deletingLastPathComponent
+        let prefix = (directory as NSString).lastPathComponent + stagingInfix
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let pid = name.dropFirst(prefix.count).prefix { $0.isNumber }
+            guard let pid = Int32(pid), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: parent + "/" + name)
+        }
+    }
+
     /// Writes every part of the sample from one generated volume: the precomputed layers and the
     /// same EM as a CATMAID project under `catmaid/` (tile sources 1, 4, 5 and N5, with broken sections).
     /// `finalDirectory` is where the folder will be read from (the CATMAID mirrors hold absolute URLs).
     public static func write(to directory: String, finalDirectory: String,
-                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
-        let volume = SampleVolume()
-        try SampleDataset.write(volume, to: directory, progress: progress)
+                             progress: (@Sendable (Int, Int) -> Void)? = nil, stop: (@Sendable () -> Bool)? = nil,
+                             volumeSize: [Int] = SampleVolume.defaultSize) throws {
+        let volume = try SampleVolume(size: volumeSize, stop: stop ?? { false })
+        try SampleDataset.write(volume, to: directory, progress: progress, stop: stop)
         _ = try SampleCatmaidStack.write(to: catmaidDirectory(in: directory), volume: volume,
-                                         servedAt: "file://" + catmaidDirectory(in: finalDirectory))
+                                         servedAt: "file://" + catmaidDirectory(in: finalDirectory), stop: stop)
     }
 
     /// Where the sample's CATMAID project lives (`catmaid sample` opens it).

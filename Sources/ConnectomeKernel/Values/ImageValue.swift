@@ -30,6 +30,20 @@ final class ImageValue: RichDisplay, Sendable {
         return other.image == image
     }
 
+    /// A value whose PNG is encoded now, off the cooperative pool: an interrupt during the encoding
+    /// of a large image returns at once (the encoder's thread finishes on its own and is dropped).
+    static func encoded(image: PixelImage, summary: String, compact: Bool = false) async throws -> ImageValue {
+        let value = ImageValue(image: image, summary: summary, compact: compact)
+        do {
+            _ = try await BlockingWork.run { _ in try value.png() }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // An image PNG cannot hold is shown by its summary (see `mimeBundle`).
+        }
+        return value
+    }
+
     func png() throws -> Data {
         if let data = encoded.withLock({ $0 }) { return data }
         let data = try PNGCodec.encode(image, options: compact ? .compact : .fast)

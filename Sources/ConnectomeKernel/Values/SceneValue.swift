@@ -64,14 +64,7 @@ struct SceneValue: RichDisplay {
     // MARK: - Text
 
     /// "Spelunker", "neuroglancer", or the viewer's host.
-    var viewerName: String {
-        let lower = base.lowercased()
-        if lower.contains("spelunker") { return "Spelunker" }
-        if lower.contains("neuroglancer") { return "neuroglancer" }
-        let afterScheme = lower.range(of: "://").map { lower[$0.upperBound...] } ?? lower[...]
-        let host = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return host.isEmpty ? "the viewer" : String(host)
-    }
+    var viewerName: String { ViewerBase.displayName(base) }
 
     /// "3 layers: image, segmentation (2 segments), brain mesh · 2 segments".
     var oneLineSummary: String {
@@ -127,7 +120,7 @@ struct SceneValue: RichDisplay {
     // MARK: - HTML
 
     private var anchor: String {
-        "<a href=\"\(TableRenderer.escape(url))\" target=\"_blank\" rel=\"noopener\">Open in \(TableRenderer.escape(viewerName))</a>"
+        HTML.link(url, "Open in \(viewerName)")
     }
 
     private var lengthWarning: String {
@@ -138,7 +131,7 @@ struct SceneValue: RichDisplay {
     }
 
     private var linkHTML: String {
-        "<div class=\"connectome-scene\">\(anchor) <span style=\"opacity:0.7\">\(TableRenderer.escape(oneLineSummary))</span>"
+        "<div class=\"connectome-scene\">\(anchor) <span style=\"opacity:0.7\">\(HTML.escape(oneLineSummary))</span>"
             + lengthWarning + "</div>"
     }
 
@@ -153,13 +146,13 @@ struct SceneValue: RichDisplay {
             facts.append(text)
         }
         if let layout = summary.layout { facts.append("layout \(layout)") }
-        if !facts.isEmpty { html += "<div>\(TableRenderer.escape(facts.joined(separator: " · ")))</div>" }
+        if !facts.isEmpty { html += "<div>\(HTML.escape(facts.joined(separator: " · ")))</div>" }
         html += "<table class=\"connectome-table\"><thead><tr><th>layer</th><th>type</th><th>visible</th>"
             + "<th>selected</th><th>hidden</th><th>annotations</th></tr></thead><tbody>"
         for layer in summary.layers {
             let cells = [layer.name, layer.kind, layer.visible ? "yes" : "no", String(layer.selectedSegments),
                          String(layer.hiddenSegments), String(layer.annotations)]
-            html += "<tr>" + cells.map { "<td>\(TableRenderer.escape($0))</td>" }.joined() + "</tr>"
+            html += "<tr>" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>"
         }
         html += "</tbody></table>" + lengthWarning + "</div>"
         return html

@@ -12,20 +12,55 @@ public enum Gzip {
         data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b
     }
 
+    /// The most bytes `decompress(_:)` and an unbounded `prefix` inflate to: 2 GiB. Callers that
+    /// know what the data can hold (a chunk's bytes) pass a tighter `maximumBytes`.
+    public static let defaultMaximumBytes = 1 << 31
+
+    /// The whole decompressed data, at most `defaultMaximumBytes` of it (more is an error).
     public static func decompress(_ data: Data) throws(CodecError) -> Data {
-        try decompress(data, prefix: nil)
+        try decompress(data, maximumBytes: defaultMaximumBytes)
     }
 
-    /// The first `prefix` decompressed bytes (fewer if the data is shorter), inflating no further.
+    /// The whole decompressed data, which must not exceed `maximumBytes`: inflating stops and throws
+    /// as soon as it would, so a gzip bomb (a few KiB that inflate to terabytes) costs at most
+    /// `maximumBytes` of memory and the time to produce them.
+    public static func decompress(_ data: Data, maximumBytes: Int) throws(CodecError) -> Data {
+        try checkMagic(data)
+        return try data.withCodecBytes { bytes throws(CodecError) in
+            try inflate(bytes, bound: .maximum(max(0, min(maximumBytes, Int.max - 1))))
+        }
+    }
+
+    /// The first `prefix` decompressed bytes (fewer if the data is shorter), inflating no further;
+    /// nil means all of it, up to `defaultMaximumBytes`.
     ///
     /// A section of a gzip-stored 64³ raw chunk needs only the bytes up to its z-plane: stopping
     /// there skips on average half of the inflate work.
     public static func decompress(_ data: Data, prefix: Int?) throws(CodecError) -> Data {
+        guard let prefix else { return try decompress(data) }
+        try checkMagic(data)
+        return try data.withCodecBytes { bytes throws(CodecError) in try inflate(bytes, bound: .prefix(max(0, prefix))) }
+    }
+
+    private static func checkMagic(_ data: Data) throws(CodecError) {
         guard isGzip(data) else {
             let head = data.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " ")
             throw CodecError("not gzip data: \(data.count) bytes starting with [\(head)], expected 1f 8b")
         }
-        return try data.withCodecBytes { bytes throws(CodecError) in try inflate(bytes, limit: prefix) }
+    }
+
+    /// Where inflating stops: after a prefix (returned), or past a maximum (an error).
+    private enum Bound {
+        case prefix(Int)
+        case maximum(Int)
+
+        /// The most output bytes ever held: the prefix, or one past the maximum (to see it exceeded).
+        var capacity: Int {
+            switch self {
+            case .prefix(let count): count
+            case .maximum(let count): count + 1
+            }
+        }
     }
 
     /// gzip-compresses `data` at zlib level `level` (0 … 9) as one member.
@@ -49,7 +84,10 @@ public enum Gzip {
         return Data(bytesNoCopy: output, count: length, deallocator: .custom { pointer, _ in pointer.deallocate() })
     }
 
-    private static func inflate(_ input: UnsafeBufferPointer<UInt8>, limit: Int?) throws(CodecError) -> Data {
+    private static func inflate(_ input: UnsafeBufferPointer<UInt8>, bound: Bound) throws(CodecError) -> Data {
+        guard input.count <= Int(UInt32.max) else {
+            throw CodecError("gzip data of \(input.count) bytes is more than zlib reads in one call (4 GiB)")
+        }
         var stream = z_stream()
         guard inflateInit2_(&stream, MAX_WBITS + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw CodecError("zlib inflateInit2 failed (out of memory)")
@@ -64,7 +102,7 @@ public enum Gzip {
             // deflate expands at most ~1032:1, so a larger ISIZE is a lie (or a later member's) and is not trusted.
             if isize > 0, isize <= input.count * 1032 { capacity = isize }
         }
-        if let limit { capacity = max(1, min(capacity, limit)) }
+        capacity = max(1, min(capacity, bound.capacity))
         var output = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         var produced = 0
         var members = 0
@@ -77,21 +115,28 @@ public enum Gzip {
         }
 
         while true {
-            if let limit, produced >= limit {
+            if case .prefix(let limit) = bound, produced >= limit {
                 return Data(bytesNoCopy: output, count: limit, deallocator: .custom { pointer, _ in pointer.deallocate() })
             }
             if produced == capacity {
-                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                // capacity < bound.capacity here: a prefix returns at its bound, a maximum throws past it.
+                let grownCapacity = capacity + min(capacity, bound.capacity - capacity)
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: grownCapacity, alignment: 16)
                 grown.copyMemory(from: output, byteCount: produced)
                 output.deallocate()
                 output = grown
-                capacity *= 2
+                capacity = grownCapacity
             }
             stream.next_out = output.assumingMemoryBound(to: UInt8.self) + produced
-            stream.avail_out = uInt(capacity - produced)
+            stream.avail_out = uInt(min(capacity - produced, Int(UInt32.max)))
             let before = Int(stream.avail_out)
             let status = CCKZlib.inflate(&stream, Z_NO_FLUSH)
             produced += before - Int(stream.avail_out)
+            if case .maximum(let maximum) = bound, produced > maximum {
+                output.deallocate()
+                throw CodecError("gzip data inflates to more than \(maximum) bytes, the most this object can hold (from \(input.count) compressed bytes); it is corrupt or a decompression bomb",
+                                 exceededLimit: maximum)
+            }
             switch status {
             case Z_STREAM_END:
                 members += 1

@@ -53,16 +53,51 @@ public enum PNGCodec {
         return Data(bytesNoCopy: buffer, count: length, deallocator: .free)
     }
 
+    /// Width, height and the `PixelFormat` that `decode` returns, from the header alone (IHDR and
+    /// tRNS), so a caller can check them against what it expects before anything is decoded.
+    public static func header(_ data: Data) throws(CodecError) -> (width: Int, height: Int, format: PixelFormat) {
+        try withDecoder(data) { (_, opened: OpenedPNG) throws(CodecError) in (opened.width, opened.height, opened.format) }
+    }
+
     /// Decodes any PNG to the nearest `PixelFormat`: grey ≤ 8 bit → gray8, 16-bit grey → gray16,
     /// RGB → rgb8, anything with alpha or transparency (and palettes with tRNS) → rgba8.
     public static func decode(_ data: Data) throws(CodecError) -> PixelImage {
+        try withDecoder(data) { (context, opened: OpenedPNG) throws(CodecError) -> PixelImage in
+            let (width, height, format, spngFormat) = (opened.width, opened.height, opened.format, opened.spngFormat)
+            var size = 0
+            try check(spng_decoded_image_size(context, Int32(spngFormat.rawValue), &size), "sizing the decoded image")
+            guard size == width * height * format.bytesPerPixel, size <= maximumDecodedBytes else {
+                throw CodecError("decoded PNG of \(width) × \(height) would take \(size) bytes, more than the limit of \(maximumDecodedBytes)")
+            }
+            var status: Int32 = 0
+            let pixels = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                let flags = format == .rgba8 ? Int32(SPNG_DECODE_TRNS.rawValue) : 0
+                status = spng_decode_image(context, buffer.baseAddress, size, Int32(spngFormat.rawValue), flags)
+                count = status == 0 ? size : 0
+            }
+            try check(status, "decoding a \(width) × \(height) PNG of \(data.count) bytes")
+            return try PixelImage(width: width, height: height, format: format, pixels: pixels)
+        }
+    }
+
+    /// A PNG whose header has been read: its size and the formats it decodes to.
+    private struct OpenedPNG {
+        var width: Int
+        var height: Int
+        var format: PixelFormat
+        var spngFormat: spng_format
+    }
+
+    /// Opens a decoder on `data`, reads the header (within `maximumDimension`) and hands both to `body`.
+    private static func withDecoder<T>(_ data: Data,
+                                       _ body: (OpaquePointer, OpenedPNG) throws(CodecError) -> T) throws(CodecError) -> T {
         guard let context = spng_ctx_new(0) else {
             throw CodecError("libspng could not create a decoder context (out of memory)")
         }
         defer { spng_ctx_free(context) }
         try check(spng_set_image_limits(context, maximumDimension, maximumDimension), "setting image limits")
 
-        return try data.withCodecBytes { (raw: UnsafeBufferPointer<UInt8>) throws(CodecError) -> PixelImage in
+        return try data.withCodecBytes { (raw: UnsafeBufferPointer<UInt8>) throws(CodecError) -> T in
             try check(spng_set_png_buffer(context, raw.baseAddress, raw.count), "reading \(raw.count) bytes of PNG")
             var header = spng_ihdr()
             try check(spng_get_ihdr(context, &header), "reading the PNG header of \(raw.count) bytes")
@@ -84,21 +119,8 @@ public enum PNGCodec {
             default:
                 (format, spngFormat) = (.rgba8, SPNG_FMT_RGBA8)
             }
-            let width = Int(header.width)
-            let height = Int(header.height)
-            var size = 0
-            try check(spng_decoded_image_size(context, Int32(spngFormat.rawValue), &size), "sizing the decoded image")
-            guard size == width * height * format.bytesPerPixel, size <= maximumDecodedBytes else {
-                throw CodecError("decoded PNG of \(width) × \(height) would take \(size) bytes, more than the limit of \(maximumDecodedBytes)")
-            }
-            var status: Int32 = 0
-            let pixels = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-                let flags = format == .rgba8 ? Int32(SPNG_DECODE_TRNS.rawValue) : 0
-                status = spng_decode_image(context, buffer.baseAddress, size, Int32(spngFormat.rawValue), flags)
-                count = status == 0 ? size : 0
-            }
-            try check(status, "decoding a \(width) × \(height) PNG of \(raw.count) bytes")
-            return try PixelImage(width: width, height: height, format: format, pixels: pixels)
+            return try body(context, OpenedPNG(width: Int(header.width), height: Int(header.height),
+                                               format: format, spngFormat: spngFormat))
         }
     }
 

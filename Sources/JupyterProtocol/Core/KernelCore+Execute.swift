@@ -5,15 +5,19 @@ extension KernelCore {
     /// busy → execute_input → outputs → execute_reply → idle, or an `aborted` reply for a request that was
     /// already queued when an earlier cell failed with `stop_on_error`.
     func execute(_ message: WireMessage, sequence: Int) async {
+        status(StatusContent.busy, parent: message)
+        defer { status(StatusContent.idle, parent: message) }
         let request: ExecuteRequest
         do {
             request = try message.content(ExecuteRequest.self)
         } catch {
-            logger.warning("dropped execute_request: \(error.description)")
+            logger.warning("refused execute_request: \(error.description)")
+            var content = Replies.malformedRequest(error)
+            publish("error", content: .object(content), parent: message.headerBytes)
+            content["execution_count"] = .int(Int64(state.withLock { $0.executionCount }))
+            reply(to: message, "execute_reply", .object(content), on: .shell)
             return
         }
-        status(StatusContent.busy, parent: message)
-        defer { status(StatusContent.idle, parent: message) }
 
         let (count, aborted) = state.withLock { state -> (Int, Bool) in
             if sequence < state.abortBefore { return (state.executionCount, true) }

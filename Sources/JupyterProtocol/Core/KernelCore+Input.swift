@@ -36,12 +36,12 @@ extension KernelCore {
             logger.notice("ignored \(message.msgType) on stdin")
             return
         }
-        let reply: InputReply
+        let reply: Result<InputReply, WireError>
         do {
-            reply = try message.content(InputReply.self)
+            reply = .success(try message.content(InputReply.self))
         } catch {
-            logger.warning("dropped input_reply: \(error.description)")
-            return
+            logger.warning("refused input_reply: \(error.description)")
+            reply = .failure(error)
         }
         let pending = state.withLock { state in
             defer { state.pendingInput = nil }
@@ -51,6 +51,10 @@ extension KernelCore {
             logger.notice("ignored an input_reply nobody was waiting for")
             return
         }
-        pending.continuation.resume(returning: reply.value)
+        // A reply that does not decode still ends the wait: the cell fails with what was wrong.
+        switch reply {
+        case .success(let answer): pending.continuation.resume(returning: answer.value)
+        case .failure(let error): pending.continuation.resume(throwing: InputError.malformedReply(error.description))
+        }
     }
 }

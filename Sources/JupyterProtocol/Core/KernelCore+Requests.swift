@@ -69,7 +69,12 @@ extension KernelCore {
                 action = {}
             }
         } catch {
-            logger.warning("dropped \(message.msgType) on \(channel.rawValue): \(error.description)")
+            logger.warning("refused \(message.msgType) on \(channel.rawValue): \(error.description)")
+            status(StatusContent.busy, parent: message)
+            if let replyType = Replies.replyType(for: message.msgType) {
+                reply(to: message, replyType, .object(Replies.malformedRequest(error)), on: channel)
+            }
+            status(StatusContent.idle, parent: message)
             return
         }
         status(StatusContent.busy, parent: message)

@@ -73,6 +73,24 @@ enum Replies {
         ]
     }
 
+    /// The reply type of a request type (`complete_request` → `complete_reply`); nil for messages
+    /// the protocol answers with nothing (`comm_msg`, `comm_close`, replies sent to the kernel).
+    static func replyType(for requestType: String) -> String? {
+        guard requestType.hasSuffix("_request") else { return nil }
+        return String(requestType.dropLast("_request".count)) + "_reply"
+    }
+
+    /// An error reply's fields for a request whose content could not be decoded: the client learns
+    /// which field was wrong instead of waiting for a reply that never comes.
+    static func malformedRequest(_ error: WireError) -> [String: JSONValue] {
+        var content = self.error(ErrorReport(
+            ename: "MalformedRequest",
+            evalue: "\(error.description); the kernel ignored this request (the client sent content the messaging protocol does not allow)",
+            traceback: []))
+        content["status"] = "error"
+        return content
+    }
+
     static func bundle(_ bundle: MimeBundle) -> [String: JSONValue] {
         ["data": .object(bundle.data), "metadata": .object(bundle.metadata)]
     }

@@ -38,6 +38,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAllowed
     /// The cell was interrupted while waiting for the answer.
     case interrupted
+    /// The frontend's `input_reply` could not be read (the detail names the field).
+    case malformedReply(String)
 
     public var description: String {
         switch self {
@@ -45,6 +47,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             return "this frontend does not accept input (allow_stdin is false); pass the value as a parameter instead"
         case .interrupted:
             return "interrupted while waiting for input"
+        case .malformedReply(let detail):
+            return "the frontend's answer could not be read (\(detail)); run the cell again, or pass the value as a parameter"
         }
     }
 }

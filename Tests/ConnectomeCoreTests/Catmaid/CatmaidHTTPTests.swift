@@ -11,18 +11,18 @@ struct CatmaidHTTPTests {
     static let info = StackInfo(
         id: 3, projectID: 1, title: "remote", dimension: StackExtent(x: 32, y: 16, z: 2),
         resolution: StackVector(x: 4, y: 4, z: 40), numZoomLevels: 0,
-        mirrors: [StackMirror(id: 9, title: "private tiles", imageBase: "http://tiles.test/s/", tileWidth: 16,
+        mirrors: [StackMirror(id: 9, title: "private tiles", imageBase: "https://tiles.test/s/", tileWidth: 16,
                               tileHeight: 16, tileSourceType: 1, fileExtension: "png?v=2")])
 
     @Test func extensionQueryStaysInTheURLAndBasicAuthIsSent() async throws {
         let transport = CatmaidCannedTransport { request in
-            HTTPResponse(status: request.url.hasPrefix("http://tiles.test/s/1/0_") ? 200 : 404, body: Self.tile, url: request.url)
+            HTTPResponse(status: request.url.hasPrefix("https://tiles.test/s/1/0_") ? 200 : 404, body: Self.tile, url: request.url)
         }
         let credentials = CatmaidCredentials(mirrors: [9: BasicCredentials(user: "ann", password: "s3cret")])
         let reader = StackReader(opener: .standard(transport: transport), credentials: credentials)
         let read = try await reader.readSection(stack: Self.info, mirror: Self.info.mirrors[0], zoom: 0,
                                                 region: StackPlaneRegion(x: 0..<32, y: 0..<16), section: 1)
-        #expect(Set(transport.requests.map(\.url)) == ["http://tiles.test/s/1/0_0_0.png?v=2", "http://tiles.test/s/1/0_1_0.png?v=2"])
+        #expect(Set(transport.requests.map(\.url)) == ["https://tiles.test/s/1/0_0_0.png?v=2", "https://tiles.test/s/1/0_1_0.png?v=2"])
         #expect(transport.requests.allSatisfy { $0.headers["Authorization"] == "Basic " + Data("ann:s3cret".utf8).base64EncodedString() })
         #expect(read.tilesFetched == 2)
         #expect(read.image.crop(x: 16, y: 0, width: 16, height: 16) == CatmaidFixtures.section(width: 16, height: 16, z: 0))

@@ -49,8 +49,8 @@ import Testing
     }
 
     @Test func authorizationIsSentButNeverPrinted() async throws {
-        let transport = CannedTransport(origin: "http://h", objects: ["v/info": Data("{}".utf8)])
-        let store = try HTTPStore(url: "http://h/v", transport: transport, authorization: .bearer("s3cr3t-token"))
+        let transport = CannedTransport(origin: "https://h", objects: ["v/info": Data("{}".utf8)])
+        let store = try HTTPStore(url: "https://h/v", transport: transport, authorization: .bearer("s3cr3t-token"))
         _ = try await store.read("info")
         #expect(transport.requests.first?.headers["Authorization"] == "Bearer s3cr3t-token")
         #expect(!"\(store)".contains("s3cr3t"))

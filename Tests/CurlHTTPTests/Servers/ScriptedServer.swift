@@ -11,6 +11,8 @@ final class ScriptedServer: Sendable {
         case respond(status: Int, headers: [String: String] = [:], body: Data = Data())
         /// Sends headers promising `declaredLength` bytes, then `sent`, then closes the connection.
         case closeMidBody(declaredLength: Int, sent: Data)
+        /// Sends the body without a Content-Length (the end is the closed connection), then closes.
+        case respondUntilClose(status: Int, body: Data)
         /// Accepts the request and never answers (until the client goes away or the server stops).
         case stall
     }
@@ -76,6 +78,10 @@ final class ScriptedServer: Sendable {
             case .closeMidBody(let declared, let sent):
                 let head = "HTTP/1.1 200 OK\r\nContent-Length: \(declared)\r\n\r\n"
                 _ = Sockets.sendAll(connection, Data(head.utf8) + sent)
+                return
+            case .respondUntilClose(let status, let body):
+                let head = "HTTP/1.1 \(status) Scripted\r\nConnection: close\r\n\r\n"
+                _ = Sockets.sendAll(connection, Data(head.utf8) + body)
                 return
             case .stall:
                 waitForCloseOrStop(connection)

@@ -1,0 +1,130 @@
+import ConnectomeCore
+import Foundation
+import ImageCodecs
+import Synchronization
+import Testing
+@testable import ConnectomeKernel
+
+/// Long synchronous work answers an interrupt within a second and leaves nothing half-done.
+@Suite("interrupts", .serialized, .timeLimit(.minutes(5)))
+struct InterruptTests {
+    static func temporaryParent() throws -> String {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("ck-interrupt-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        return parent
+    }
+
+    static func isCancellation(_ result: Result<Bool, any Error>) -> Bool {
+        if case .failure(let error) = result { return error is CancellationError }
+        return false
+    }
+
+    @Test("cancelling the sample while its volume is generated returns within a second and leaves nothing")
+    func sampleCancelledWhileGenerating() async throws {
+        let parent = try Self.temporaryParent()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let task = Task { try await SampleData.ensureInterruptibly(in: parent + "/sample") }
+        try await Task.sleep(for: .milliseconds(300))
+        let cancelled = ContinuousClock.now
+        task.cancel()
+        let result = await task.result
+        #expect(ContinuousClock.now - cancelled < .seconds(1))
+        #expect(Self.isCancellation(result))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent).isEmpty)
+    }
+
+    @Test("cancelling the sample while its chunks are written returns within a second and removes the private folder")
+    func sampleCancelledWhileWriting() async throws {
+        let parent = try Self.temporaryParent()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let task = Mutex<Task<Bool, any Error>?>(nil)
+        let cancelledAt = Mutex<ContinuousClock.Instant?>(nil)
+        let sawStaging = Atomic<Bool>(false)
+        let started = Task {
+            try await SampleData.ensureInterruptibly(in: parent + "/sample", progress: { done, _ in
+                guard done == 3 else { return }
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+                sawStaging.store(names.contains { $0.hasPrefix("sample.writing-") }, ordering: .relaxed)
+                cancelledAt.withLock { $0 = ContinuousClock.now }
+                task.withLock { $0?.cancel() }
+            }, volumeSize: [128, 128, 16])
+        }
+        task.withLock { $0 = started }
+        let result = await started.result
+        let cancelled = try #require(cancelledAt.withLock { $0 }, "the writing never reached its third chunk")
+        #expect(ContinuousClock.now - cancelled < .seconds(1))
+        let staged = sawStaging.load(ordering: .relaxed)
+        #expect(staged)
+        #expect(Self.isCancellation(result))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent).isEmpty)
+    }
+
+    @Test("a private folder left by a killed kernel is removed by the next write; a live one is kept")
+    func abandonedStagingIsRemoved() throws {
+        let parent = try Self.temporaryParent()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let dead = parent + "/sample.writing-999999999-1"
+        let live = parent + "/sample.writing-\(ProcessInfo.processInfo.processIdentifier)-2"
+        for path in [dead, live] { try FileManager.default.createDirectory(atPath: path + "/image", withIntermediateDirectories: true) }
+        SampleData.removeAbandonedStaging(for: parent + "/sample")
+        #expect(!FileManager.default.fileExists(atPath: dead) && FileManager.default.fileExists(atPath: live))
+    }
+
+    @Test("blocking work returns at once on cancel, or waits for work that cleans up")
+    func blockingWork() async throws {
+        let ignoring = Task {
+            try await BlockingWork.run { _ in Thread.sleep(forTimeInterval: 3); return true }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        var cancelled = ContinuousClock.now
+        ignoring.cancel()
+        #expect(Self.isCancellation(await ignoring.result))
+        #expect(ContinuousClock.now - cancelled < .milliseconds(500))
+
+        let cleaned = Atomic<Bool>(false)
+        let cooperative = Task {
+            try await BlockingWork.run(onCancel: .waitForWork) { flag -> Bool in
+                defer { cleaned.store(true, ordering: .relaxed) }
+                while true {
+                    try flag.check()
+                    Thread.sleep(forTimeInterval: 0.01)
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        cancelled = ContinuousClock.now
+        cooperative.cancel()
+        #expect(Self.isCancellation(await cooperative.result))
+        let didClean = cleaned.load(ordering: .relaxed)
+        #expect(didClean)
+        #expect(ContinuousClock.now - cancelled < .milliseconds(500))
+
+        let already = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await BlockingWork.run { _ in true }
+        }
+        #expect(Self.isCancellation(await already.result))
+    }
+
+    @Test("an interrupt during the PNG encoding of a large image returns within a second")
+    func pngEncoding() async throws {
+        // Noise that deflate cannot shorten: a random block longer than its 32 KiB window, repeated.
+        var generator = SystemRandomNumberGenerator()
+        let block = (0..<65_537).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var pixels: [UInt8] = []
+        pixels.reserveCapacity(4000 * 4000 * 3)
+        while pixels.count < 4000 * 4000 * 3 { pixels.append(contentsOf: block.prefix(4000 * 4000 * 3 - pixels.count)) }
+        let image = try PixelImage(width: 4000, height: 4000, format: .rgb8, pixels: pixels)
+        let task = Task { try await ImageValue.encoded(image: image, summary: "noise") }
+        try await Task.sleep(for: .milliseconds(20))
+        let cancelled = ContinuousClock.now
+        task.cancel()
+        let result = await task.result
+        #expect(ContinuousClock.now - cancelled < .seconds(1))
+        guard case .failure(let error) = result else {
+            Issue.record("the encoding finished before the interrupt")
+            return
+        }
+        #expect(error is CancellationError)
+    }
+}
