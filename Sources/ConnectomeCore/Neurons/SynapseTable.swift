@@ -39,7 +39,8 @@ public struct SynapseTable: Sendable {
         if let weight {
             columns.append(DataColumn("weight", try Self.weightColumn(raw, weight, file: name)))
         }
-        let taken: Set<String> = [pre, post, "pre", "post", "weight"].union(weight.map { [$0] } ?? [])
+        var taken: Set<String> = [pre, post, "pre", "post", "weight"]
+        if let weight { taken.insert(weight) }
         columns += raw.columns.filter { !taken.contains($0.name) }
         self.table = try DataTable(columns: columns)
         self.level = weight == nil ? .synapse : .connection

@@ -38,7 +38,7 @@ enum FilterArguments {
             .sorted { (invocation.range(of: $0)?.start ?? 0, $0) < (invocation.range(of: $1)?.start ?? 0, $1) }
         return try names.map { name in
             let value = invocation.named[name] ?? .null
-            do {
+            do throws(ConnectomeError) {
                 if case .list(let items) = value {
                     return FilterCriterion(name, anyOf: try items.map(filterValue))
                 }
