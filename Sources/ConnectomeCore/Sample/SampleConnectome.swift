@@ -49,8 +49,9 @@ public struct SampleConnectome: Sendable {
     }
 
     /// Writes the tables into `directory` and the skeletons into `directory/segmentation/skeletons`
-    /// (the segmentation's info must name `skeletonDirectory`; `SampleDataset` does).
-    public func write(to directory: String) throws {
+    /// (the segmentation's info must name `skeletonDirectory`; `SampleDataset` does). `stop` is asked
+    /// before each skeleton; when it answers true the writing ends with `CancellationError`.
+    public func write(to directory: String, stop: (@Sendable () -> Bool)? = nil) throws {
         try SampleDataset.write(neuronsCSV, to: directory + "/" + Self.neuronsFile)
         try SampleDataset.write(synapsesCSV, to: directory + "/" + Self.synapsesFile)
         let skeletons = directory + "/segmentation/" + Self.skeletonDirectory
@@ -59,6 +60,7 @@ public struct SampleConnectome: Sendable {
         let failure = LockedBox<ConnectomeError?>(nil)
         let count = neurons.neurons.count
         DispatchQueue.concurrentPerform(iterations: count) { index in
+            if let stop, stop() { return }
             do {
                 let skeleton = self.skeleton(neuron: index)
                 let bytes = try PrecomputedSkeleton.encode(skeleton, info: Self.skeletonInfo)
@@ -68,6 +70,7 @@ public struct SampleConnectome: Sendable {
                 failure.update { if $0 == nil { $0 = wrapped } }
             }
         }
+        if let stop, stop() { throw CancellationError() }
         if let error = failure.value { throw error }
     }
 }

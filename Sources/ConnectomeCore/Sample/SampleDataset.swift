@@ -84,7 +84,7 @@ public enum SampleDataset {
         if let stop, stop() { throw CancellationError() }
         if let error = failure.value { throw error }
         let connectome = SampleConnectome(volume)
-        try connectome.write(to: directory)
+        try connectome.write(to: directory, stop: stop)
         let totals = counters.value
         return Summary(directory: directory, size: volume.size, mipCount: volume.mipCount, files: totals.files,
                        bytes: totals.bytes, segments: volume.segmentIDs.count, neurons: connectome.neuronCount,
