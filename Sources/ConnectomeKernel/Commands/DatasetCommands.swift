@@ -23,7 +23,7 @@ enum DatasetCommands {
                 ParameterSpec("image", .string, help: "image volume URL (precomputed://…)"),
                 ParameterSpec("segmentation", .string, help: "segmentation volume URL (precomputed://…)"),
                 ParameterSpec("viewer", .string, help: "viewer base for scene links (a URL, or spelunker / neuroglancer)"),
-                ParameterSpec("layers", .integer, help: "n_layers of the segmentation's chunked graph, for `valid`"),
+                ParameterSpec("layers", .integer, range: ValidCommand.layerCounts, help: "n_layers of the segmentation's chunked graph, for `valid`"),
             ],
             positional: PositionalSpec("PRESET", .string, help: "sample or crant", choices: ["sample", "crant"]),
             examples: ["dataset", "dataset sample", "dataset crant",
