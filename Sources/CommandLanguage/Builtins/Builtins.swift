@@ -84,7 +84,7 @@ enum Builtins {
         name: "sleep",
         summary: "Wait a number of seconds; an interrupt stops the wait.",
         details: "At most a day (86400 seconds); an interrupt ends the wait at once.",
-        positional: PositionalSpec("SECONDS", .number, help: "how long to wait", required: true,
+        positional: PositionalSpec("SECONDS", .number, help: "how long to wait, in seconds", required: true,
                                    range: sleepRange),
         examples: ["sleep 2", "sleep 0.5"]
     ) { invocation in
@@ -93,7 +93,7 @@ enum Builtins {
     }
 
     /// A day: longer than any demonstration needs, short enough that a forgotten cell ends on its own.
-    static let sleepRange = NumberRange(0...86_400, shown: "0 to 86400 seconds (one day)")
+    static let sleepRange = NumberRange(0...86_400, shown: "0 to 86400, one day")
 
     /// The first line of a value's text, cut to fit a table cell.
     static func summarize(_ value: Value) -> String {

@@ -80,7 +80,7 @@ extension Invocation {
 
     /// An integer positional argument inside `range`, or the positional's declared range.
     public func int(at index: Int, in range: NumberRange? = nil) throws -> Int {
-        let value = try requiredPositional(index, .integer) { $0.asInt128 != nil ? $0 : nil }
+        let value = try requiredPositional(index, .integer) { $0.asInt128 == nil ? Optional.none : $0 }
         let allowed = range ?? positionalRange ?? Self.anyInt
         guard let number = allowed.int(value) else { throw outOfRange(at: index, value, allowed) }
         return number
@@ -128,7 +128,7 @@ extension Invocation {
     static let anyInt = NumberRange(-0x1p63...0x1p63, shown: "-2^63 to 2^63-1")
 
     private func int(_ name: String, in range: NumberRange?, fallback: Int?) throws -> Int {
-        let integer: (Value) -> Value? = { $0.asInt128 != nil ? $0 : nil }
+        let integer: (Value) -> Value? = { $0.asInt128 == nil ? Optional.none : $0 }
         let value: Value
         if let fallback {
             guard let given = try optional(name, .integer, integer) else { return fallback }

@@ -168,7 +168,7 @@ struct Evaluator {
                 }
                 if let allowed = parameter.range, let outside = allowed.firstOutside(in: value) {
                     throw EvaluationError.outOfRange(name, given: "\(name)=\(value.briefText)",
-                                                     inside: outside == value ? nil : outside, command: spec.name,
+                                                     inside: outside == value ? Optional.none : outside, command: spec.name,
                                                      range: allowed, at: argument.range)
                 }
                 named[name] = value
@@ -265,7 +265,7 @@ struct Evaluator {
         for (index, value) in values.enumerated() {
             guard let outside = allowed.firstOutside(in: value) else { continue }
             throw EvaluationError.outOfRange(positional.name, given: "\(positional.name) \(value.briefText)",
-                                             inside: outside == value ? nil : outside, command: spec.name,
+                                             inside: outside == value ? Optional.none : outside, command: spec.name,
                                              range: allowed, at: ranges[index] ?? range)
         }
     }
