@@ -85,6 +85,10 @@ extension Value {
 
     /// The nested text cut to 60 characters, for quoting a value inside a message.
     public var briefText: String {
+        if case .string(let string) = self, !string.unicodeScalars.dropFirst(60).isEmpty {
+            // Quote only the part shown: a megabyte-long string costs no more than a short one.
+            return String(Self.quote(String(string.prefix(56))).prefix(57)) + "..."
+        }
         let text = nestedText
         return text.count > 60 ? String(text.prefix(57)) + "..." : text
     }
