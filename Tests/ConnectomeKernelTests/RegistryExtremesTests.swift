@@ -20,9 +20,10 @@ import Testing
     static var directory: String { SliceCommandTests.directory }
     static var catmaidServer: String { CatmaidCommandTests.server }
 
-    /// The values every parameter gets: number edges, nan-producing text, sizes, depths and wrong types.
+    /// The values every parameter gets: number edges (of Double, Int, UInt64 and the coordinate range),
+    /// nan-producing text, sizes, depths and wrong types.
     static let extremes: [String] = [
-        "1e308", "-1e308", "1e19", "0", "-1", "0.5",
+        "1e308", "-1e308", "1e19", "0", "-1", "0.5", "1099511627776", "-1099511627776",
         "9223372036854775807", "9223372036854775808",
         "18446744073709551615", "-18446744073709551615", "18446744073709551616",
         "\"nan\"", "\"inf\"", "\"\"",
