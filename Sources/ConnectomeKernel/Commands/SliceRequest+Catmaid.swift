@@ -22,14 +22,9 @@ extension SliceRequest {
         let section: Int
         switch units {
         case "nm":
-            let position = StackVector(x: centre.x, y: centre.y, z: centre.z)
-            // The stack turns nanometres into voxels with `Int(...)`; check what it will get first.
-            let voxel = try stack.voxel(ofProjectPosition: position, zoom: zoom)
-            let level0 = try stack.voxel(ofProjectPosition: position, zoom: 0)
-            for (name, value, what) in [("x", voxel.x, "voxel x"), ("y", voxel.y, "voxel y"), ("z", level0.z, "section")] {
-                _ = try invocation.int(value, derivedFrom: name, in: .coordinate, what: "stack \(what)")
-            }
-            (region, section) = try stack.planeRegion(centredOnProject: position, zoom: zoom, width: width, height: height)
+            // x, y, z are within ±2^40 nm (declared); the stack checks the voxels they become.
+            (region, section) = try stack.planeRegion(centredOnProject: StackVector(x: centre.x, y: centre.y, z: centre.z),
+                                                      zoom: zoom, width: width, height: height)
         case "voxels":
             let factor = try stack.downsample(zoom: zoom)
             region = .centred(x: try invocation.int(centre.x / factor.x, derivedFrom: "x", in: .coordinate, what: "zoom-\(zoom) voxel x"),
