@@ -6,6 +6,9 @@ import Foundation
 enum CacheCommand {
     static func all(state: KernelState) -> [CommandSpec] { [cache(state)] }
 
+    /// An amount of memory: bytes, or a string with a unit ("512 MB"); `byteCount` reads it.
+    static let bytes = ParameterType("bytes")
+
     static func cache(_ state: KernelState) -> CommandSpec {
         CommandSpec(
             name: "cache",
@@ -21,9 +24,9 @@ enum CacheCommand {
                 or "2 GiB", up to this machine's memory (\(ByteCount.format(MemoryBudget.physicalMemory))).
                 """,
             parameters: [
-                ParameterSpec("size", .any, range: MemoryBudget.cacheRange,
+                ParameterSpec("size", bytes, range: MemoryBudget.cacheRange,
                               help: "the cache's limit in bytes, or a string such as \"2 GB\" / \"512 MB\""),
-                ParameterSpec("budget", .any, default: "1 GiB", range: MemoryBudget.budgetRange,
+                ParameterSpec("budget", bytes, default: "1 GiB", range: MemoryBudget.budgetRange,
                               help: "the most memory one cell may hold while it builds an image"),
             ],
             keywords: ["clear"],

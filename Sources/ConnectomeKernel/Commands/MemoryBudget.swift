@@ -18,11 +18,11 @@ final class MemoryBudget: Sendable {
 
     /// What `cache size=` accepts (0 turns the cache off).
     static let cacheRange = NumberRange(0...Double(physicalMemory),
-                                        shown: "0 bytes to \(ByteCount.format(physicalMemory)) (this machine's memory)")
+                                        shown: "0 bytes to \(ByteCount.format(physicalMemory)), this machine's memory")
 
     /// What `cache budget=` accepts: from 1 MiB (a 512 × 512 slice) to the machine's memory.
     static let budgetRange = NumberRange(Double(1 << 20)...Double(max(1 << 20, physicalMemory)),
-                                         shown: "1 MiB to \(ByteCount.format(physicalMemory)) (this machine's memory)")
+                                         shown: "1 MiB to \(ByteCount.format(physicalMemory)), this machine's memory")
 
     private let limit = Mutex(MemoryBudget.defaultBytes)
 
