@@ -10,7 +10,8 @@ import Synchronization
 /// every variable. A command adds up what it will hold (`Part`s) and calls `check`, which refuses with
 /// the sizes and what to change. `cache budget=` sets the limit, up to the machine's memory.
 final class MemoryBudget: Sendable {
-    /// 1 GiB: a full-resolution 16384 × 16384 EM section fits once; a 1000 × 1000 slice uses 3 MiB of it.
+    /// 1 GiB: a grey slice of up to about 15000 × 15000 pixels fits (section, image, PNG and base64
+    /// are about 4.4 bytes a pixel); the default 1000 × 1000 slice uses 4 MiB of it.
     static let defaultBytes = 1 << 30
 
     /// The machine's memory as the OS reports it: the most `cache size=` and `cache budget=` accept.
@@ -20,7 +21,7 @@ final class MemoryBudget: Sendable {
     static let cacheRange = NumberRange(0...Double(physicalMemory),
                                         shown: "0 bytes to \(ByteCount.format(physicalMemory)), this machine's memory")
 
-    /// What `cache budget=` accepts: from 1 MiB (a 512 × 512 slice) to the machine's memory.
+    /// What `cache budget=` accepts: from 1 MiB (enough for a 256 × 256 slice) to the machine's memory.
     static let budgetRange = NumberRange(Double(1 << 20)...Double(max(1 << 20, physicalMemory)),
                                          shown: "1 MiB to \(ByteCount.format(physicalMemory)), this machine's memory")
 
