@@ -89,8 +89,8 @@ struct EvaluatorTests {
         #expect(help?.column("command") == ["help", "let", "print", "show", "sleep", "vars"])
         let one = await value(of: "help sleep", in: session)?.asTable
         #expect(one?.title == "sleep SECONDS\n  Wait a number of seconds; an interrupt stops the wait.")
-        #expect(one?.rows == [["SECONDS", "number", "required", "how long to wait"]])
-        #expect(one?.footer == "Examples:\n  sleep 2\n  sleep 0.5")
+        #expect(one?.rows == [["SECONDS", "number", "required", "how long to wait, in seconds (0 to 86400, one day)"]])
+        #expect(one?.footer == "At most a day (86400 seconds); an interrupt ends the wait at once.\n\nExamples:\n  sleep 2\n  sleep 0.5")
     }
 
     @Test("user expressions evaluate one pipeline and refuse bindings")

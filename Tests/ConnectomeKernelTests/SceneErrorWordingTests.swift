@@ -61,7 +61,7 @@ struct SceneErrorWordingTests {
         Case(cell: "decode \"https://x.org/#!{\\\"layers\\\": 3}\"", ename: "DataError", phrases: ["layers"], blamed: nil),
         Case(cell: "decode \"https://x.org/#!{}\" format=\"yaml\"", ename: "ArgumentError", phrases: ["format \"yaml\""], blamed: "format="),
         Case(cell: "valid [1, 2]", ename: "ArgumentError", phrases: ["valid root IDS or valid supervoxel IDS"], blamed: nil),
-        Case(cell: "valid root 1 layers=300", ename: "ArgumentError", phrases: ["layers must be from 1 to 255"], blamed: "layers="),
+        Case(cell: "valid root 1 layers=300", ename: "ArgumentError", phrases: ["layers=300 is out of range for 'valid': layers takes 1 to 255"], blamed: "layers="),
     ]
 
     @Test(arguments: cases)

@@ -82,7 +82,7 @@ import Testing
         ("slice x=5000 y=10 z=3", "ArgumentError", "lies wholly outside the volume"),
         ("slice x=10 y=10 z=3 mip=9", "ArgumentError", "mip 9 does not exist in image"),
         ("slice x=10 y=10 z=3 layer=\"nope\"", "ArgumentError", "has no layer 'nope'"),
-        ("slice x=10 y=10 z=3 alpha=2", "ArgumentError", "alpha 2.0 is outside 0 to 1"),
+        ("slice x=10 y=10 z=3 alpha=2", "ArgumentError", "alpha=2 is out of range for 'slice': alpha takes 0 to 1"),
         ("slice x=10 y=10 z=3 zoom=1", "ArgumentError", "zoom= is for CATMAID stacks"),
         ("slice y=10 z=3", "ArgumentError", "x"),
         ("segment (1, 2, 3)", "ArgumentError", "needs the word 'at'"),

@@ -83,17 +83,17 @@ enum Builtins {
     static let sleep = CommandSpec(
         name: "sleep",
         summary: "Wait a number of seconds; an interrupt stops the wait.",
-        positional: PositionalSpec("SECONDS", .number, help: "how long to wait", required: true),
+        details: "At most a day (86400 seconds); an interrupt ends the wait at once.",
+        positional: PositionalSpec("SECONDS", .number, help: "how long to wait, in seconds", required: true,
+                                   range: sleepRange),
         examples: ["sleep 2", "sleep 0.5"]
     ) { invocation in
-        let seconds = try invocation.double(at: 0)
-        guard seconds >= 0, seconds.isFinite else {
-            throw EvaluationError(.argumentError, "sleep needs a non-negative number of seconds, got \(Value.format(seconds))",
-                                  hint: "Write it like: sleep 1.5", range: invocation.range(at: 0))
-        }
-        try await Task.sleep(for: .seconds(seconds))
+        try await Task.sleep(for: try invocation.seconds(at: 0))
         return nil
     }
+
+    /// A day: longer than any demonstration needs, short enough that a forgotten cell ends on its own.
+    static let sleepRange = NumberRange(0...86_400, shown: "0 to 86400, one day")
 
     /// The first line of a value's text, cut to fit a table cell.
     static func summarize(_ value: Value) -> String {

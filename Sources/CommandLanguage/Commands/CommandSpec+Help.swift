@@ -40,6 +40,7 @@ extension CommandSpec {
         var text = "\(self.name) \(parameter.name)=\(parameter.placeholder)  (\(parameter.type)"
         if parameter.required { text += ", required" }
         if let defaultText = parameter.defaultText { text += ", default \(defaultText)" }
+        if let range = parameter.range { text += ", \(range)" }
         text += ")\n  \(parameter.help)"
         if !parameter.choices.isEmpty { text += "\n  choices: \(parameter.choices.joined(separator: ", "))" }
         return text
@@ -65,6 +66,7 @@ extension CommandSpec {
         var rows: [Row] = []
         if let positional {
             var help = positional.help
+            if let range = positional.range { help += " (\(range))" }
             if !positional.choices.isEmpty { help += " (one of: \(positional.choices.joined(separator: ", ")))" }
             let note = positional.required ? "required" : ""
             rows.append((positional.variadic ? "\(positional.name)..." : positional.name, positional.type.name,
@@ -72,6 +74,7 @@ extension CommandSpec {
         }
         for parameter in parameters {
             var help = parameter.help
+            if let range = parameter.range { help += " (\(range))" }
             if !parameter.choices.isEmpty { help += " (one of: \(parameter.choices.joined(separator: ", ")))" }
             let note = parameter.required ? "required" : parameter.defaultText.map { "default \($0)" } ?? ""
             rows.append((parameter.name, parameter.type.name, note,

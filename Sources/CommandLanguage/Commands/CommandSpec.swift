@@ -70,15 +70,25 @@ public struct ParameterSpec: Sendable {
     /// Values offered by completion (layer names, encodings); not enforced. A bare name equal to
     /// one arrives as that string (`layer=segmentation`), even if a variable has that name.
     public var choices: [String]
+    /// The numbers it accepts (every number inside a list or vector too): shown in help and checked
+    /// before the command runs. Every integer or number parameter declares one.
+    public var range: NumberRange?
 
     public init(_ name: String, _ type: ParameterType, required: Bool = false, default defaultText: String? = nil,
-                help: String, choices: [String] = []) {
+                range: NumberRange? = nil, help: String, choices: [String] = []) {
         self.name = name
         self.type = type
         self.required = required
         self.defaultText = defaultText
+        self.range = range
         self.help = help
         self.choices = choices
+    }
+
+    public init(_ name: String, _ type: ParameterType, required: Bool = false, default defaultText: String? = nil,
+                range: ClosedRange<Int>, help: String, choices: [String] = []) {
+        self.init(name, type, required: required, default: defaultText, range: NumberRange(range), help: help,
+                  choices: choices)
     }
 
     /// `N` for an integer named `size`, `X` for `x`: the value's stand-in in usage lines.
@@ -105,9 +115,12 @@ public struct PositionalSpec: Sendable {
     /// Words offered by completion (`sample`, `crant`); a bare name equal to one arrives as that string.
     public var choices: [String]
     public var bareWords: BareWords
+    /// The numbers it accepts (every number inside a list or vector too), as for `ParameterSpec.range`.
+    public var range: NumberRange?
 
     public init(_ name: String, _ type: ParameterType = .any, help: String, variadic: Bool = false,
-                required: Bool = false, choices: [String] = [], bareWords: BareWords = .variables) {
+                required: Bool = false, choices: [String] = [], bareWords: BareWords = .variables,
+                range: NumberRange? = nil) {
         self.name = name
         self.type = type
         self.help = help
@@ -115,6 +128,7 @@ public struct PositionalSpec: Sendable {
         self.required = required
         self.choices = choices
         self.bareWords = bareWords
+        self.range = range
     }
 }
 

@@ -18,18 +18,22 @@ public struct Invocation: Sendable {
     let namedRanges: [String: SourceRange]
     let positionalName: String
     let environment: Environment?
+    /// The ranges the command's spec declares, by parameter name, and for its positional argument.
+    let numberRanges: [String: NumberRange]
+    let positionalRange: NumberRange?
 
-    /// An invocation built by hand, to test a command without a session.
+    /// An invocation built by hand, to test a command without a session; with `spec`, its declared
+    /// number ranges apply as they do in a session.
     public init(command: String, positional: [Value] = [], named: [String: Value] = [:], keywords: Set<String> = [],
-                output: any CommandOutput, isPiped: Bool = false) {
+                output: any CommandOutput, isPiped: Bool = false, spec: CommandSpec? = nil) {
         self.init(command: command, positional: positional, named: named, keywords: keywords, output: output,
-                  range: nil, isPiped: isPiped, positionalRanges: [], namedRanges: [:], positionalName: "VALUE",
-                  environment: nil)
+                  range: nil, isPiped: isPiped, positionalRanges: [], namedRanges: [:],
+                  positionalName: spec?.positional?.name ?? "VALUE", environment: nil, spec: spec)
     }
 
     init(command: String, positional: [Value], named: [String: Value], keywords: Set<String>,
          output: any CommandOutput, range: SourceRange?, isPiped: Bool, positionalRanges: [SourceRange?],
-         namedRanges: [String: SourceRange], positionalName: String, environment: Environment?) {
+         namedRanges: [String: SourceRange], positionalName: String, environment: Environment?, spec: CommandSpec?) {
         self.command = command
         self.positional = positional
         self.named = named
@@ -41,6 +45,10 @@ public struct Invocation: Sendable {
         self.namedRanges = namedRanges
         self.positionalName = positionalName
         self.environment = environment
+        var ranges: [String: NumberRange] = [:]
+        for parameter in spec?.parameters ?? [] { ranges[parameter.name] = parameter.range }
+        self.numberRanges = ranges
+        self.positionalRange = spec?.positional?.range
     }
 
     /// Whether `name=...` was given.

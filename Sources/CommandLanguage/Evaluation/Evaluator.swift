@@ -96,25 +96,37 @@ struct Evaluator {
                                       hint: "To use its value here, write (\(name))", range: range)
             }
             throw unknownVariable(name, range: range, extraCandidates: [])
-        case .list(let elements, _):
+        case .list(let elements, let range):
             var values: [Value] = []
             values.reserveCapacity(elements.count)
             for element in elements { values.append(try await evaluate(element)) }
-            return .list(values)
-        case .vector(let elements, _):
+            return try checkNesting(.list(values), range: range)
+        case .vector(let elements, let range):
             var values: [Value] = []
             values.reserveCapacity(elements.count)
             for element in elements { values.append(try await evaluate(element)) }
-            return .vector(values)
-        case .record(let entries, _):
-            var record = Record()
-            for entry in entries { record[entry.key] = try await evaluate(entry.value) }
-            return .record(record)
+            return try checkNesting(.vector(values), range: range)
+        case .record(let entries, let range):
+            var values: [Record.Entry] = []
+            values.reserveCapacity(entries.count)
+            for entry in entries { values.append(Record.Entry(key: entry.key, value: try await evaluate(entry.value))) }
+            return try checkNesting(.record(Record(values)), range: range)
         case .parenthesized(let pipeline, _):
             return try await evaluate(pipeline) ?? .null
         case .invalid(let range):
             throw EvaluationError(.valueError, "this part of the cell could not be read", range: range)
         }
+    }
+
+    /// A list, vector or record built from variables may nest deeper than its brackets; past
+    /// `Value.maxNesting` it is refused before anything renders, compares or releases it.
+    private func checkNesting(_ value: Value, range: SourceRange) throws -> Value {
+        let depth = value.nestingDepth
+        guard depth > Value.maxNesting else { return value }
+        throw EvaluationError(.valueError,
+                              "this \(value.kindName) would nest \(depth) levels deep; values nest at most \(Value.maxNesting) levels",
+                              hint: "Keep lists flat, e.g. [a, b] rather than [[a], [b]] built again and again",
+                              range: range)
     }
 
     private func unknownVariable(_ name: String, range: SourceRange, extraCandidates: [String]) -> EvaluationError {
@@ -154,6 +166,11 @@ struct Evaluator {
                                                     example: parameter.type.example.map { "\(name)=\($0)" },
                                                     range: argument.range)
                 }
+                if let allowed = parameter.range, let outside = allowed.firstOutside(in: value) {
+                    throw EvaluationError.outOfRange(name, given: "\(name)=\(value.briefText)",
+                                                     inside: outside == value ? Optional.none : outside, command: spec.name,
+                                                     range: allowed, at: argument.range)
+                }
                 named[name] = value
                 namedRanges[name] = argument.range
             } else if case .name(let word, _) = argument.value, spec.keywords.contains(word) {
@@ -171,7 +188,7 @@ struct Evaluator {
                                     output: output, range: range, isPiped: piped != nil,
                                     positionalRanges: positionalRanges, namedRanges: namedRanges,
                                     positionalName: spec.positional?.name ?? "VALUE",
-                                    environment: Environment(registry: registry, variables: store))
+                                    environment: Environment(registry: registry, variables: store), spec: spec)
         try Task.checkCancellation()
         do {
             return try await spec.run(invocation)
@@ -243,6 +260,13 @@ struct Evaluator {
                                             expected: positional.type, got: value,
                                             example: positional.type.example.map { "\(spec.name) \($0)" },
                                             range: ranges[index] ?? range)
+        }
+        guard let allowed = positional.range else { return }
+        for (index, value) in values.enumerated() {
+            guard let outside = allowed.firstOutside(in: value) else { continue }
+            throw EvaluationError.outOfRange(positional.name, given: "\(positional.name) \(value.briefText)",
+                                             inside: outside == value ? Optional.none : outside, command: spec.name,
+                                             range: allowed, at: ranges[index] ?? range)
         }
     }
 

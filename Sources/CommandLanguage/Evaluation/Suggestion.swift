@@ -6,6 +6,9 @@ enum Suggestion {
         let limit = target.count <= 3 ? 1 : target.count <= 6 ? 2 : 3
         var best: (name: String, distance: Int)?
         for candidate in candidates where candidate != name {
+            // Lengths further apart than the limit cannot be within it; skipping them keeps a
+            // megabyte-long mistyped name from costing a megabyte of work per candidate.
+            guard abs(candidate.count - target.count) <= limit else { continue }
             let distance = editDistance(target, Array(candidate.lowercased()))
             guard distance <= limit else { continue }
             if best == nil || distance < best!.distance || (distance == best!.distance && candidate < best!.name) {

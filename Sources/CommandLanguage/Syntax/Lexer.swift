@@ -123,37 +123,46 @@ struct Lexer {
     private mutating func lexString(quote: Unicode.Scalar) {
         let start = offset
         offset += 1
-        var value = String.UnicodeScalarView()
+        var value = ""
         while offset < scalars.count {
+            // Plain characters are copied a run at a time, so a megabyte-long string lexes quickly.
+            let run = offset
+            offset = scalars.withUnsafeBufferPointer { buffer in
+                var end = run
+                while end < buffer.count, buffer[end] != quote, buffer[end].value != 0x5C { end += 1 }
+                return end
+            }
+            if offset > run { value += Self.string(scalars[run..<offset]) }
+            guard offset < scalars.count else { break }
             let scalar = scalars[offset]
             if scalar == quote {
                 offset += 1
                 let range = SourceRange(start: start, end: offset)
                 tokens.append(Token(kind: .string, range: range, text: Self.string(scalars[start..<offset]),
-                                    payload: .string(String(value))))
+                                    payload: .string(value)))
                 return
             }
             if scalar == "\\", offset + 1 < scalars.count {
                 let escaped = scalars[offset + 1]
                 switch escaped {
-                case "\"", "'", "\\": value.append(escaped)
-                case "n": value.append("\n")
-                case "t": value.append("\t")
+                case "\"", "'", "\\": value.unicodeScalars.append(escaped)
+                case "n": value.unicodeScalars.append("\n")
+                case "t": value.unicodeScalars.append("\t")
                 default:
                     report(.unknownEscape(escaped), SourceRange(start: offset, end: offset + 2))
-                    value.append(escaped)
+                    value.unicodeScalars.append(escaped)
                 }
                 offset += 2
                 continue
             }
-            value.append(scalar)
+            value.unicodeScalars.append(scalar)
             offset += 1
         }
         let range = SourceRange(start: start, end: offset)
         endsInsideString = true
         report(.unterminatedString(quote), SourceRange(start: start, end: start + 1), expectsMoreInput: true)
         tokens.append(Token(kind: .string, range: range, text: Self.string(scalars[start..<offset]),
-                            payload: .string(String(value))))
+                            payload: .string(value)))
     }
 
     // MARK: Helpers
@@ -180,9 +189,7 @@ struct Lexer {
     }
 
     private static func string(_ slice: ArraySlice<Unicode.Scalar>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: slice)
-        return String(view)
+        SourceText.string(slice)
     }
 }
 

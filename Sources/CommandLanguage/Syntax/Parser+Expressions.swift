@@ -14,12 +14,15 @@ extension Parser {
             case "null": return .literal(.null, token.range)
             default: return .name(token.text, token.range)
             }
-        case .leftBracket:
-            return parseList()
-        case .leftParen:
-            return parseParenthesized()
-        case .leftBrace:
-            return parseRecord()
+        case .leftBracket, .leftParen, .leftBrace:
+            guard nesting < Self.maxNesting else { return skipTooDeep() }
+            nesting += 1
+            defer { nesting -= 1 }
+            switch token.kind {
+            case .leftBracket: return parseList()
+            case .leftParen: return parseParenthesized()
+            default: return parseRecord()
+            }
         case .invalid:
             advance()
             return .invalid(token.range)
@@ -128,6 +131,15 @@ extension Parser {
 
     // MARK: Helpers
 
+    /// A bracket past `maxNesting`: one diagnostic under it, and everything up to its closing bracket
+    /// skipped without recursing.
+    private mutating func skipTooDeep() -> Expression {
+        let open = advance()
+        report(.nestedTooDeep, open.range)
+        skipToClosing(.rightParen)
+        return .invalid(open.range.union(.at(previousEnd)))
+    }
+
     private mutating func vectorElement(_ pipeline: Pipeline) -> Expression {
         if pipeline.commands.count == 1 {
             switch pipeline.commands[0] {
@@ -182,6 +194,8 @@ extension Parser {
 
 extension DiagnosticMessage {
     fileprivate static let expectedValue: Self = "expected a value"
+    static let nestedTooDeep = Self(
+        "brackets nest more than \(Parser.maxNesting) levels deep here; bind inner parts to variables with let instead")
     fileprivate static func expectedListSeparator(_ found: String) -> Self {
         Self("expected ',' or ']' after a list element, found \(found)")
     }

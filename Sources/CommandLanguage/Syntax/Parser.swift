@@ -8,6 +8,12 @@ struct Parser {
     var diagnostics: [Diagnostic]
     /// End offset of the last consumed token, for ranges that end where the construct ended.
     var previousEnd = 0
+    /// Brackets open around the expression being parsed, against `maxNesting`.
+    var nesting = 0
+
+    /// How deep brackets may nest. The parser recurses once per level, so without a limit a cell of
+    /// 10,000 `(` would exhaust the thread's stack; 256 is far beyond anything written by hand.
+    static let maxNesting = 256
 
     /// Words that read as literals and so can be neither verbs nor variables.
     static let literalWords: Set<String> = ["true", "false", "null"]

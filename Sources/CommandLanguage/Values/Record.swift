@@ -14,9 +14,20 @@ public struct Record: Sendable, Equatable {
 
     public private(set) var entries: [Entry]
 
+    /// A later entry with a key already present replaces the earlier one's value, in its place.
     public init(_ entries: [Entry] = []) {
-        self.entries = []
-        for entry in entries { self[entry.key] = entry.value }
+        var positions: [String: Int] = [:]
+        var kept: [Entry] = []
+        kept.reserveCapacity(entries.count)
+        for entry in entries {
+            if let position = positions[entry.key] {
+                kept[position].value = entry.value
+            } else {
+                positions[entry.key] = kept.count
+                kept.append(entry)
+            }
+        }
+        self.entries = kept
     }
 
     public init(_ pairs: KeyValuePairs<String, Value>) {

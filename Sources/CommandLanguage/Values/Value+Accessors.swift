@@ -74,13 +74,22 @@ extension Value {
 
     /// "the string \"big\"", "the integer 5": how a value is named in an error message.
     public var errorDescription: String {
-        var text = nestedText
-        if text.count > 60 { text = String(text.prefix(57)) + "..." }
+        let text = briefText
         switch self {
         case .null: return "null"
         case .table(let table): return "a table of \(table.rows.count) rows"
         case .custom(let value): return "a \(value.kindName)"
         default: return "the \(kindName) \(text)"
         }
+    }
+
+    /// The nested text cut to 60 characters, for quoting a value inside a message.
+    public var briefText: String {
+        if case .string(let string) = self, !string.unicodeScalars.dropFirst(60).isEmpty {
+            // Quote only the part shown: a megabyte-long string costs no more than a short one.
+            return String(Self.quote(String(string.prefix(56))).prefix(57)) + "..."
+        }
+        let text = nestedText
+        return text.count > 60 ? String(text.prefix(57)) + "..." : text
     }
 }

@@ -2,64 +2,55 @@ import CommandLanguage
 import ConnectomeCore
 import Foundation
 
-/// `cache`: what the in-memory chunk cache holds; `cache clear`; `cache size=BYTES`.
+/// `cache`: what the in-memory chunk cache holds; `cache clear`; `cache size=BYTES`; `cache budget=BYTES`.
 enum CacheCommand {
     static func all(state: KernelState) -> [CommandSpec] { [cache(state)] }
+
+    /// An amount of memory: bytes, or a string with a unit ("512 MB"); `byteCount` reads it.
+    static let bytes = ParameterType("bytes")
 
     static func cache(_ state: KernelState) -> CommandSpec {
         CommandSpec(
             name: "cache",
-            summary: "Show the in-memory cache of decoded chunks; `cache clear` empties it, size= sets its limit.",
+            summary: "Show the in-memory cache of decoded chunks; `cache clear` empties it, size= sets its limit, budget= a cell's memory.",
             details: """
                 Decoded chunks (and volume `info` files) are kept in memory so that reading nearby sections \
                 again costs no network. The cache holds at most `size` bytes, dropping the least recently \
                 used chunks first. `cache clear` empties it and forgets the `info` files, so changed data \
                 on a server is read again.
+                `budget` is the most memory one cell may hold while it builds an image (1 GiB unless set): \
+                a `slice` adds up its voxels, image, PNG and base64 before it reads anything and refuses, \
+                naming the sizes, when they exceed it. Both limits take bytes or a string such as "512 MB" \
+                or "2 GiB", up to this machine's memory (\(ByteCount.format(MemoryBudget.physicalMemory))).
                 """,
-            parameters: [ParameterSpec("size", .any, help: "the limit in bytes, or a string such as \"2 GB\" / \"512 MB\"")],
+            parameters: [
+                ParameterSpec("size", bytes, range: MemoryBudget.cacheRange,
+                              help: "the cache's limit in bytes, or a string such as \"2 GB\" / \"512 MB\""),
+                ParameterSpec("budget", bytes, default: "1 GiB", range: MemoryBudget.budgetRange,
+                              help: "the most memory one cell may hold while it builds an image"),
+            ],
             keywords: ["clear"],
-            examples: ["cache", "cache clear", "cache size=\"2 GB\""]
+            examples: ["cache", "cache clear", "cache size=\"2 GB\"", "cache budget=\"4 GB\""]
         ) { invocation in
+            let size = try invocation.byteCount("size")
+            let budget = try invocation.byteCount("budget")
             if invocation.hasKeyword("clear") {
                 state.chunkCache.clear()
                 state.infoCache.clear()
                 state.forgetVolumes()
             }
-            if let value = invocation.value("size") {
-                guard let bytes = parseBytes(value) else {
-                    throw invocation.argumentError("size", "size=\(value.plainText) is not an amount of memory",
-                                                   hint: "Give bytes (536870912) or a string such as \"512 MB\" or \"2 GB\"")
-                }
-                state.chunkCache.capacityBytes = bytes
-            }
-            return .table(table(state.chunkCache.stats, infoFiles: state.infoCache.count))
+            if let size { state.chunkCache.capacityBytes = size }
+            if let budget { state.memoryBudget.bytes = budget }
+            return .table(table(state.chunkCache.stats, infoFiles: state.infoCache.count, budget: state.memoryBudget.bytes))
         }
     }
 
-    static func table(_ stats: ChunkCache.Stats, infoFiles: Int) -> Table {
+    static func table(_ stats: ChunkCache.Stats, infoFiles: Int, budget: Int) -> Table {
         Table(
             title: "chunk cache",
             columns: ["entries", "memory", "limit", "hits", "misses", "info files"],
-            rows: [[.int(Int128(stats.entries)), .string(formatBytes(stats.bytes)), .string(formatBytes(stats.capacityBytes)),
-                    .int(Int128(stats.hits)), .int(Int128(stats.misses)), .int(Int128(infoFiles))]])
-    }
-
-    static func parseBytes(_ value: Value) -> Int? {
-        if let number = value.asInt { return number >= 0 ? number : nil }
-        guard let text = value.asString?.trimmingCharacters(in: .whitespaces).uppercased() else { return nil }
-        let units: [(String, Int)] = [("GIB", 1 << 30), ("MIB", 1 << 20), ("KIB", 1 << 10), ("GB", 1_000_000_000),
-                                      ("MB", 1_000_000), ("KB", 1_000), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            guard let number = Double(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number >= 0 else { return nil }
-            return Int(number * Double(factor))
-        }
-        return Int(text)
-    }
-
-    static func formatBytes(_ bytes: Int) -> String {
-        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes), unit = 0
-        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
-        return unit == 0 ? "\(bytes) bytes" : String(format: "%.1f %@", value, units[unit])
+            rows: [[.int(Int128(stats.entries)), .string(ByteCount.format(stats.bytes)), .string(ByteCount.format(stats.capacityBytes)),
+                    .int(Int128(stats.hits)), .int(Int128(stats.misses)), .int(Int128(infoFiles))]],
+            footer: "cell memory budget \(ByteCount.format(budget)) (cache budget=\"2 GB\" changes it)")
     }
 }

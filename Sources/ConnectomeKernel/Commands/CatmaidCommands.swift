@@ -7,6 +7,9 @@ import Foundation
 enum CatmaidCommands {
     static func all(state: KernelState) -> [CommandSpec] { [catmaid(state), stack(state)] }
 
+    /// CATMAID keeps project ids in a PostgreSQL `integer` column, so they are 1 to 2^31 - 1.
+    static let projectIDs = NumberRange(1...2_147_483_647)
+
     static func catmaid(_ state: KernelState) -> CommandSpec {
         CommandSpec(
             name: "catmaid",
@@ -19,7 +22,7 @@ enum CatmaidCommands {
                 for it without echoing). Credentials are never printed. Then choose a stack with `stack`.
                 """,
             parameters: [
-                ParameterSpec("project", .integer, default: "1", help: "the project id"),
+                ParameterSpec("project", .integer, default: "1", range: projectIDs, help: "the project id"),
                 ParameterSpec("token", .string, help: "CATMAID API token"),
                 ParameterSpec("user", .string, help: "HTTP basic user for the server"),
                 ParameterSpec("password", .any, help: "HTTP basic password, or true to be asked for it"),

@@ -26,7 +26,7 @@ enum DatasetCommands {
                 ParameterSpec("image", .string, help: "image volume URL (precomputed://…)"),
                 ParameterSpec("segmentation", .string, help: "segmentation volume URL (precomputed://…)"),
                 ParameterSpec("viewer", .string, help: "viewer base for scene links (a URL, or spelunker / neuroglancer)"),
-                ParameterSpec("layers", .integer, help: "n_layers of the segmentation's chunked graph, for `valid`"),
+                ParameterSpec("layers", .integer, range: ValidCommand.layerCounts, help: "n_layers of the segmentation's chunked graph, for `valid`"),
                 ParameterSpec("neurons", .string, help: "the neuron (annotation) table: a CSV, TSV or Arrow/Feather file URL"),
                 ParameterSpec("synapses", .string, help: "the synapse table (one row per synapse) or connection table (with syn_count)"),
                 ParameterSpec("skeletons", .string, help: "the precomputed skeleton source (precomputed://…)"),

@@ -54,6 +54,12 @@ struct SceneArguments {
             position = try Self.numbers(invocation, "position", what: "a position", counts: [3], hint: "Write it like position=(24899, 14436, 3739), in voxels")
         }
         if let name = try invocation.value("layout").map({ _ in try invocation.string("layout") }) {
+            // The nearest-name hint compares the text with every layout name; past a line of text
+            // that costs seconds and could never be a layout anyway.
+            guard name.utf8.count <= Self.longestName else {
+                throw invocation.argumentError("layout", "layout \(Value.string(name).briefText) is not a layout",
+                                               hint: "Layouts are \(ViewerLayout.names.joined(separator: ", "))")
+            }
             do { layout = try ViewerLayout(validating: name).type } catch { throw invocation.argumentError("layout", error) }
         }
         viewerBase = try Self.viewer(invocation)
@@ -85,6 +91,10 @@ struct SceneArguments {
         }
     }
 
+    /// Longer than any colour or layout name, with room for spaces: longer text is refused before
+    /// the nearest-name hints compare it with every name (which costs seconds for a megabyte).
+    static let longestName = 100
+
     // MARK: - Colours
 
     static func colors(_ invocation: Invocation) throws -> SegmentColoring? {
@@ -94,8 +104,8 @@ struct SceneArguments {
         }
         func color(_ value: Value, _ context: String) throws -> String {
             if let rgb = rgb(value) { return rgb }
-            guard let text = value.asString else {
-                throw fail("\(context) is \(value.errorDescription), not a colour",
+            guard let text = value.asString, text.utf8.count <= longestName else {
+                throw fail("\(context.isEmpty ? "the value" : context) is \(value.errorDescription), not a colour",
                            hint: "Colours are CSS names (\"red\", \"steelblue\"), hex \"#ff8800\" or (r, g, b) from 0 to 255")
             }
             do { _ = try RGBColor(parsing: text) } catch {

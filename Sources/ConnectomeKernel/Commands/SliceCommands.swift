@@ -7,6 +7,13 @@ import ImageCodecs
 enum SliceCommands {
     static func all(state: KernelState) -> [CommandSpec] { [slice(state), segment(state)] }
 
+    /// Output pixels along one side: 16384 is the most a browser shows as one image (and PNG's
+    /// usual decoder limit); the memory budget bounds the product.
+    static let pixels = NumberRange(1...16_384)
+
+    /// Resolution levels: each halves (or so) the one before, so 63 is beyond any volume's last.
+    static let levels = NumberRange(0...63)
+
     static func slice(_ state: KernelState) -> CommandSpec {
         CommandSpec(
             name: "slice",
@@ -22,26 +29,31 @@ enum SliceCommands {
                 overlay=true draws the segmentation in distinct colours over the EM (alpha= sets its \
                 opacity); segments=IDS colours only those neurons; layer=segmentation shows the \
                 segmentation alone.
-                After `stack` (CATMAID), slice reads that stack's tiles instead: x and y are level-0 stack                 voxels and z the section (or units="nm" for project coordinates), zoom= picks the level, and                 broken sections show the next good one (the summary says so).
+                After `stack` (CATMAID), slice reads that stack's tiles instead: x and y are level-0 stack \
+                voxels and z the section (or units="nm" for project coordinates), zoom= picks the level, and \
+                broken sections show the next good one (the summary says so).
+                x, y and z lie within ±2^40; size, width and height within 1 to 16384 pixels; and what a \
+                slice holds at its peak (voxels, image, PNG) within the cell memory budget (1 GiB unless \
+                set with cache budget=): past it, ask for a smaller size or a coarser mip.
                 """,
             parameters: [
-                ParameterSpec("x", .number, required: true, help: "centre x, mip-0 voxels"),
-                ParameterSpec("y", .number, required: true, help: "centre y, mip-0 voxels"),
-                ParameterSpec("z", .number, required: true, help: "section, mip-0 voxels"),
-                ParameterSpec("size", .integer, default: "1000", help: "width and height in output pixels"),
-                ParameterSpec("width", .integer, help: "width in output pixels (overrides size)"),
-                ParameterSpec("height", .integer, help: "height in output pixels (overrides size)"),
+                ParameterSpec("x", .number, required: true, range: .coordinate, help: "centre x, mip-0 voxels"),
+                ParameterSpec("y", .number, required: true, range: .coordinate, help: "centre y, mip-0 voxels"),
+                ParameterSpec("z", .number, required: true, range: .coordinate, help: "section, mip-0 voxels"),
+                ParameterSpec("size", .integer, default: "1000", range: pixels, help: "width and height in output pixels"),
+                ParameterSpec("width", .integer, range: pixels, help: "width in output pixels (overrides size)"),
+                ParameterSpec("height", .integer, range: pixels, help: "height in output pixels (overrides size)"),
                 ParameterSpec("layer", .string, help: "layer to read (see `dataset`); the first image layer by default",
                               choices: DatasetCommands.commonLayerNames),
-                ParameterSpec("mip", .integer, default: "0", help: "resolution level (0 = full resolution)"),
+                ParameterSpec("mip", .integer, default: "0", range: levels, help: "resolution level (0 = full resolution)"),
                 ParameterSpec("overlay", .bool, default: "false", help: "draw the segmentation over the EM"),
-                ParameterSpec("alpha", .number, default: "0.35", help: "opacity of the overlay, 0 to 1"),
+                ParameterSpec("alpha", .number, default: "0.35", range: NumberRange(0.0...1.0), help: "opacity of the overlay"),
                 ParameterSpec("segments", .ids, help: "colour only these IDs in the overlay"),
                 ParameterSpec("contrast", .string, default: "none", help: "none, or auto (stretch the 0.5–99.5 percentiles)",
                               choices: ["none", "auto"]),
                 ParameterSpec("window", .vector, help: "(low, high): grey values mapped to black and white"),
                 ParameterSpec("invert", .bool, default: "false", help: "swap black and white"),
-                ParameterSpec("zoom", .integer, default: "0", help: "CATMAID stacks: zoom level (0 = full resolution)"),
+                ParameterSpec("zoom", .integer, default: "0", range: levels, help: "CATMAID stacks: zoom level (0 = full resolution)"),
                 ParameterSpec("units", .string, default: "voxels", help: "CATMAID stacks: voxels (stack voxels) or nm (project coordinates)",
                               choices: ["voxels", "nm"]),
             ],
@@ -62,7 +74,8 @@ enum SliceCommands {
             name: "segment",
             summary: "The segmentation ID at a voxel position, or the IDs at a list of positions.",
             details: "Positions are mip-0 voxels (x, y, z), voxel offset included. Positions outside the volume read 0.",
-            positional: PositionalSpec("POSITIONS", .any, help: "a vector (x, y, z) or a list of vectors"),
+            positional: PositionalSpec("POSITIONS", .any, help: "a vector (x, y, z) or a list of vectors",
+                                       range: .coordinate),
             keywords: ["at"],
             examples: ["segment at (512, 512, 32)", "segment at [(500, 500, 32), (600, 420, 32)]"]
         ) { invocation in
@@ -91,11 +104,15 @@ enum SliceCommands {
                                       hint: "Write: segment at (512, 512, 32)", range: invocation.range(at: 0))
             }
             let numbers = try parts.map { part -> Int in
-                guard let number = part.asDouble, number.isFinite else {
+                guard let number = part.asDouble else {
                     throw EvaluationError(.argumentError, "\(where_) has a coordinate that is not a number: \(part.plainText)",
                                           range: invocation.range(at: 0))
                 }
-                return Int(number.rounded(.down))
+                guard let voxel = NumberRange.coordinate.int(number) else {
+                    throw EvaluationError.outOfRange("a coordinate", given: "\(where_) \(value.briefText)", inside: part,
+                                                     command: "segment at", range: .coordinate, at: invocation.range(at: 0))
+                }
+                return voxel
             }
             return (numbers[0], numbers[1], numbers[2])
         }

@@ -19,16 +19,10 @@ struct SliceRequest {
         self.invocation = invocation
         self.state = state
         centre = (try invocation.double("x"), try invocation.double("y"), try invocation.double("z"))
-        let size = try invocation.int("size", default: 1000)
-        width = try invocation.int("width", default: size)
-        height = try invocation.int("height", default: size)
-        for (name, value) in [("width", width), ("height", height)] where !(1...16384).contains(value) {
-            throw invocation.argumentError(invocation.has(name) ? name : "size",
-                                           "\(name) \(value) is outside 1 to 16384 pixels",
-                                           hint: "Ask for a smaller region, or a coarser mip")
-        }
-        mip = try invocation.int("mip", default: 0)
-        if mip < 0 { throw invocation.argumentError("mip", "mip \(mip) is negative; mip 0 is full resolution") }
+        let size = try invocation.int("size", in: SliceCommands.pixels, default: 1000)
+        width = try invocation.int("width", in: SliceCommands.pixels, default: size)
+        height = try invocation.int("height", in: SliceCommands.pixels, default: size)
+        mip = try invocation.int("mip", in: SliceCommands.levels, default: 0)
         layerName = invocation.has("layer") ? try invocation.string("layer") : nil
         display = try SliceDisplayOptions(invocation: invocation)
     }
@@ -52,14 +46,16 @@ struct SliceRequest {
         let scale = info.scales[mip]
         let base = info.scales[0]
         let factor = (0..<3).map { scale.resolution[$0] / base.resolution[$0] }
-        let cx = Int((centre.x / factor[0]).rounded(.down))
-        let cy = Int((centre.y / factor[1]).rounded(.down))
-        let z = Int((centre.z / factor[2]).rounded(.down))
+        let cx = try invocation.int(centre.x / factor[0], derivedFrom: "x", in: .coordinate, what: "mip-\(mip) voxel x")
+        let cy = try invocation.int(centre.y / factor[1], derivedFrom: "y", in: .coordinate, what: "mip-\(mip) voxel y")
+        let z = try invocation.int(centre.z / factor[2], derivedFrom: "z", in: .coordinate, what: "mip-\(mip) section")
         let xs = (cx - width / 2)..<(cx - width / 2 + width)
         let ys = (cy - height / 2)..<(cy - height / 2 + height)
 
         try checkOverlap(scale: scale, base: base, xs: xs, ys: ys, z: z)
         let isSegmentation = info.type == .segmentation
+        let overlayInfo = display.overlay && !isSegmentation ? try await overlayInfo() : nil
+        try checkBudget(voxels: info, overlay: overlayInfo, colour: isSegmentation || display.overlay)
         var reads = [try await volume.readSection(mip: mip, x: xs, y: ys, z: z, progress: progress.report)]
         var labels: SectionRead? = isSegmentation ? reads[0] : nil
         if display.overlay && !isSegmentation {
@@ -78,6 +74,27 @@ struct SliceRequest {
             invocation.output.printError("warning: every chunk of this region is missing from \(layer.name) (shown as background); check the position and mip")
         }
         return .custom(try await ImageValue.encoded(image: image, summary: summary, compact: image.format != .gray8))
+    }
+
+    /// What the slice will hold at its peak, against the cell's memory budget, before anything is read:
+    /// the section of each layer, the rendered image, its PNG and the PNG's base64 in the display.
+    private func checkBudget(voxels info: PrecomputedInfo, overlay: PrecomputedInfo?, colour: Bool) throws {
+        typealias Part = MemoryBudget.Part
+        var parts = [Part("the \(info.dataType.rawValue) section", width, height, info.numChannels, info.dataType.itemSize)]
+        if let overlay {
+            parts.append(Part("the segmentation section", width, height, overlay.numChannels, overlay.dataType.itemSize))
+        }
+        let image = Part(colour ? "the RGB image" : "the grey image", width, height, colour ? 3 : 1)
+        parts.append(image)
+        parts += Part.encoded(imageBytes: image.bytes)
+        try state.memoryBudget.check(parts, doing: "this \(width) × \(height) slice", invocation: invocation,
+                                     blame: ["size", "width", "height"],
+                                     fix: "Ask for a smaller size= (or width= and height=) or a coarser mip= (each halves x and y)")
+    }
+
+    /// The segmentation's info, for an overlay (opened once; `volume` caches it).
+    private func overlayInfo() async throws -> PrecomputedInfo {
+        try await state.volume(url: try state.layerURL("segmentation").url).info
     }
 
     /// A region wholly outside the volume is the user's mistake: say so in the coordinates they typed (mip 0).

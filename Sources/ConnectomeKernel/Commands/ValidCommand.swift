@@ -5,6 +5,12 @@ import ConnectomeCore
 /// chunked graph. Pure bit arithmetic on the layer field (as crantpy's `is_valid_root`), so it needs
 /// no network and answers 100,000 IDs at once.
 enum ValidCommand {
+    /// n_layers of a chunked graph: 2 (supervoxels under roots) up to 255, the most 8 layer bits hold;
+    /// real graphs have 5 to 12, since each layer above the first doubles the chunk size.
+    static let layerCounts = NumberRange(1...255)
+    /// n_bits_for_layer_id: at least one bit, and the layer field must leave room in 64 bits.
+    static let layerBitCounts = NumberRange(1...63)
+
     static func spec(state: KernelState) -> CommandSpec {
         CommandSpec(
             name: "valid",
@@ -19,8 +25,8 @@ enum ValidCommand {
                 The result is a table of id, layer and valid, whose id column can be piped into scene.
                 """,
             parameters: [
-                ParameterSpec("layers", .integer, default: "the dataset's", help: "n_layers of the chunked graph (the layer of root IDs)"),
-                ParameterSpec("layer_bits", .integer, default: "the dataset's (8)", help: "n_bits_for_layer_id of the chunked graph"),
+                ParameterSpec("layers", .integer, default: "the dataset's", range: layerCounts, help: "n_layers of the chunked graph (the layer of root IDs)"),
+                ParameterSpec("layer_bits", .integer, default: "the dataset's (8)", range: layerBitCounts, help: "n_bits_for_layer_id of the chunked graph"),
             ],
             positional: PositionalSpec("IDS", .ids, help: "IDs: an integer, a list, a string of IDs, a table with an id column, or a scene",
                                        required: true),
@@ -67,18 +73,11 @@ enum ValidCommand {
 
     /// The dataset's node-ID layout with the `layers=` / `layer_bits=` overrides applied.
     static func layout(_ invocation: Invocation, dataset: DatasetDescription) throws -> NodeIDLayout {
-        let bits = try invocation.int("layer_bits", default: dataset.layerBits)
-        guard (1...63).contains(bits) else {
-            throw invocation.argumentError("layer_bits", "layer_bits must be from 1 to 63, got \(bits)",
-                                           hint: "CAVE graphs use 8 (n_bits_for_layer_id in the graph's info)")
-        }
+        let bits = try invocation.int("layer_bits", in: layerBitCounts, default: dataset.layerBits)
         let layers: Int
         if invocation.has("layers") {
-            layers = try invocation.int("layers")
-            guard layers >= 1, layers < 1 << bits else {
-                throw invocation.argumentError("layers", "layers must be from 1 to \((1 << bits) - 1), got \(layers)",
-                                               hint: "Give n_layers of the chunked graph, e.g. layers=8 for CRANT, layers=10 for FlyWire")
-            }
+            // The layer field of `bits` bits holds 1 to 2^bits - 1 (and no graph has more than 255 layers).
+            layers = try invocation.int("layers", in: NumberRange(1...(bits >= 8 ? 255 : (1 << bits) - 1)))
         } else if let known = dataset.nodeIDLayers {
             layers = known
         } else {

@@ -9,6 +9,8 @@ final class KernelState: Sendable {
     let environment: KernelEnvironment
     let chunkCache: ChunkCache
     let infoCache: InfoCache
+    /// The most memory one cell may hold while it builds an image (`cache budget=`).
+    let memoryBudget = MemoryBudget()
     private let storage: Mutex<Storage>
     /// The neuron source of the last dataset asked (see `neuronSource()`).
     let neuronSources = Mutex<(DatasetDescription, any NeuronSource)?>(nil)
