@@ -9,8 +9,9 @@ enum ConnectivityCommands {
 
     static let autapses = ParameterSpec("autapses", .bool, default: "false",
                                         help: "keep synapses of a neuron onto itself (crantpy drops them)")
-    static let threshold = ParameterSpec("threshold", .integer, default: "1",
-                                         help: "keep connections of at least this many synapses (1 to 2^31)")
+    static let thresholds = NumberRange(1...Int(Int32.max))
+    static let threshold = ParameterSpec("threshold", .integer, default: "1", range: thresholds,
+                                         help: "keep connections of at least this many synapses")
 
     static func synapses(state: KernelState) -> CommandSpec {
         CommandSpec(
@@ -25,7 +26,8 @@ enum ConnectivityCommands {
             parameters: [
                 ParameterSpec("pre", .ids, help: "presynaptic neurons"),
                 ParameterSpec("post", .ids, help: "postsynaptic neurons"),
-                ParameterSpec("min_size", .number, help: "the smallest synapse size to keep"),
+                ParameterSpec("min_size", .number, range: NumberRange(0...1e15, shown: "0 to 1e15"),
+                              help: "the smallest synapse size to keep"),
                 autapses,
             ],
             positional: PositionalSpec("IDS", .ids, help: "neurons whose input and output synapses to list"),
@@ -43,9 +45,6 @@ enum ConnectivityCommands {
                                       hint: "Write synapses pre=IDS post=IDS, or IDS | synapses", range: invocation.range)
             }
             let minSize = try invocation.has("min_size") ? invocation.double("min_size") : nil
-            if let minSize, !minSize.isFinite {
-                throw invocation.argumentError("min_size", "min_size must be a finite number, got \(minSize)")
-            }
             let keepAutapses = try invocation.bool("autapses", default: false)
             let selection: SynapseSelection
             if let touching { selection = .touching(touching) }
@@ -140,11 +139,6 @@ enum ConnectivityCommands {
     }
 
     static func thresholdValue(_ invocation: Invocation) throws -> Int64 {
-        let value = try invocation.int("threshold", default: 1)
-        guard (1...Int(Int32.max)).contains(value) else {
-            throw invocation.argumentError("threshold", "threshold must be from 1 to \(Int32.max) synapses, got \(value)",
-                                           hint: "threshold=1 keeps every connection")
-        }
-        return Int64(value)
+        Int64(try invocation.int("threshold", in: thresholds, default: 1))
     }
 }

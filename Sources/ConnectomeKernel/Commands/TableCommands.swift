@@ -44,6 +44,8 @@ enum TableCommands {
         return .custom(value.with(try value.table.sorted(by: column, descending: descending)))
     }
 
+    static let rowCounts = NumberRange(0...Int(Int32.max))
+
     static let head = CommandSpec(
         name: "head",
         summary: "The first rows of a table (10 unless N is given).",
@@ -52,14 +54,7 @@ enum TableCommands {
         synopsis: "TABLE | head [N]"
     ) { invocation in
         let value = try TableArguments.table(invocation)
-        var count = 10
-        if invocation.positional.count > 1 {
-            guard let n = invocation.positional[1].asInt, (0...Int(Int32.max)).contains(n) else {
-                throw invocation.argumentError(at: 1, "head takes a row count from 0 to \(Int32.max), got \(invocation.positional[1].errorDescription)",
-                                               hint: "Write it like: neurons | head 10")
-            }
-            count = n
-        }
+        let count = invocation.positional.count > 1 ? try invocation.int(at: 1, in: rowCounts) : 10
         let rows = value.table.head(count)
         return .custom(value.with(rows, notes: ["first \(SceneValue.grouped(rows.rowCount)) of \(SceneValue.count(value.table.rowCount, "row"))"]))
     }
