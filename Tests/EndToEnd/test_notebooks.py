@@ -124,3 +124,27 @@ def test_catmaid():
     outs = outputs(book, "slice x=512 y=512 z=10")
     text, _ = data_of(outs, "text/plain")
     assert "broken" in text.lower()
+
+
+def test_neurons():
+    book = run("04-neurons.ipynb")
+    text, _ = data_of(outputs(book, "info neurons"), "text/plain")
+    assert "root_id" in text and "cell_class" in text
+    html, _ = data_of(outputs(book, "let kcs"), "text/html")
+    assert "<table" in html and "kenyon_cell" in html and "rows × " in html
+    text, _ = data_of(outputs(book, "kcs | partners"), "text/plain")
+    weights = [int(line.split()[-1]) for line in text.splitlines() if line[:1].isdigit()]
+    assert weights and weights == sorted(weights, reverse=True), text
+    outs = outputs(book, "let pairs")
+    png, meta = data_of(outs, "image/png")
+    assert png_array(png).ndim == 3 and meta["width"] > 0
+    html, _ = data_of(outs, "text/html")
+    assert "data:image/png;base64," in html and "<table" in html
+    png, _ = data_of(outputs(book, "let sk"), "image/png")
+    assert png_array(png).shape[0] > 0
+    text, _ = data_of(outputs(book, "nodes sk"), "text/plain")
+    assert "node_id" in text and "parent_id" in text
+    text, _ = data_of(outputs(book, "reroot sk"), "text/plain")
+    assert "Rerooted at the soma" in text
+    html, _ = data_of(outputs(book, "scene segments"), "text/html")
+    assert re.search(r'<a [^>]*href="https://[^"]+#!', html)

@@ -8,7 +8,9 @@ import Foundation
 /// and a loser of the race simply removes its copy.
 public enum SampleData {
     /// Written last, so its presence means the folder is complete.
-    static let marker = ".complete"
+    /// Versioned: a sample written by an older kernel (without the connectome tables and
+    /// skeletons) lacks this name, so it is written again rather than read half-way.
+    static let marker = ".complete-2"
 
     public static func isPresent(in directory: String) -> Bool {
         FileManager.default.fileExists(atPath: directory + "/" + marker)
