@@ -37,12 +37,17 @@ func blocking(_ work: @escaping @Sendable () async -> Void) {
 
 /// Traps unless `error` is one the layer promises (stored data must fail as a `ConnectomeError`, never as
 /// a codec's or Foundation's error that would reach the user without the file's name).
+///
+/// With `CK_FUZZ_VERBOSE=1` the error is printed: how to check that seeds get past the parsers.
 func expectConnectomeError(_ error: any Error, _ target: String) {
+    if verbose { print("\(target): \(error)") }
     if error is CancellationError { return }
     guard error is ConnectomeError else {
         fatalError("\(target): a \(type(of: error)) escaped instead of a ConnectomeError: \(error)")
     }
 }
+
+let verbose = ProcessInfo.processInfo.environment["CK_FUZZ_VERBOSE"] == "1"
 
 /// Reads the leading bytes of an input as small parameters (sizes, selectors), the rest is the payload.
 struct ByteReader {

@@ -18,7 +18,7 @@ func LLVMFuzzerRunDriver(
 
 let arguments = CommandLine.arguments
 if arguments.count >= 2, arguments[1] == "--list" {
-    for target in FuzzTarget.all { print(target.name.padding(toLength: 18, withPad: " ", startingAt: 0), target.summary) }
+    for target in FuzzTarget.all { print(target.name.padding(toLength: 24, withPad: " ", startingAt: 0), target.summary) }
     exit(0)
 }
 

@@ -12,6 +12,7 @@ extension FuzzTarget {
         do {
             stack = try StackInfo.parse(data, source: "memory://fuzz/stack/1/info")
         } catch {
+            expectConnectomeError(error, "catmaid-stack parse")
             return
         }
         let zooms = 0...min(max(stack.maxZoomLevel, 0), 8)

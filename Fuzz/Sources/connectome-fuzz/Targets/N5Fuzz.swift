@@ -10,10 +10,15 @@ extension FuzzTarget {
         do {
             attributes = try N5DatasetAttributes.parse(data[data.startIndex..<split], source: "memory://fuzz/attributes.json")
         } catch {
+            expectConnectomeError(error, "n5 attributes")
             return
         }
         _ = N5DatasetAttributes.blockKey(attributes.dimensions.map { _ in 0 })
         let block = split < data.endIndex ? data[(split + 1)...] : Data()
-        _ = try? N5Block.decode(Data(block), attributes: attributes, source: "memory://fuzz/0/0/0")
+        do {
+            _ = try N5Block.decode(Data(block), attributes: attributes, source: "memory://fuzz/0/0/0")
+        } catch {
+            expectConnectomeError(error, "n5 block")
+        }
     }
 }

@@ -14,7 +14,13 @@ extension FuzzTarget {
     static let wire = FuzzTarget(name: "wire", summary: "Jupyter wire message decoder and signature check") { data in
         let frames = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Data($0) }
         for signer in [MessageSigner(key: wireKey), MessageSigner(key: "")] {
-            guard let message = try? WireMessage.decode(frames, signer: signer) else { continue }
+            let message: WireMessage
+            do {
+                message = try WireMessage.decode(frames, signer: signer)
+            } catch {
+                if verbose { print("wire (signing \(signer.isEnabled ? "on" : "off")): \(error)") }
+                continue
+            }
             _ = try? message.content(ExecuteRequest.self)
             _ = try? message.content(CompleteRequest.self)
             _ = try? message.content(InspectRequest.self)
