@@ -43,7 +43,14 @@ public struct N5Block: Sendable, Equatable {
             shape.append(u32(offset))
             offset += 4
         }
-        var count = shape.reduce(1, *)
+        // Each extent fits in 32 bits; their product need not fit in an Int.
+        var elements = 1
+        for extent in shape {
+            let (product, overflow) = elements.multipliedReportingOverflow(by: extent)
+            guard !overflow else { throw fail("block shape \(shape) has more elements than an Int can count") }
+            elements = product
+        }
+        var count = elements
         if mode == 1 {
             count = u32(offset)
             offset += 4
@@ -63,9 +70,9 @@ public struct N5Block: Sendable, Equatable {
                 throw fail("gzip payload: \(error.message)")
             }
         }
-        let needed = count * attributes.dataType.byteCount
-        guard raw.count >= needed, count == shape.reduce(1, *) else {
-            throw fail("shape \(shape) needs \(shape.reduce(1, *)) elements (\(needed) bytes), payload has \(raw.count) bytes")
+        let (needed, tooMany) = elements.multipliedReportingOverflow(by: attributes.dataType.byteCount)
+        guard !tooMany, raw.count >= needed, count == elements else {
+            throw fail("shape \(shape) needs \(elements) elements (\(needed) bytes), payload has \(raw.count) bytes")
         }
         return N5Block(shape: shape, bytes: [UInt8](raw.prefix(needed)))
     }
