@@ -97,7 +97,8 @@ test: swift-test e2e-test fuzz-smoke swift-test-asan
 # Fuzzing: Fuzz/ is a package of its own (so `swift build` and `swift test` never build it) with one
 # libFuzzer executable for every target (`connectome-fuzz --list`). It is built with coverage
 # instrumentation and AddressSanitizer, and links libFuzzer without its `main` (see Fuzz/README.md).
-# New inputs go to .build-fuzz/corpus/<target>, the committed seeds in Fuzz/Corpus stay as they are;
+# New inputs go to .build-fuzz/corpus/<target>, the committed seeds in Fuzz/Corpus (and dictionaries in
+# Fuzz/Dictionaries, both written by Fuzz/make_corpus.py) stay as they are;
 # a crash is written to .build-fuzz/artifacts/ and fails the run. Reproduce one with
 # `.build-fuzz/debug/connectome-fuzz TARGET FILE`.
 FUZZ_SCRATCH       := .build-fuzz
@@ -116,7 +117,8 @@ define fuzz_run
 	@mkdir -p $(FUZZ_SCRATCH)/artifacts; failed=""; \
 	for target in $$($(FUZZ_BIN) --list | cut -d' ' -f1); do \
 	  work=$(2)/$$target; mkdir -p $$work; echo "fuzz $$target: $(1) s"; \
-	  SWIFT_BACKTRACE=enable=no $(FUZZ_BIN) $$target -max_total_time=$(1) -timeout=10 -rss_limit_mb=2048 \
+	  dict=Fuzz/Dictionaries/$$target.dict; [ -f $$dict ] && dict=-dict=$$dict || dict=; \
+	  SWIFT_BACKTRACE=enable=no $(FUZZ_BIN) $$target $$dict -max_total_time=$(1) -timeout=10 -rss_limit_mb=2048 \
 	    -artifact_prefix=$(FUZZ_SCRATCH)/artifacts/$$target- $$work Fuzz/Corpus/$$target \
 	    >$(FUZZ_SCRATCH)/$$target.log 2>&1 || { failed="$$failed $$target"; tail -40 $(FUZZ_SCRATCH)/$$target.log; }; \
 	done; \

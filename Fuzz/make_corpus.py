@@ -3,6 +3,8 @@
 
 Usage: make_corpus.py CORPUS_DIR [SAMPLE_DIR]
 
+Also writes the targets' libFuzzer dictionaries into CORPUS_DIR/../Dictionaries.
+
 Run with the project's venv (numpy, Pillow, tensorstore, zarr<3, compressed_segmentation come with
 requirements/test.txt). SAMPLE_DIR is a sample written by `connectome-kernel sample --out SAMPLE_DIR`;
 when given, its info files and CATMAID stack info are copied in as seeds too. The seeds' layouts (leading
@@ -280,6 +282,57 @@ def neuroglancer_url(out: Path) -> None:
     write(out, "json_url", b"https://neuroglancer-demo.appspot.com/?json_url=https://example.org/state.json")
 
 
+# Tokens libFuzzer splices into inputs (`-dict=`): the extremes every reader must refuse by name, and
+# the field names of each format, so mutations reach the checks behind the parsers quickly.
+EXTREMES = ["0", "-1", "1e308", "-1e308", "1e-320", "NaN", "Infinity", "4294967295", "4294967296",
+            "2147483648", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+            "18446744073709551615", "18446744073709551616", "1000000", "0.5", "null", "true", "[]", "{}", '""']
+JSON_TOKENS = EXTREMES + ["[", "]", "{", "}", ":", ",", '"', "\\u0000", "\\ud800", "\\n"]
+DICTIONARIES = {
+    "precomputed-info": JSON_TOKENS + [
+        "@type", "neuroglancer_multiscale_volume", "type", "image", "segmentation", "data_type", "uint8",
+        "uint16", "uint32", "uint64", "float32", "num_channels", "scales", "key", "size", "resolution",
+        "voxel_offset", "chunk_sizes", "encoding", "raw", "jpeg", "png", "compressed_segmentation",
+        "compressed_segmentation_block_size", "sharding", "neuroglancer_uint64_sharded_v1", "preshift_bits",
+        "hash", "identity", "murmurhash3_x86_128", "minishard_bits", "shard_bits", "minishard_index_encoding",
+        "data_encoding", "gzip", "mesh", "skeletons", "../", "/"],
+    "catmaid-stack": JSON_TOKENS + [
+        "sid", "pid", "ptitle", "stitle", "dimension", "resolution", "translation", "downsample_factors",
+        "num_zoom_levels", "orientation", "broken_slices", "mirrors", "id", "title", "image_base", "tile_width",
+        "tile_height", "tile_source_type", "file_extension", "position", "placeholder_color", "canary_location",
+        "x", "y", "z", "r", "g", "b", "a", "%SCALE_DATASET%", "jpg?v=2", "error", "permission"],
+    "n5": JSON_TOKENS + [
+        "dimensions", "blockSize", "dataType", "uint8", "uint16", "compression", "compressionType", "type",
+        "gzip", "raw", "useZlib", "\x00", "\x00\x00\x00\x03", "\x00\x01\x00\x03", "\xff\xff\xff\xff",
+        "\x1f\x8b\x08\x00"],
+    "wire": JSON_TOKENS + [
+        "\n", "<IDS|MSG>", "msg_id", "msg_type", "session", "username", "date", "version", "5.4", "code",
+        "cursor_pos", "detail_level", "silent", "store_history", "user_expressions", "allow_stdin",
+        "hist_access_type", "tail", "range", "search", "pattern", "unique", "restart", "target_name", "value"],
+    "language": EXTREMES + [
+        "let ", " = ", "|", "(", ")", "[", "]", "{", "}", ",", ":", "=", "#", "\n", '"', "\\",
+        "slice ", "segment at ", "scene ", "decode ", "valid root ", "print ", "show ", "help ", "cache ",
+        "sleep ", "dataset ", "info ", "stack ", "catmaid ", "x=", "y=", "z=", "size=", "mip=", "layer=",
+        "segments=", "colors=", "position=", "format=", "overlay=true", "alpha=", "1e19", "-0"],
+    "neuroglancer-url": JSON_TOKENS + [
+        "https://neuroglancer-demo.appspot.com/#!", "#!", "%7B", "%22", "%", "_", "'", "middleauth+",
+        "json_url=", "precomputed://gs://", "layers", "segments", "source", "dimensions", "position",
+        "crossSectionScale", "projectionScale", "layout", "selectedLayer", "segmentColors", "annotations",
+        "segmentation", "image", "annotation", "!", "m", "nm"],
+}
+
+
+def dictionaries(directory: Path) -> None:
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    for target, tokens in DICTIONARIES.items():
+        lines = ['"' + "".join(chr(b) if 32 <= b < 127 and b not in b'"\\' else f"\\x{b:02x}"
+                               for b in token.encode("latin-1")) + '"' for token in tokens]
+        (directory / f"{target}.dict").write_text(
+            f"# libFuzzer dictionary of the {target} target, written by make_corpus.py\n" + "\n".join(lines) + "\n")
+
+
 def main() -> None:
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
@@ -297,6 +350,7 @@ def main() -> None:
     chunk(corpus / "chunk")
     codecs(corpus / "codecs")
     neuroglancer_url(corpus / "neuroglancer-url")
+    dictionaries(corpus.parent / "Dictionaries")
     total = sum(f.stat().st_size for f in corpus.rglob("*") if f.is_file())
     print(f"wrote {sum(1 for f in corpus.rglob('*') if f.is_file())} seeds, {total} bytes, to {corpus}")
 
