@@ -205,7 +205,13 @@ enum CatmaidJSON {
             guard let value = json["downsample_factors"], !value.isNull else { return nil }
             guard let list = value.arrayValue else { throw missing("downsample_factors", "list or null") }
             if list.isEmpty { return nil }
-            return try list.map { item throws(ConnectomeError) in try vectorValue(item, key: "downsample_factors") }
+            let factors = try list.map { item throws(ConnectomeError) in try vectorValue(item, key: "downsample_factors") }
+            // Level sizes divide by these: 0, a fraction or infinity would make a size no Int can hold.
+            for (level, factor) in factors.enumerated() where ![factor.x, factor.y, factor.z].allSatisfy({ $0.isFinite && $0 >= 1 }) {
+                throw ConnectomeError.data("\(source): downsample_factors[\(level)] is \(factor); each factor must be a finite number ≥ 1",
+                                           hint: "this does not look like a CATMAID answer; check the server URL")
+            }
+            return factors
         }
 
         func brokenSections() throws(ConnectomeError) -> BrokenSections {
