@@ -15,7 +15,7 @@ struct StackInfoFuzzRegressionTests {
         #expect(error?.message.contains("downsample_factors[0]") == true)
     }
 
-    @Test(arguments: ["0.5", "-2", "1e999"])
+    @Test(arguments: ["0.5", "-2", #""inf""#, #""nan""#])
     func downsampleFactorBelowOneOrInfiniteIsADataError(factor: String) {
         let info = Data(#"""
             {"sid":2,"pid":3,"stitle":"s","downsample_factors":[{"x":1,"y":1,"z":1},{"x":\#(factor),"y":2,"z":1}],
