@@ -36,6 +36,7 @@ if arguments.count >= 2, let named = FuzzTarget.named(arguments[1]) {
     exit(2)
 }
 FuzzTarget.selected = chosen
+if chosen.runsTasks { kept.insert(strdup("-detect_leaks=0"), at: 1) }  // before the caller's flags, which win
 
 kept.append(nil)
 var argc = CInt(kept.count - 1)

@@ -29,7 +29,7 @@ extension FuzzTarget {
     /// Two bytes choosing a volume (see `chunkInfo`), then the one chunk file it holds: the first and last
     /// sections and four voxels are read, through gzip detection, the JPEG / PNG / raw / compressed
     /// segmentation decoders, and the checks of each decoded chunk against the box the info gives it.
-    static let chunk = FuzzTarget(name: "chunk", summary: "one chunk of every encoding read through a volume") { data in
+    static let chunk = FuzzTarget(name: "chunk", summary: "one chunk of every encoding read through a volume", runsTasks: true) { data in
         var reader = ByteReader(data)
         let (b0, b1) = (reader.byte(), reader.byte())
         let (text, key) = chunkInfo(b0, b1)

@@ -26,7 +26,7 @@ extension FuzzTarget {
     /// Two bytes choosing a sharding spec (see `shardInfo`), then a shard file, stored under every shard
     /// file name of the spec: a 32 × 32 section (four chunks) and four voxels are read from it, through
     /// the shard index, the minishard indices and the chunks they point at.
-    static let shard = FuzzTarget(name: "shard", summary: "shard and minishard indices of sharded precomputed volumes") { data in
+    static let shard = FuzzTarget(name: "shard", summary: "shard and minishard indices of sharded precomputed volumes", runsTasks: true) { data in
         var reader = ByteReader(data)
         let (b0, b1) = (reader.byte(), reader.byte())
         let shardFile = reader.rest
