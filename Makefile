@@ -94,6 +94,15 @@ e2e-test: system-test-deps $(VENV)/.test-installed kernelspec
 
 test: swift-test e2e-test fuzz-smoke swift-test-asan
 
+# The Swift tests again under AddressSanitizer, in a build of their own. Leak checking is off (the Swift
+# runtime and Foundation keep caches until exit); Tests/asan-suppressions.txt says what else is and why.
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=0:suppressions=$(abspath Tests/asan-suppressions.txt)
+
+swift-test-asan: system-test-deps peer-fixtures
+	mkdir -p .build-asan
+	$(PEER_ENV) $(ASAN_ENV) swift test --sanitize=address --scratch-path .build-asan 2>&1 \
+	  | tee .build-asan/swift-test.log; exit $${PIPESTATUS[0]}
+
 # Fuzzing: Fuzz/ is a package of its own (so `swift build` and `swift test` never build it) with one
 # libFuzzer executable for every target (`connectome-fuzz --list`). It is built with coverage
 # instrumentation and AddressSanitizer, and links libFuzzer without its `main` (see Fuzz/README.md).
