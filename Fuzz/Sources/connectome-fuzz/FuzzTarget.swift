@@ -14,6 +14,8 @@ struct FuzzTarget: Sendable {
     /// Whether the body runs Swift tasks (`blocking`): their memory is freed on pool threads after the input
     /// returns, which libFuzzer's per-input leak check reports as leaks, so it is off for these targets.
     var runsTasks = false
+    /// Where the input holds JSON for the structure-aware mutator (`JSONMutator.swift`).
+    var json = JSONPart.none
     let run: @Sendable (Data) -> Void
 
     /// Every target, in the order `make fuzz` runs them; the corpus of each is `Fuzz/Corpus/<name>/`.

@@ -18,14 +18,25 @@ extension StackInfo {
         guard let orientation = StackOrientation(rawValue: orientationNumber) else {
             throw ConnectomeError.data("\(source): stack orientation \(orientationNumber) is not one of 0 (XY), 1 (XZ), 2 (ZY)")
         }
+        let id = try reader.int("sid"), projectID = try reader.int("pid"), title = try reader.string("stitle")
+        // Sizes, world positions and tile counts are computed from these; out of range they trap.
+        let dimension = try reader.extent("dimension")
+        let resolution = try reader.vector("resolution")
+        let translation = try reader.optionalVector("translation") ?? StackVector(x: 0, y: 0, z: 0)
+        try reader.check("dimension", dimension, [dimension.x, dimension.y, dimension.z].allSatisfy { (1...(1 << 40)).contains($0) },
+                         "whole voxels from 1 to 2^40 along each axis")
+        try reader.check("resolution", resolution, [resolution.x, resolution.y, resolution.z].allSatisfy { $0 > 0 && $0 <= 1e9 },
+                         "finite nm per voxel above 0 and up to 1e9")
+        try reader.check("translation", translation, [translation.x, translation.y, translation.z].allSatisfy { abs($0) <= 1e15 },
+                         "finite nm up to 1e15 in size")
         return StackInfo(
-            id: try reader.int("sid"),
-            projectID: try reader.int("pid"),
+            id: id,
+            projectID: projectID,
             projectTitle: reader.optionalString("ptitle"),
-            title: try reader.string("stitle"),
-            dimension: try reader.extent("dimension"),
-            resolution: try reader.vector("resolution"),
-            translation: try reader.optionalVector("translation") ?? StackVector(x: 0, y: 0, z: 0),
+            title: title,
+            dimension: dimension,
+            resolution: resolution,
+            translation: translation,
             downsampleFactors: try reader.downsampleFactors(),
             numZoomLevels: (try reader.optionalInt("num_zoom_levels")).flatMap { $0 > 0 ? $0 : nil },
             orientation: orientation,
@@ -201,15 +212,22 @@ enum CatmaidJSON {
             return StackExtent(x: x, y: y, z: z)
         }
 
+        /// Throws a `.data` error naming `key`, its value and the allowed range unless `valid`.
+        func check(_ key: String, _ value: some CustomStringConvertible, _ valid: Bool, _ allowed: String) throws(ConnectomeError) {
+            guard !valid else { return }
+            throw ConnectomeError.data("\(source): '\(key)' is \(value); expected \(allowed)",
+                                       hint: "this does not look like a CATMAID answer; check the server URL")
+        }
+
         func downsampleFactors() throws(ConnectomeError) -> [StackVector]? {
             guard let value = json["downsample_factors"], !value.isNull else { return nil }
             guard let list = value.arrayValue else { throw missing("downsample_factors", "list or null") }
             if list.isEmpty { return nil }
             let factors = try list.map { item throws(ConnectomeError) in try vectorValue(item, key: "downsample_factors") }
             // Level sizes divide by these: 0, a fraction or infinity would make a size no Int can hold.
-            for (level, factor) in factors.enumerated() where ![factor.x, factor.y, factor.z].allSatisfy({ $0.isFinite && $0 >= 1 }) {
-                throw ConnectomeError.data("\(source): downsample_factors[\(level)] is \(factor); each factor must be a finite number ≥ 1",
-                                           hint: "this does not look like a CATMAID answer; check the server URL")
+            for (level, factor) in factors.enumerated() {
+                try check("downsample_factors[\(level)]", factor, [factor.x, factor.y, factor.z].allSatisfy { $0 >= 1 && $0 <= 1_073_741_824 },
+                          "finite factors from 1 to 2^30")
             }
             return factors
         }

@@ -24,4 +24,47 @@ struct StackInfoFuzzRegressionTests {
         let error = #expect(throws: ConnectomeError.self) { try StackInfo.parse(info, source: "stack/2/info") }
         #expect(error?.message.contains("downsample_factors[1]") == true)
     }
+
+    /// The sample's stack info with one field replaced, as the fuzzer found it.
+    static func sample(dimension: String = #"{"x": 1024, "y": 1024, "z": 64}"#,
+                       resolution: String = #"{"x": 8, "y": 8, "z": 42}"#,
+                       translation: String = #"{"x": 0, "y": 0, "z": 0}"#) -> Data {
+        Data(#"""
+            {"sid": 1, "pid": 1, "ptitle": "sample", "stitle": "sample EM", "dimension": \#(dimension),
+             "resolution": \#(resolution), "translation": \#(translation), "downsample_factors": null,
+             "num_zoom_levels": 2, "orientation": 0, "broken_slices": {"10": 1},
+             "mirrors": [{"id": 4, "title": "N5", "tile_width": 128, "tile_height": 128, "tile_source_type": 11,
+                          "image_base": "file:///tmp/sample.n5/volume/%SCALE_DATASET%/0_1_2", "file_extension": ""}]}
+            """#.utf8)
+    }
+
+    @Test func negativeDepthIsADataError() {
+        // Was a trap building the section range 0..<-64 in StackReader.readSection.
+        let error = #expect(throws: ConnectomeError.self) {
+            try StackInfo.parse(Self.sample(dimension: #"{"x": 1024, "y": 1024, "z": -64}"#), source: "stack/1/info")
+        }
+        #expect(error?.kind == .data)
+        #expect(error?.message.contains("'dimension'") == true)
+    }
+
+    @Test(arguments: [#"{"x": 0, "y": 8, "z": 42}"#, #"{"x": 8, "y": -8, "z": 42}"#, #"{"x": 8, "y": 8, "z": "inf"}"#])
+    func resolutionThatIsNotPositiveAndFiniteIsADataError(resolution: String) {
+        // x 0 was a trap: world → voxel divided by 0 and the NaN went into Int() in planeRegion.
+        let error = #expect(throws: ConnectomeError.self) {
+            try StackInfo.parse(Self.sample(resolution: resolution), source: "stack/1/info")
+        }
+        #expect(error?.message.contains("'resolution'") == true)
+    }
+
+    @Test func hugeTranslationIsADataError() {
+        let error = #expect(throws: ConnectomeError.self) {
+            try StackInfo.parse(Self.sample(translation: #"{"x": 1e308, "y": 0, "z": 0}"#), source: "stack/1/info")
+        }
+        #expect(error?.message.contains("'translation'") == true)
+    }
+
+    @Test func theSampleShapeStillParses() throws {
+        let stack = try StackInfo.parse(Self.sample(), source: "stack/1/info")
+        #expect(stack.dimension == StackExtent(x: 1024, y: 1024, z: 64))
+    }
 }

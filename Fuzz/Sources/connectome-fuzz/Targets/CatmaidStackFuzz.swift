@@ -6,7 +6,8 @@ extension FuzzTarget {
     /// every zoom level's size and voxel size, the region around the stack's centre, and a 16 × 16 read of
     /// it through every mirror from stores that hold no tiles (tiles read as background; only the tile
     /// arithmetic and the N5 template run).
-    static let catmaidStack = FuzzTarget(name: "catmaid-stack", summary: "CATMAID stack info and the tile arithmetic of a read", runsTasks: true) { data in
+    static let catmaidStack = FuzzTarget(name: "catmaid-stack", summary: "CATMAID stack info and the tile arithmetic of a read", runsTasks: true,
+                                         json: .whole) { data in
         _ = try? StackSummary.parseList(data, source: "memory://fuzz/stacks")
         let stack: StackInfo
         do {

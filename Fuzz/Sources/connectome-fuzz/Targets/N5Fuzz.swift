@@ -4,7 +4,7 @@ import Foundation
 extension FuzzTarget {
     /// An N5 dataset's `attributes.json`, a NUL byte, then one block file (JSON never holds a raw NUL):
     /// the attributes are parsed, and the block decoded against them as the CATMAID N5 reader does.
-    static let n5 = FuzzTarget(name: "n5", summary: "N5 attributes.json and block headers") { data in
+    static let n5 = FuzzTarget(name: "n5", summary: "N5 attributes.json and block headers", json: .untilNUL) { data in
         let split = data.firstIndex(of: 0) ?? data.endIndex
         let attributes: N5DatasetAttributes
         do {

@@ -5,7 +5,8 @@ extension FuzzTarget {
     /// An `info` file as a server would send it, then everything a first read derives from it: each scale's
     /// chunk grid, chunk names, Morton codes and shard names, and a 4 × 4 section and a voxel at the volume's
     /// origin from a store that holds no chunks (so they read as background and only the arithmetic runs).
-    static let precomputedInfo = FuzzTarget(name: "precomputed-info", summary: "precomputed info JSON and what a read derives from it", runsTasks: true) { data in
+    static let precomputedInfo = FuzzTarget(name: "precomputed-info", summary: "precomputed info JSON and what a read derives from it", runsTasks: true,
+                                         json: .whole) { data in
         let info: PrecomputedInfo
         do {
             info = try PrecomputedInfo.parse(data, source: "memory://fuzz/info")

@@ -11,7 +11,7 @@ extension FuzzTarget {
     ///
     /// Each input is decoded twice: with the seeds' key (the signature check itself; mutations almost
     /// never keep a valid HMAC) and with signing off, so the parsing behind the check is reached too.
-    static let wire = FuzzTarget(name: "wire", summary: "Jupyter wire message decoder and signature check") { data in
+    static let wire = FuzzTarget(name: "wire", summary: "Jupyter wire message decoder and signature check", json: .oneLine) { data in
         let frames = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Data($0) }
         for signer in [MessageSigner(key: wireKey), MessageSigner(key: "")] {
             let message: WireMessage
