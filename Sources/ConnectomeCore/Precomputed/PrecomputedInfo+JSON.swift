@@ -35,7 +35,10 @@ extension PrecomputedInfo {
                              expected: "one of " + VoxelDataType.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let numChannels = try reader.int(json, "num_channels", default: 1)
-        guard numChannels >= 1 else { throw reader.bad("num_channels", json["num_channels"], expected: "at least 1") }
+        // Every voxel is held num_channels times; a million channels would make a 4 × 4 read gigabytes.
+        guard (1...1024).contains(numChannels) else {
+            throw reader.bad("num_channels", json["num_channels"], expected: "1 to 1024")
+        }
         guard let scaleValues = json["scales"]?.arrayValue, !scaleValues.isEmpty else {
             throw reader.bad("scales", json["scales"], expected: "a non-empty array of scales")
         }
@@ -215,15 +218,19 @@ struct FieldReader {
         return int
     }
 
+    /// Sizes, offsets and chunk shapes are at most 2^40 in magnitude, so sums and chunk counts cannot overflow.
+    static let largestExtent = 1 << 40
+
     func triple(_ object: JSONValue, _ key: String, in parent: String, minimum: Int?) throws -> [Int] {
         try triple(object[key] ?? .null, name: path(key, parent), minimum: minimum)
     }
 
     func triple(_ value: JSONValue, name: String, minimum: Int?) throws -> [Int] {
-        let expectation = minimum.map { "three integers ≥ \($0)" } ?? "three integers"
+        let bound = Self.largestExtent
+        let expectation = "three integers from \(minimum ?? -bound) to \(bound) (2^40)"
         guard let array = value.arrayValue, array.count == 3 else { throw bad(name, value, expected: expectation) }
         let ints = array.compactMap(\.intValue)
-        guard ints.count == 3, ints.allSatisfy({ minimum == nil || $0 >= minimum! }) else {
+        guard ints.count == 3, ints.allSatisfy({ ((minimum ?? -bound)...bound).contains($0) }) else {
             throw bad(name, value, expected: expectation)
         }
         return ints
