@@ -17,11 +17,13 @@ APT_BUILD := libzmq3-dev libcurl4-openssl-dev libspng-dev libturbojpeg0-dev libj
 APT_TEST  := nginx-light chromium chromium-driver
 
 .PHONY: help lab test build kernelspec sample system-deps system-test-deps peer-fixtures swift-test e2e-test bench clean
+.PHONY: fuzz fuzz-smoke fuzz-build swift-test-asan
 
 help:
 	@echo "make lab    build, install the Connectome kernelspec and start JupyterLab on 127.0.0.1:$(PORT)"
 	@echo "make test   install what is missing, run swift test and the end-to-end tests"
 	@echo "make bench  run the side-by-side benchmarks (kernel and slice)"
+	@echo "make fuzz   run every fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each"
 
 # Installs the Debian packages in $(1) that are not installed yet (apt-get update only when needed).
 define apt_install
@@ -96,7 +98,54 @@ e2e-test: system-test-deps $(VENV)/.test-installed kernelspec
 	  XDG_CACHE_HOME=$(abspath test-output/cache) CK_TEST_OUTPUT=$(abspath test-output) \
 	  $(PY) -m pytest -q -p no:cacheprovider Tests/EndToEnd
 
-test: swift-test e2e-test
+test: swift-test e2e-test fuzz-smoke swift-test-asan
+
+# The Swift tests again under AddressSanitizer, in a build of their own. Leak checking is off (the Swift
+# runtime and Foundation keep caches until exit); Tests/asan-suppressions.txt says what else is and why.
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=0:suppressions=$(abspath Tests/asan-suppressions.txt)
+
+swift-test-asan: system-test-deps peer-fixtures
+	mkdir -p .build-asan
+	$(PEER_ENV) $(ASAN_ENV) swift test --sanitize=address --scratch-path .build-asan 2>&1 \
+	  | tee .build-asan/swift-test.log; exit $${PIPESTATUS[0]}
+
+# Fuzzing: Fuzz/ is a package of its own (so `swift build` and `swift test` never build it) with one
+# libFuzzer executable for every target (`connectome-fuzz --list`). It is built with coverage
+# instrumentation and AddressSanitizer, and links libFuzzer without its `main` (see Fuzz/README.md).
+# New inputs go to .build-fuzz/corpus/<target>, the committed seeds in Fuzz/Corpus (and dictionaries in
+# Fuzz/Dictionaries, both written by Fuzz/make_corpus.py) stay as they are;
+# a crash is written to .build-fuzz/artifacts/ and fails the run. Reproduce one with
+# `.build-fuzz/debug/connectome-fuzz TARGET FILE`.
+FUZZ_SCRATCH       := .build-fuzz
+FUZZ_BIN           := $(FUZZ_SCRATCH)/debug/connectome-fuzz
+FUZZ_SECONDS       ?= 60
+FUZZ_SMOKE_SECONDS ?= 3
+FUZZ_BUILD_FLAGS   := -c debug -Xswiftc -sanitize=address \
+  -Xswiftc -sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table \
+  -Xlinker $$(clang --print-file-name=libclang_rt.fuzzer_no_main-x86_64.a) -Xlinker -lstdc++
+
+fuzz-build: system-deps
+	swift build --package-path Fuzz --scratch-path $(FUZZ_SCRATCH) $(FUZZ_BUILD_FLAGS)
+
+# Runs every target for $(1) seconds over $(2) (a fresh or kept working corpus) plus the seeds.
+define fuzz_run
+	@mkdir -p $(FUZZ_SCRATCH)/artifacts; failed=""; \
+	for target in $$($(FUZZ_BIN) --list | cut -d' ' -f1); do \
+	  work=$(2)/$$target; mkdir -p $$work; echo "fuzz $$target: $(1) s"; \
+	  dict=Fuzz/Dictionaries/$$target.dict; [ -f $$dict ] && dict=-dict=$$dict || dict=; \
+	  SWIFT_BACKTRACE=enable=no $(FUZZ_BIN) $$target $$dict -max_total_time=$(1) -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=$(FUZZ_SCRATCH)/artifacts/$$target- $$work Fuzz/Corpus/$$target \
+	    >$(FUZZ_SCRATCH)/$$target.log 2>&1 || { failed="$$failed $$target"; tail -40 $(FUZZ_SCRATCH)/$$target.log; }; \
+	done; \
+	[ -z "$$failed" ] || { echo "fuzz targets that failed:$$failed (inputs in $(FUZZ_SCRATCH)/artifacts/)"; exit 1; }
+endef
+
+fuzz: fuzz-build
+	$(call fuzz_run,$(FUZZ_SECONDS),$(FUZZ_SCRATCH)/corpus)
+
+fuzz-smoke: fuzz-build
+	rm -rf $(FUZZ_SCRATCH)/smoke-corpus
+	$(call fuzz_run,$(FUZZ_SMOKE_SECONDS),$(FUZZ_SCRATCH)/smoke-corpus)
 
 bench: system-test-deps $(VENV)/.bench-installed kernelspec
 	bench/kernel/run.sh

@@ -8,6 +8,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "connectome-kernel", targets: ["connectome-kernel"]),
+        /// For the fuzz package in Fuzz/ only (a separate package, so `swift build` and `swift test` never build it).
+        .library(name: "ConnectomeKernelModules", targets: [
+            "JSONModel", "JupyterProtocol", "CommandLanguage", "ImageCodecs", "ConnectomeCore", "ConnectomeKernel",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
