@@ -55,9 +55,10 @@ extension StackInfo {
             throw ConnectomeError.outOfRange(source, field: "resolution.\(axes[axis])", value: resolution[axis],
                                              allowed: "a finite number of nanometres above 0")
         }
-        for axis in 0..<3 where !translation[axis].isFinite {
+        // World positions are turned into voxel indices; past 1e15 nm (1,000 km) that no longer fits an Int.
+        for axis in 0..<3 where !(translation[axis].isFinite && abs(translation[axis]) <= 1e15) {
             throw ConnectomeError.outOfRange(source, field: "translation.\(axes[axis])", value: translation[axis],
-                                             allowed: "a finite number of nanometres")
+                                             allowed: "a finite number of nanometres up to 1e15")
         }
         if let numZoomLevels, numZoomLevels > DataLimits.maxZoomLevels {
             throw ConnectomeError.outOfRange(source, field: "num_zoom_levels", value: numZoomLevels,
@@ -70,9 +71,10 @@ extension StackInfo {
                                                  allowed: "at most \(DataLimits.maxZoomLevels + 1) levels")
             }
             for (level, factor) in downsampleFactors.enumerated() {
-                for axis in 0..<3 where !(factor[axis] > 0 && factor[axis].isFinite) {
+                // A zoom level is never finer than level 0: factors below 1 would grow the stack past its size.
+                for axis in 0..<3 where !(factor[axis] >= 1 && factor[axis].isFinite) {
                     throw ConnectomeError.outOfRange(source, field: "downsample_factors[\(level)].\(axes[axis])",
-                                                     value: factor[axis], allowed: "a finite factor above 0")
+                                                     value: factor[axis], allowed: "a finite factor of at least 1")
                 }
             }
         }
