@@ -151,6 +151,7 @@ bench: system-test-deps $(VENV)/.bench-installed kernelspec
 	bench/kernel/run.sh
 	$(PY) bench/slice/run.py
 	$(PY) bench/slice/stack.py
+	$(PY) bench/neurons/run.py
 
 clean:
 	rm -rf .build .build-* $(VENV)

@@ -82,14 +82,14 @@ struct SceneCommandTests {
     @Test("IDs come from a variable, a string, an integer, a table and a pipe")
     func idSources() async throws {
         let kernel = Kernel()
-        kernel.interpreter.session.bind(name: "ids", value: [.int(Int128(Self.a.rawValue)), .int(Int128(Self.b.rawValue))])
+        kernel.interpreter.session.bind(name: "chosen", value: [.int(Int128(Self.a.rawValue)), .int(Int128(Self.b.rawValue))])
         let cells = [
-            "scene ids",
-            "scene segments=ids",
+            "scene chosen",
+            "scene segments=chosen",
             "scene \"576460752664524086, 576460752590602315\"",
             "scene 576460752664524086 segments=576460752590602315",
-            "ids | scene",
-            "valid root ids | scene",
+            "chosen | scene",
+            "valid root chosen | scene",
             "scene segments=[\"576460752664524086\", 576460752590602315]",
         ]
         for cell in cells {

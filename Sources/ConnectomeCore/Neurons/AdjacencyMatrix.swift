@@ -26,12 +26,13 @@ public struct AdjacencyMatrix: Sendable, Equatable {
     public func table() throws(ConnectomeError) -> DataTable {
         var columns = [DataColumn("pre", .uint64(ScalarColumn(values: sources.map(\.rawValue))))]
         var used: Set<String> = ["pre"]
+        var copies: [UInt64: Int] = [:]
         for (column, target) in targets.enumerated() {
             var name = String(target.rawValue)
-            var copy = 2
             while !used.insert(name).inserted {
+                let copy = (copies[target.rawValue] ?? 1) + 1
+                copies[target.rawValue] = copy
                 name = "\(target.rawValue)#\(copy)"
-                copy += 1
             }
             let values = (0..<sources.count).map { counts[$0 * targets.count + column] }
             columns.append(DataColumn(name, .int64(ScalarColumn(values: values))))

@@ -64,9 +64,10 @@ extension SynapseTable {
     public func adjacency(sources: [SegmentID], targets: [SegmentID], threshold: Int64 = 1,
                           autapses: Bool = false) throws(ConnectomeError) -> AdjacencyMatrix {
         let (cells, overflow) = sources.count.multipliedReportingOverflow(by: targets.count)
-        guard !overflow, cells <= Self.maximumAdjacencyCells else {
+        guard !overflow, cells <= Self.maximumAdjacencyCells,
+              sources.count <= Self.maximumAdjacencySide, targets.count <= Self.maximumAdjacencySide else {
             throw ConnectomeError.argument(
-                "an adjacency matrix of \(sources.count) × \(targets.count) neurons is too large (at most \(Self.maximumAdjacencyCells) cells)",
+                "an adjacency matrix of \(sources.count) × \(targets.count) neurons is too large (at most \(Self.maximumAdjacencySide) on a side and \(Self.maximumAdjacencyCells) cells)",
                 hint: "give fewer sources or targets=IDS, or use partners IDS for a list of connections")
         }
         let rows = IDSet(sources), columns = IDSet(targets)
@@ -93,6 +94,8 @@ extension SynapseTable {
 
     /// 16 Mi cells (128 MiB of counts): a 4,096 × 4,096 matrix, far past what a heatmap can show.
     public static let maximumAdjacencyCells = 1 << 24
+    /// 4,096 rows or columns: each column becomes a table column, and a heatmap shows at most 2,048.
+    public static let maximumAdjacencySide = 4_096
 
     // MARK: - Masks
 
