@@ -192,6 +192,11 @@ struct NeuronCommandTests {
             let back = Self.plain(await kernel.run("load \"\(directory)/\(name)\" | where status=\"backbone\" | ids"))
             #expect(back == "[\(Self.big1), 3]", "\(name)")
         }
+        // A variable named like a verb that needs an argument is the variable when it stands alone.
+        await kernel.run("let ids = [3, 4]")
+        #expect(Self.plain(await kernel.run("ids")) == "[3, 4]")
+        #expect(Self.plain(await kernel.run("ids | count")) == "2")
+        #expect(Self.plain(await kernel.run("ids (neurons side=\"left\")")) == "[\(Self.big1), 3]")
         // A language table (from valid) goes through the same commands.
         #expect(Self.plain(await kernel.run("valid root [3, 576460752664524086] | where valid=true | count")) == "1")
     }

@@ -21,12 +21,15 @@ public struct CommandSpec: Sendable {
     /// (`neurons cell_class="…"` takes the table's field names); nil: such a name is an error.
     /// The command itself checks the names it was given.
     public var otherParameters: ParameterSpec?
+    /// Names completion offers for `otherParameters` (a table's columns, when known); cheap, never blocking.
+    public var otherParameterNames: (@Sendable () -> [String])?
     /// Runs the command; nil means "no value" (like `print`).
     public var run: @Sendable (Invocation) async throws -> Value?
 
     public init(name: String, summary: String, details: String = "", parameters: [ParameterSpec] = [],
                 positional: PositionalSpec? = nil, keywords: [String] = [], examples: [String] = [],
-                synopsis: String? = nil, otherParameters: ParameterSpec? = nil, run: @escaping @Sendable (Invocation) async throws -> Value?) {
+                synopsis: String? = nil, otherParameters: ParameterSpec? = nil,
+                otherParameterNames: (@Sendable () -> [String])? = nil, run: @escaping @Sendable (Invocation) async throws -> Value?) {
         self.name = name
         self.summary = summary
         self.details = details
@@ -36,6 +39,7 @@ public struct CommandSpec: Sendable {
         self.examples = examples
         self.synopsis = synopsis
         self.otherParameters = otherParameters
+        self.otherParameterNames = otherParameterNames
         self.run = run
     }
 

@@ -57,6 +57,11 @@ struct Evaluator {
             return try await evaluate(expression)
         case .call(let verb, let verbRange, let arguments, let range):
             if let spec = registry.spec(named: verb) {
+                // A bare name alone that could only be a failing call (the command needs an argument)
+                // is the variable of that name: `let ids = …` then `ids` shows it, `ids | scene` pipes it.
+                if arguments.isEmpty, piped == nil, spec.positional?.required == true, let value = store.value(verb) {
+                    return value
+                }
                 return try await call(spec, arguments: arguments, piped: piped, verbRange: verbRange, range: range)
             }
             if let value = store.value(verb) {

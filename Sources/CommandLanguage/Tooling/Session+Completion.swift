@@ -20,6 +20,7 @@ extension Session {
         case .argument(let spec, let given, nil):
             let suffix = context.followedByEquals ? "" : "="
             offer(spec.parameters.map(\.name).filter { !given.contains($0) }.map { $0 + suffix }, "parameter")
+            offer((spec.otherParameterNames?() ?? []).filter { !given.contains($0) }.map { $0 + suffix }, "parameter")
             if !context.followedByEquals {
                 offer(spec.keywords.filter { !given.contains($0) }, "keyword")
                 if let positional = spec.positional {

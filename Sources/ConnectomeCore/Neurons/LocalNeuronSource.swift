@@ -17,6 +17,7 @@ public final class LocalNeuronSource: NeuronSource {
         var annotations: Task<DataTable, any Error>?
         var synapses: Task<SynapseTable, any Error>?
         var skeletons: Task<SkeletonSource, any Error>?
+        var annotationColumns: [String] = []
     }
 
     /// `loadTable` reads a table file by URL (through the kernel's stores), `openSkeletons` a
@@ -34,8 +35,12 @@ public final class LocalNeuronSource: NeuronSource {
     public func annotations() async throws -> DataTable {
         guard let url = annotationOrigin else { throw Self.missing("neuron table", parameter: "neurons") }
         let load = loadTable
-        return try await memoized(\.annotations) { try await load(url) }
+        let table = try await memoized(\.annotations) { try await load(url) }
+        memo.withLock { $0.annotationColumns = table.columnNames }
+        return table
     }
+
+    public var knownAnnotationColumns: [String] { memo.withLock { $0.annotationColumns } }
 
     public func synapses(_ selection: SynapseSelection) async throws -> SynapseTable {
         guard let url = synapseOrigin else { throw Self.missing("synapse table", parameter: "synapses") }

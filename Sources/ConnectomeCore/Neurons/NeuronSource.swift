@@ -28,6 +28,8 @@ public protocol NeuronSource: Sendable {
     func synapses(_ selection: SynapseSelection) async throws -> SynapseTable
     /// The skeleton of `id`.
     func skeleton(_ id: SegmentID) async throws -> Skeleton
+    /// The annotation table's columns if it has been read (for completion, which must not wait).
+    var knownAnnotationColumns: [String] { get }
 }
 
 extension NeuronSource {

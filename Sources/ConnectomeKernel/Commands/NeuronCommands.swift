@@ -28,7 +28,8 @@ enum NeuronCommands {
                 "neurons cell_class=\"kenyon_cell\" | partners direction=\"downstream\" | sort weight descending=true | head 10",
             ],
             synopsis: "neurons [FIELD=VALUE ...] [regex=false] [case=false] [exact=true] [match_all=false]",
-            otherParameters: FilterArguments.criterion
+            otherParameters: FilterArguments.criterion,
+            otherParameterNames: { state.neuronSource().knownAnnotationColumns }
         ) { invocation in
             let source = state.neuronSource()
             let table = try await source.annotations()
