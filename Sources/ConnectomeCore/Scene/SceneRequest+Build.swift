@@ -16,7 +16,7 @@ extension SceneRequest {
         if let position {
             guard position.count == dataset.voxelSize.count else {
                 throw ConnectomeError.argument(
-                    "position has \(position.count) coordinates (\(position.map { SceneSummary.format($0) }.joined(separator: ", "))); the dataset has \(dataset.voxelSize.count) dimensions, so give (x, y, z) in voxels")
+                    "position has \(position.count) coordinates \(NumberFormat.vector(position)); the dataset has \(dataset.voxelSize.count) dimensions, so give (x, y, z) in voxels")
             }
             guard position.allSatisfy(\.isFinite) else {
                 throw ConnectomeError.argument("position \(position) has a coordinate that is not a finite number")
@@ -199,7 +199,7 @@ extension SceneRequest {
     private func checkVector(_ vector: [Double], length: Int, _ what: String) throws(ConnectomeError) {
         guard vector.count == length else {
             throw ConnectomeError.argument(
-                "\(what) has \(vector.count) numbers (\(vector.map { SceneSummary.format($0) }.joined(separator: ", "))); expected \(length)")
+                "\(what) has \(vector.count) numbers \(NumberFormat.vector(vector)); expected \(length)")
         }
         guard vector.allSatisfy(\.isFinite) else {
             throw ConnectomeError.argument("\(what) has a coordinate that is not a finite number")

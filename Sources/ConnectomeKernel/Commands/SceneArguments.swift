@@ -78,15 +78,15 @@ struct SceneArguments {
     func checkCounts(against targets: [SegmentID], _ invocation: Invocation) throws {
         switch colors {
         case .list(let list) where list.count != targets.count:
-            throw invocation.argumentError("colors", "colors: \(list.count) colours for \(SceneValue.count(targets.count, "segment"))",
+            throw invocation.argumentError("colors", "colors: \(list.count) colours for \(NumberFormat.count(targets.count, "segment"))",
                                            hint: "Give one colour per segment in order, one colour for all, or a record {ID: colour}")
         case .labels(let labels) where labels.count != targets.count:
-            throw invocation.argumentError("colors", "colors: \(labels.count) labels for \(SceneValue.count(targets.count, "segment"))",
+            throw invocation.argumentError("colors", "colors: \(labels.count) labels for \(NumberFormat.count(targets.count, "segment"))",
                                            hint: "Give one label per segment, in the order of the segments")
         default: break
         }
         if case .labels(let labels) = groups, labels.count != targets.count {
-            throw invocation.argumentError("groups", "groups: \(labels.count) group labels for \(SceneValue.count(targets.count, "segment"))",
+            throw invocation.argumentError("groups", "groups: \(labels.count) group labels for \(NumberFormat.count(targets.count, "segment"))",
                                            hint: "Give one label per segment in order, or a record {group: [IDs]}")
         }
     }
