@@ -82,14 +82,14 @@ extension SceneRequest {
         }
 
         // Annotations and skeletons.
-        var usedNames = Set(state.layers.map(\.name))
+        var names = UniqueNames(style: .layer, taken: state.layers.map(\.name))
         for (index, request) in annotationLayers.enumerated() {
-            let name = uniqueName(request.name ?? "annotation\(index)", used: &usedNames)
+            let name = names.claim(request.name ?? "annotation\(index)")
             state.layers.append(.annotation(try annotationLayer(request, name: name, dimensions: dimensions,
                                                                 linkTo: wantsSegmentation ? Self.segmentationLayerName : nil)))
         }
         for skeleton in skeletons {
-            let name = uniqueName(skeleton.name, used: &usedNames)
+            let name = names.claim(skeleton.name)
             state.layers.append(.annotation(try skeletonLayer(skeleton, name: name, dataset: dataset, dimensions: dimensions,
                                                               linkTo: wantsSegmentation ? Self.segmentationLayerName : nil)))
         }
@@ -124,17 +124,6 @@ extension SceneRequest {
             subsources: ["default": true, "graph": true, "bounds": true, "mesh": true],
             enableDefaultSubsources: false,
             extra: ["state": ["multicut": ["sinks": [], "sources": []], "merge": ["merges": []], "findPath": [:]]])
-    }
-
-    private func uniqueName(_ base: String, used: inout Set<String>) -> String {
-        var name = base
-        var counter = 2
-        while used.contains(name) {
-            name = "\(base) \(counter)"
-            counter += 1
-        }
-        used.insert(name)
-        return name
     }
 
     func resolveColors() throws(ConnectomeError) -> [SegmentID: RGBColor] {
