@@ -43,9 +43,8 @@ extension SceneRequest {
         if wantsSegmentation, let url = dataset.segmentationURL {
             let source = segmentationSource(url: url, viewerBase: dataset.viewerBase)
             var layer = SegmentationLayer(name: Self.segmentationLayerName, source: [source], extra: ["tab": "segments"])
-            // As crantpy: with groups, the segments live in the group layers only.
-            if groupList.isEmpty { layer.segments = segments.map { SegmentSelection($0) } }
-            layer.segments += hiddenSegments.map { SegmentSelection($0, visible: false) }
+            // `segments` always show here, with or without groups (see `SceneRequest`).
+            layer.segments = segments.map { SegmentSelection($0) } + hiddenSegments.map { SegmentSelection($0, visible: false) }
             layer.segmentColors = colors
             state.layers.append(.segmentation(layer))
             state.selectedLayer = SelectedLayer(layer: layer.name, visible: false)
