@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// A byte-bounded, thread-safe LRU of chunk data shared by every volume reader in the process.
+/// A byte-bounded, thread-safe LRU of chunk data shared by the volume readers it is passed to.
 ///
 /// It holds decoded z-planes (what a section read needs, so scrolling back costs no decode),
 /// whole encoded chunks of the compressed encodings (a few KiB to ~100 KiB each, so reading
@@ -55,7 +55,8 @@ public final class ChunkCache: Sendable {
 
     private let state: Mutex<LRUState>
 
-    /// The process-wide cache the kernel's `cache` commands inspect and clear.
+    /// A process-wide cache, left only as the default of `SkeletonSource`'s initialisers; volumes
+    /// take the kernel's cache explicitly (the one its `cache` commands inspect and clear).
     public static let shared = ChunkCache(capacityBytes: 512 << 20)
 
     public init(capacityBytes: Int) {
