@@ -142,3 +142,41 @@ struct IsCompleteTests {
         #expect(Session().isComplete(code) == .invalid)
     }
 }
+
+@Suite("Completion of open parameter names")
+struct PipelineInputTests {
+    /// A session with `filter` (open names: the piped stages, rendered as names) and `source`.
+    private static func session() -> Session {
+        let session = StubCommands.session()
+        session.register(CommandSpec(name: "source", summary: "A table.") { _ in .null })
+        session.register(CommandSpec(
+            name: "filter", summary: "Open names.",
+            positional: PositionalSpec("TABLE", help: "piped in", required: false),
+            otherParameters: ParameterSpec("FIELD", .any, help: "a field"),
+            otherParameterNames: { input in
+                let source = input.source.map { "source_" + $0.nestedText.filter(\.isNumber) } ?? "no_source"
+                return [source] + input.commands.map { "after_" + $0 }
+            }) { _ in .null })
+        return session
+    }
+
+    @Test("the stages before the cursor's reach the command, a bound variable as its value", arguments: [
+        ("filter ‸", ["no_source="]),
+        ("source | filter ‸", ["no_source=", "after_source="]),
+        ("source x=\"a\" | slice x=1 | filter ‸", ["no_source=", "after_source=", "after_slice="]),
+        ("t | filter ‸", ["source_42="]),
+        ("t | source | filter ‸", ["source_42=", "after_source="]),
+        ("let y = t | filter ‸", ["source_42="]),
+        ("print 1; source | filter ‸", ["no_source=", "after_source="]),
+        ("show (source | filter ‸", ["no_source=", "after_source="]),
+        ("source (t | slice) | filter ‸", ["no_source=", "after_source="]),
+        ("print [t | filter ‸", ["source_42="]),
+    ])
+    func stages(_ code: String, _ expected: [String]) async {
+        let session = Self.session()
+        _ = await value(of: "let t = 42", in: session)
+        let marked = Marked(code)
+        let result = session.complete(marked.source, cursor: marked.range.start)
+        #expect(result.matches.filter { $0.hasPrefix("no_") || $0.hasPrefix("source_") || $0.hasPrefix("after_") } == expected)
+    }
+}

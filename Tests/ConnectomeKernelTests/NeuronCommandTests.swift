@@ -117,6 +117,23 @@ struct NeuronCommandTests {
         #expect(await kernel.failure("annotations [98, 99]")?.ename == "NoMatchesError")
     }
 
+    @Test("completion offers the columns of the table that arrives: after neurons, a table variable, row-only stages")
+    func fieldCompletion() async throws {
+        let (kernel, _) = try await Self.kernel()
+        await kernel.run("neurons | count")
+        func complete(_ code: String) -> [String] {
+            kernel.interpreter.complete(code: code, cursorPosition: code.unicodeScalars.count).matches
+        }
+        #expect(complete("neurons cell_c").contains("cell_class="))
+        #expect(complete("neurons | where cell_").filter { $0.hasPrefix("cell_") } == ["cell_class=", "cell_type="])
+        #expect(complete("neurons side=\"left\" | sort root_id | head 2 | where pro") == ["proofread="])
+        await kernel.run("let p = partners \(Self.big1)")
+        #expect(complete("p | where we") == ["weight="])
+        #expect(complete("p | head 3 | where po") == ["post="])
+        // partners changes the columns: no neuron fields are offered after it.
+        #expect(complete("neurons | partners | where cell_").isEmpty)
+    }
+
     // MARK: - connectivity, counted by hand
 
     @Test("partners: weights per pair, heaviest first; autapses and zero roots dropped; directions; threshold")

@@ -21,15 +21,16 @@ public struct CommandSpec: Sendable {
     /// (`neurons cell_class="…"` takes the table's field names); nil: such a name is an error.
     /// The command itself checks the names it was given.
     public var otherParameters: ParameterSpec?
-    /// Names completion offers for `otherParameters` (a table's columns, when known); cheap, never blocking.
-    public var otherParameterNames: (@Sendable () -> [String])?
+    /// Names completion offers for `otherParameters` (a table's columns, when known), given what is
+    /// piped into the command; cheap, never blocking.
+    public var otherParameterNames: (@Sendable (PipelineInput) -> [String])?
     /// Runs the command; nil means "no value" (like `print`).
     public var run: @Sendable (Invocation) async throws -> Value?
 
     public init(name: String, summary: String, details: String = "", parameters: [ParameterSpec] = [],
                 positional: PositionalSpec? = nil, keywords: [String] = [], examples: [String] = [],
                 synopsis: String? = nil, otherParameters: ParameterSpec? = nil,
-                otherParameterNames: (@Sendable () -> [String])? = nil, run: @escaping @Sendable (Invocation) async throws -> Value?) {
+                otherParameterNames: (@Sendable (PipelineInput) -> [String])? = nil, run: @escaping @Sendable (Invocation) async throws -> Value?) {
         self.name = name
         self.summary = summary
         self.details = details

@@ -21,6 +21,8 @@ struct CursorContext {
     let place: Place
     /// Whether `=` follows the word (a parameter name being edited in place).
     let followedByEquals: Bool
+    /// The first words of the pipeline stages before the cursor's stage, first to last.
+    let upstreamStages: [String]
 
     init(code: String, cursor: Int, registry: CommandRegistry) {
         let source = SourceText(code)
@@ -39,11 +41,52 @@ struct CursorContext {
         }
         if Self.isInsideStringOrComment(tokens: tokens, source: source, cursor: cursor) {
             place = .none
+            upstreamStages = []
             return
         }
         let replacementStart = replacement.start
-        let before = tokens.prefix { $0.kind != .end && $0.range.end <= replacementStart }
-        place = Self.place(before: Array(before), registry: registry)
+        let before = Array(tokens.prefix { $0.kind != .end && $0.range.end <= replacementStart })
+        place = Self.place(before: before, registry: registry)
+        upstreamStages = Self.upstreamStages(before: before)
+    }
+
+    /// The first word of every stage of the pipeline the cursor is in, before the cursor's own
+    /// stage: walking back at bracket depth 0, a `|` ends a stage and anything that starts a
+    /// statement or a value (`;`, a newline, `let … =`, an open bracket, `,`, `:`) ends the pipeline.
+    private static func upstreamStages(before: [Token]) -> [String] {
+        var stages: [String] = []
+        var depth = 0
+        var firstWord: String?
+        var sawPipe = false
+        var index = before.count - 1
+        walk: while index >= 0 {
+            let token = before[index]
+            switch token.kind {
+            case .rightParen, .rightBracket, .rightBrace:
+                depth += 1
+                firstWord = nil
+            case .leftParen, .leftBracket, .leftBrace:
+                if depth == 0 { break walk }
+                depth -= 1
+                firstWord = nil
+            case .pipe where depth == 0:
+                if sawPipe { stages.append(firstWord ?? "") }
+                sawPipe = true
+                firstWord = nil
+            case .equals where depth == 0 && index >= 2 && before[index - 2].kind == .name
+                && before[index - 2].text == Parser.letKeyword:
+                break walk
+            case .semicolon, .newline, .comma, .colon where depth == 0:
+                break walk
+            case .name where depth == 0:
+                firstWord = token.text
+            default:
+                if depth == 0 { firstWord = nil }
+            }
+            index -= 1
+        }
+        if sawPipe { stages.append(firstWord ?? "") }
+        return stages.reversed()
     }
 
     private static func place(before: [Token], registry: CommandRegistry) -> Place {

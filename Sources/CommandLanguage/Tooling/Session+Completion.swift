@@ -20,7 +20,7 @@ extension Session {
         case .argument(let spec, let given, nil):
             let suffix = context.followedByEquals ? "" : "="
             offer(spec.parameters.map(\.name).filter { !given.contains($0) }.map { $0 + suffix }, "parameter")
-            offer((spec.otherParameterNames?() ?? []).filter { !given.contains($0) }.map { $0 + suffix }, "parameter")
+            offer((spec.otherParameterNames?(pipelineInput(context.upstreamStages)) ?? []).filter { !given.contains($0) }.map { $0 + suffix }, "parameter")
             if !context.followedByEquals {
                 offer(spec.keywords.filter { !given.contains($0) }, "keyword")
                 if let positional = spec.positional {
@@ -35,5 +35,14 @@ extension Session {
         var seen: Set<String> = []
         let matching = candidates.filter { $0.0.hasPrefix(context.prefix) && seen.insert($0.0).inserted }
         return (matching.map(\.0), context.replacement.start, context.replacement.end, matching.map(\.1))
+    }
+
+    /// The stages before the cursor's, with the first one's value when it is a bound variable.
+    private func pipelineInput(_ stages: [String]) -> PipelineInput {
+        guard let first = stages.first else { return .none }
+        if let value = store.value(first) {
+            return PipelineInput(source: value, commands: Array(stages.dropFirst()))
+        }
+        return PipelineInput(commands: stages)
     }
 }

@@ -29,7 +29,7 @@ enum NeuronCommands {
             ],
             synopsis: "neurons [FIELD=VALUE ...] [regex=false] [case=false] [exact=true] [match_all=false]",
             otherParameters: FilterArguments.criterion,
-            otherParameterNames: { state.neuronSource().knownAnnotationColumns }
+            otherParameterNames: { _ in state.neuronSource().knownAnnotationColumns }
         ) { invocation in
             let source = state.neuronSource()
             let table = try await source.annotations()

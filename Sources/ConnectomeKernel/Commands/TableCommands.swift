@@ -6,12 +6,28 @@ import Foundation
 /// `neurons … | partners … | sort weight descending=true | head 10`.
 enum TableCommands {
     static func all(state: KernelState) -> [CommandSpec] {
-        [whereSpec, sort, head, select, count, ids, load(state: state), save]
+        [whereSpec(state: state), sort, head, select, count, ids, load(state: state), save]
     }
 
     static let tableArgument = PositionalSpec("TABLE", help: "a table: piped in, or a variable", required: true)
 
-    static let whereSpec = CommandSpec(
+    /// Commands whose result has the columns of their input, so completion can see through them.
+    static let keepsColumns: Set<String> = ["where", "sort", "head"]
+
+    /// The columns of the table piped into a command at the cursor, as far as completion can tell
+    /// without running anything: a bound table variable's, or the neuron table's after `neurons` /
+    /// `annotations`, through any row-only stages (`where`, `sort`, `head`) in between.
+    static func pipedColumns(_ input: PipelineInput, state: KernelState) -> [String] {
+        let later = input.source == nil ? input.commands.dropFirst() : input.commands[...]
+        guard later.allSatisfy(keepsColumns.contains) else { return [] }
+        if case .custom(let value as DataTableValue)? = input.source { return value.table.columnNames }
+        if input.source == nil, let first = input.commands.first, first == "neurons" || first == "annotations" {
+            return state.neuronSource().knownAnnotationColumns
+        }
+        return []
+    }
+
+    static func whereSpec(state: KernelState) -> CommandSpec { CommandSpec(
         name: "where",
         summary: "Keep the rows of a table whose columns hold the given values.",
         details: FilterArguments.details,
@@ -20,14 +36,15 @@ enum TableCommands {
         examples: ["neurons | where side=\"left\"", "partners 576460752664524086 | where weight=[5, 6, 7]",
                    "let kcs = neurons cell_class=\"kenyon_cell\"\nkcs | where cell_type=\"ab\" exact=false"],
         synopsis: "TABLE | where FIELD=VALUE ... [regex=false] [case=false] [exact=true] [match_all=false]",
-        otherParameters: FilterArguments.criterion
+        otherParameters: FilterArguments.criterion,
+        otherParameterNames: { pipedColumns($0, state: state) }
     ) { invocation in
         let value = try TableArguments.table(invocation)
         let (rows, criteria) = try FilterArguments.filter(value.table, invocation)
         let kept = "\(NumberFormat.grouped(rows.rowCount)) of \(NumberFormat.count(value.table.rowCount, "row")) kept"
         return .custom(value.with(rows, title: criteria.isEmpty ? nil : "\(value.title ?? "rows") where \(FilterArguments.describe(criteria))",
                                   notes: [kept]))
-    }
+    } }
 
     static let sort = CommandSpec(
         name: "sort",
