@@ -18,6 +18,11 @@ struct HelpRendererTests {
         }
     }
 
+    /// `text` escaped as the whole content of a `<pre><code>` block.
+    static func preformatted(_ text: String) -> String {
+        "\"><code>\(HTML.escape(text))</code></pre>"
+    }
+
     @Test("no command's help text has runs of spaces, stray indentation or trailing spaces")
     func helpStringsAreClean() {
         #expect(Self.specs.count > 20)
@@ -40,9 +45,9 @@ struct HelpRendererTests {
         for spec in Self.specs {
             let bundle = try #require(await kernel.run("help \(spec.name)"))
             let html = try #require(bundle.text("text/html"))
-            #expect(html.contains("<pre><code>\(HTML.escape(spec.displayUsage))</code></pre>"), "help \(spec.name): signature")
+            #expect(html.contains(Self.preformatted(spec.displayUsage)), "help \(spec.name): signature")
             for example in spec.examples {
-                #expect(html.contains("<pre><code>\(HTML.escape(example))</code></pre>"), "help \(spec.name): example \(example)")
+                #expect(html.contains(Self.preformatted(example)), "help \(spec.name): example \(example)")
             }
             let paragraphs = HelpPage.paragraphs(spec.details)
             for paragraph in paragraphs {
@@ -51,7 +56,7 @@ struct HelpRendererTests {
             #expect(html.components(separatedBy: "<p>").count - 1 == paragraphs.count + 1 + (spec.keywords.isEmpty ? 0 : 1),
                     "help \(spec.name): one <p> for the summary, the keywords and each paragraph")
             for parameter in spec.parameters {
-                #expect(html.contains("<tr><td>\(HTML.escape(parameter.name))</td>"), "help \(spec.name): row for \(parameter.name)")
+                #expect(html.contains("<tr><td style=\"text-align:left\"><code>\(HTML.escape(parameter.name))</code></td>"), "help \(spec.name): row for \(parameter.name)")
             }
             #expect(!html.contains("<caption") && !html.contains("<br>"), "help \(spec.name): text squeezed into a caption")
 
@@ -77,12 +82,15 @@ struct HelpRendererTests {
             keywords: ["<k>"],
             sections: [HelpPage.Section(heading: "<h>", paragraphs: ["1 < 2"], examples: ["print \"<b>\"\nprint 2"])])
         let html = HelpRenderer.html(page)
+        let pre = "<pre style=\"white-space:pre-wrap;word-break:normal\"><code>"
+        let left = "style=\"text-align:left\""
         #expect(html == """
-            <div class="connectome-help"><pre><code>probe &lt;x&gt;</code></pre><p>Reads <code>a&lt;b</code> &amp; more.</p>\
-            <table class="connectome-table"><thead><tr><th>parameter</th><th>type</th><th>default</th><th>description</th></tr></thead>\
-            <tbody><tr><td>x</td><td>&lt;t&gt;</td><td></td><td>&#39;q&#39;</td></tr></tbody></table>\
+            <div class="connectome-help">\(pre)probe &lt;x&gt;</code></pre><p>Reads <code>a&lt;b</code> &amp; more.</p>\
+            <table class="connectome-table"><thead><tr><th \(left)>parameter</th><th \(left)>type</th><th \(left)>default</th>\
+            <th \(left)>description</th></tr></thead><tbody><tr><td \(left)><code>x</code></td><td \(left)>&lt;t&gt;</td>\
+            <td \(left)></td><td \(left)>&#39;q&#39;</td></tr></tbody></table>\
             <p>Keywords: <code>&lt;k&gt;</code></p><h4>&lt;h&gt;</h4><p>1 &lt; 2</p>\
-            <pre><code>print &quot;&lt;b&gt;&quot;
+            \(pre)print &quot;&lt;b&gt;&quot;
             print 2</code></pre></div>
             """)
         #expect(HelpRenderer.inline("an `odd one") == "an `odd one")
@@ -103,7 +111,7 @@ struct HelpRendererTests {
             #expect(html.contains("<h4>\(HTML.escape(section.heading ?? ""))</h4>"))
             for example in section.examples {
                 examples += 1
-                #expect(html.contains("<pre><code>\(HTML.escape(example))</code></pre>"))
+                #expect(html.contains(Self.preformatted(example)))
                 let fresh = Kernel()
                 await fresh.run(example)
             }

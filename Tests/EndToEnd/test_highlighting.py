@@ -100,3 +100,17 @@ def test_jupyterlab_ships_the_codemirror_mode(language_info):
         registered.update(alias.strip('"').lower() for alias in aliases.split(",") if alias)
     assert len(registered) > 50, "the language list was not found in JupyterLab's bundle"
     assert language_info["codemirror_mode"].lower() in registered
+
+
+def test_nbconvert_export_is_highlighted(language_info):
+    """A notebook exported to HTML (nbconvert reads language_info.pygments_lexer) has its comments,
+    strings, numbers and constants in Pygments' classes, not as plain text."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    book = nbformat.v4.new_notebook()
+    book.metadata["language_info"] = language_info
+    book.cells = [nbformat.v4.new_code_cell('# a comment\nprint "some text" 42 true')]
+    html, _ = HTMLExporter().from_notebook_node(book)
+    for css, text in [("c1", "# a comment"), ("s", "\"some text\""), ("mi", "42"), ("kc", "true")]:
+        assert re.search(rf'<span class="{css}">[^<]*{re.escape(text)}', html), f"{text!r} is not in <span class={css}>"

@@ -16,12 +16,7 @@ enum HelpRenderer {
         var html = "<div class=\"connectome-help\">"
         html += code(page.signature)
         html += "<p>\(inline(page.summary))</p>"
-        if !page.parameters.isEmpty {
-            let table = Table(columns: ["parameter", "type", "default", "description"],
-                              rows: page.parameters.map { [.string($0.name), .string($0.type), .string($0.defaultText),
-                                                           .string($0.description)] })
-            html += TableRenderer.html(table)
-        }
+        if !page.parameters.isEmpty { html += parameterTable(page.parameters) }
         if !page.keywords.isEmpty {
             html += "<p>Keywords: " + page.keywords.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: ", ") + "</p>"
         }
@@ -34,9 +29,24 @@ enum HelpRenderer {
         return html + "</div>"
     }
 
-    /// A block of code: line breaks and spaces kept, text escaped.
+    /// A block of code: line breaks and spaces kept, text escaped; a line wider than the output
+    /// wraps at spaces rather than inside a word (JupyterLab's default for `<pre>` breaks anywhere).
     static func code(_ text: String) -> String {
-        "<pre><code>\(HTML.escape(text))</code></pre>"
+        "<pre style=\"white-space:pre-wrap;word-break:normal\"><code>\(HTML.escape(text))</code></pre>"
+    }
+
+    /// The parameters, left-aligned: JupyterLab right-aligns table cells, which suits numbers but
+    /// not sentences.
+    static func parameterTable(_ parameters: [HelpPage.Parameter]) -> String {
+        let left = " style=\"text-align:left\""
+        var html = "<table class=\"connectome-table\"><thead><tr>"
+        html += ["parameter", "type", "default", "description"].map { "<th\(left)>\($0)</th>" }.joined()
+        html += "</tr></thead><tbody>"
+        for parameter in parameters {
+            html += "<tr><td\(left)><code>\(HTML.escape(parameter.name))</code></td><td\(left)>\(HTML.escape(parameter.type))</td>"
+            html += "<td\(left)>\(HTML.escape(parameter.defaultText))</td><td\(left)>\(inline(parameter.description))</td></tr>"
+        }
+        return html + "</tbody></table>"
     }
 
     /// Prose with `backticked` words set as code, as the help texts write command and option names.
