@@ -66,7 +66,7 @@ enum Builtins {
         if let spec = registry.spec(named: name) { return .custom(spec.helpPage) }
         if let topic = LanguageHelp.topics[name] { return .custom(topic) }
         let suggestion = Suggestion.didYouMean(name, among: registry.names + LanguageHelp.topics.keys)
-        throw EvaluationError(.nameError, "unknown command '\(name)'\(suggestion)",
+        throw EvaluationError(.nameError, "unknown command or help topic '\(name)'\(suggestion)",
                               hint: suggestion.isEmpty ? "Type help to list commands, or help language for the language" : nil,
                               range: invocation.range(at: 0))
     }
