@@ -73,16 +73,19 @@ let package = Package(
         ]),
 
         // MARK: - Tests: one target per library target
+        /// Written once for the test targets: the nginx harness, loopback sockets, the canned
+        /// transport, temporary directories and the store conformance suite.
+        .target(name: "TestSupport", dependencies: ["ConnectomeCore"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONModelTests", dependencies: ["JSONModel"]),
         .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "JSONModel"]),
         .testTarget(name: "JupyterZMQTests", dependencies: ["JupyterZMQ", "JupyterProtocol", "CCKZeroMQ"]),
         .testTarget(name: "CommandLanguageTests", dependencies: ["CommandLanguage"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
-        .testTarget(name: "ConnectomeCoreTests", dependencies: ["ConnectomeCore", "ImageCodecs", "JSONModel"],
+        .testTarget(name: "ConnectomeCoreTests", dependencies: ["ConnectomeCore", "ImageCodecs", "JSONModel", "TestSupport"],
                     exclude: ["Scene/Fixtures"]),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "ConnectomeCore"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "ConnectomeCore", "TestSupport"]),
         .testTarget(name: "ConnectomeKernelTests", dependencies: [
-            "ConnectomeKernel", "JupyterProtocol", "CommandLanguage", "ConnectomeCore", "JSONModel",
+            "ConnectomeKernel", "JupyterProtocol", "CommandLanguage", "ConnectomeCore", "JSONModel", "TestSupport",
         ]),
     ]
 )

@@ -211,7 +211,7 @@ struct LimitsTests {
         session.unbind(name: "a")
     }
 
-    @Test("a value ten times deeper than the limit, built directly, still releases and renders on a pool thread")
+    @Test("a value ten times deeper than the limit, built directly, still releases, renders and compares on a pool thread")
     func deepRelease() async {
         let depth = Value.maxNesting * 10
         let text = await Task.detached { () -> Int in
@@ -219,6 +219,8 @@ struct LimitsTests {
             for _ in 0..<depth { value = .list([value]) }
             let length = value.plainText.count
             #expect(value.nestingDepth == depth)
+            #expect(value == value)
+            #expect(value != .list([value]))
             value = .null
             return length
         }.value

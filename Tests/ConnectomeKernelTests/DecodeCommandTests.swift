@@ -2,6 +2,7 @@ import CommandLanguage
 import ConnectomeCore
 import JSONModel
 import JupyterProtocol
+import TestSupport
 import Testing
 @testable import ConnectomeKernel
 

@@ -185,7 +185,7 @@ struct SceneCommandTests {
         let bundle = try #require(await kernel.run("scene segments=[\(ids)]"))
         let url = try #require(bundle.text("text/plain"))
         #expect(url.utf8.count > 8_000)
-        #expect(bundle.text("text/html")?.contains("\(SceneValue.grouped(url.utf8.count)) characters long") == true)
+        #expect(bundle.text("text/html")?.contains("\(NumberFormat.grouped(url.utf8.count)) characters long") == true)
         #expect(try NeuroglancerURL.decode(url).layer(named: "segmentation")?.segmentation?.segments.count == 1_000)
         let short = try #require(await kernel.run("scene 1")?.text("text/html"))
         #expect(!short.contains("characters long"))

@@ -1,5 +1,6 @@
 import ConnectomeCore
 import JupyterProtocol
+import TestSupport
 import Testing
 @testable import ConnectomeKernel
 

@@ -1,6 +1,7 @@
 import ConnectomeCore
 import CurlHTTP
 import Foundation
+import TestSupport
 import Testing
 
 /// Retries, timeouts and cancellation against a scripted server that misbehaves on purpose.

@@ -2,6 +2,7 @@ import ConnectomeCore
 import CurlHTTP
 import Foundation
 import ImageCodecs
+import TestSupport
 import Testing
 
 /// CurlTransport and HTTPStore against a real nginx on 127.0.0.1.

@@ -2,6 +2,7 @@ import ConnectomeCore
 import CurlHTTP
 import Foundation
 import ImageCodecs
+import TestSupport
 import Testing
 
 /// The precomputed reader over the real network path: nginx on 127.0.0.1, libcurl, HTTPStore.

@@ -11,21 +11,61 @@ extension Value {
 
     /// How the value reads inside a list, vector or record: strings quoted so that `["a, b"]`
     /// and `["a", "b"]` stay distinguishable.
+    ///
+    /// Written with a work list rather than recursion: a value at the nesting limit renders on any
+    /// thread, whatever its stack size (pool threads are small, and sanitizer frames large).
     public var nestedText: String {
+        var text = ""
+        var pending: [NestedPiece] = [.value(self)]
+        while let piece = pending.popLast() {
+            switch piece {
+            case .text(let literal): text += literal
+            case .value(let value):
+                switch value {
+                case .list(let elements): Self.push(elements, open: "[", close: "]", onto: &pending)
+                case .vector(let elements): Self.push(elements, open: "(", close: ")", onto: &pending)
+                case .record(let record):
+                    pending.append(.text("}"))
+                    for (index, entry) in record.entries.enumerated().reversed() {
+                        pending.append(.value(entry.value))
+                        pending.append(.text((index > 0 ? ", " : "") + Self.recordKey(entry.key) + ": "))
+                    }
+                    pending.append(.text("{"))
+                default: text += value.scalarText
+                }
+            }
+        }
+        return text
+    }
+
+    /// A piece of `nestedText` still to write: literal punctuation, or a value to render.
+    private enum NestedPiece {
+        case text(String)
+        case value(Value)
+    }
+
+    /// Queues `open`, the elements separated by commas, and `close`, to be popped in that order.
+    private static func push(_ elements: [Value], open: String, close: String, onto pending: inout [NestedPiece]) {
+        pending.append(.text(close))
+        for (index, element) in elements.enumerated().reversed() {
+            pending.append(.value(element))
+            if index > 0 { pending.append(.text(", ")) }
+        }
+        pending.append(.text(open))
+    }
+
+    /// The text of a value that holds no other values.
+    private var scalarText: String {
         switch self {
         case .null: return "null"
         case .bool(let value): return value ? "true" : "false"
         case .int(let value): return value.description
         case .float(let value): return Self.format(value)
         case .string(let text): return Self.quote(text)
-        case .list(let elements): return "[" + elements.map(\.nestedText).joined(separator: ", ") + "]"
-        case .vector(let elements): return "(" + elements.map(\.nestedText).joined(separator: ", ") + ")"
-        case .record(let record):
-            let entries = record.entries.map { "\(Self.recordKey($0.key)): \($0.value.nestedText)" }
-            return "{" + entries.joined(separator: ", ") + "}"
         case .table(let table):
             return "<table \(table.title.map { Self.quote($0) + " " } ?? "")with \(table.rows.count) rows>"
         case .custom(let value): return value.plainText
+        case .list, .vector, .record: return nestedText
         }
     }
 

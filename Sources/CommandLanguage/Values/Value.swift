@@ -50,15 +50,36 @@ extension CustomValue {
 }
 
 extension Value: Equatable {
+    /// Structural equality, compared with a work list rather than recursion so that values at the
+    /// nesting limit compare on any thread (see `Value+Nesting.swift`).
     public static func == (lhs: Value, rhs: Value) -> Bool {
+        var pending: [(Value, Value)] = [(lhs, rhs)]
+        while let (a, b) = pending.popLast() {
+            switch (a, b) {
+            case let (.list(x), .list(y)), let (.vector(x), .vector(y)):
+                guard x.count == y.count else { return false }
+                pending.append(contentsOf: zip(x, y))
+            case let (.record(x), .record(y)):
+                guard x.count == y.count else { return false }
+                for (e, f) in zip(x.entries, y.entries) {
+                    guard e.key == f.key else { return false }
+                    pending.append((e.value, f.value))
+                }
+            default:
+                guard sameScalar(a, b) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// Equality of two values neither of which holds other values (containers of different kinds differ).
+    private static func sameScalar(_ lhs: Value, _ rhs: Value) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
         case let (.int(a), .int(b)): return a == b
         case let (.float(a), .float(b)): return a == b
         case let (.string(a), .string(b)): return a == b
-        case let (.list(a), .list(b)), let (.vector(a), .vector(b)): return a == b
-        case let (.record(a), .record(b)): return a == b
         case let (.table(a), .table(b)): return a == b
         case let (.custom(a), .custom(b)): return a.isEqual(to: b)
         default: return false

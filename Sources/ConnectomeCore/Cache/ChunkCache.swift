@@ -1,7 +1,10 @@
 import Foundation
 import Synchronization
 
-/// A byte-bounded, thread-safe LRU of chunk data shared by every volume reader in the process.
+/// A byte-bounded, thread-safe LRU of chunk data shared by the volume readers it is passed to.
+///
+/// There is no process-wide instance: the kernel owns one (sized by its memory budget, the one its
+/// `cache` commands inspect and clear) and passes it in; tests make their own.
 ///
 /// It holds decoded z-planes (what a section read needs, so scrolling back costs no decode),
 /// whole encoded chunks of the compressed encodings (a few KiB to ~100 KiB each, so reading
@@ -54,9 +57,6 @@ public final class ChunkCache: Sendable {
     }
 
     private let state: Mutex<LRUState>
-
-    /// The process-wide cache the kernel's `cache` commands inspect and clear.
-    public static let shared = ChunkCache(capacityBytes: 512 << 20)
 
     public init(capacityBytes: Int) {
         state = Mutex(LRUState(capacity: max(0, capacityBytes)))

@@ -3,11 +3,10 @@ import Synchronization
 /// Parsed `info` files by volume URL, so reopening a volume costs no request.
 ///
 /// Entries never expire on their own: a precomputed volume's `info` does not change while a
-/// session reads it; `clear()` (the `cache clear` command) forgets them all.
+/// session reads it; `clear()` (the `cache clear` command) forgets them all. There is no
+/// process-wide instance: the kernel owns one and passes it in, tests make their own.
 public final class InfoCache: Sendable {
     private let entries = Mutex<[String: PrecomputedInfo]>([:])
-
-    public static let shared = InfoCache()
 
     public init() {}
 

@@ -17,7 +17,9 @@ public final class PrecomputedVolume: Sendable {
     /// Per mip: whether raw chunk files turned out to be stored gzip-compressed (no range reads then).
     let rawStoredGzip = Mutex<[Int: Bool]>([:])
 
-    public init(store: any KeyValueStore, info: PrecomputedInfo, cache: ChunkCache? = .shared) {
+    /// `cache` is the caller's (the kernel's, sized by its memory budget), never a hidden
+    /// process-wide one: two kernels or two tests never share or clear each other's chunks.
+    public init(store: any KeyValueStore, info: PrecomputedInfo, cache: ChunkCache?) {
         self.store = store
         self.url = store.baseURL
         self.info = info
@@ -25,8 +27,8 @@ public final class PrecomputedVolume: Sendable {
     }
 
     /// Fetches and parses the volume's `info` (or takes it from `infoCache`).
-    public static func open(store: any KeyValueStore, cache: ChunkCache? = .shared,
-                            infoCache: InfoCache? = .shared) async throws -> PrecomputedVolume {
+    public static func open(store: any KeyValueStore, cache: ChunkCache?,
+                            infoCache: InfoCache?) async throws -> PrecomputedVolume {
         if let known = infoCache?.info(for: store.baseURL) {
             return PrecomputedVolume(store: store, info: known, cache: cache)
         }
@@ -42,7 +44,7 @@ public final class PrecomputedVolume: Sendable {
 
     /// Opens a volume by URL as users write it (`precomputed://gs://…`, `https://…`, `file:///…`).
     public static func open(url: String, transport: (any HTTPTransport)?, authorization: HTTPAuthorization? = nil,
-                            cache: ChunkCache? = .shared, infoCache: InfoCache? = .shared) async throws -> PrecomputedVolume {
+                            cache: ChunkCache?, infoCache: InfoCache?) async throws -> PrecomputedVolume {
         let store = try openStore(url: url, transport: transport, authorization: authorization)
         return try await open(store: store, cache: cache, infoCache: infoCache)
     }

@@ -71,28 +71,11 @@ public struct RGBColor: Hashable, Sendable, CustomStringConvertible {
     static func nearestName(to name: String) -> String {
         var best = ("red", Int.max)
         for candidate in cssNames.keys.sorted() {
-            let distance = editDistance(name, candidate)
+            let distance = editDistance(name.utf8, candidate.utf8)
             if distance < best.1 { best = (candidate, distance) }
         }
         return best.0
     }
-}
-
-/// Levenshtein distance, for suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.utf8), b = Array(b.utf8)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
 }
 
 extension RGBColor {

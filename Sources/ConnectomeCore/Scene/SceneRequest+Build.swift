@@ -16,7 +16,7 @@ extension SceneRequest {
         if let position {
             guard position.count == dataset.voxelSize.count else {
                 throw ConnectomeError.argument(
-                    "position has \(position.count) coordinates (\(position.map { SceneSummary.format($0) }.joined(separator: ", "))); the dataset has \(dataset.voxelSize.count) dimensions, so give (x, y, z) in voxels")
+                    "position has \(position.count) coordinates \(NumberFormat.vector(position)); the dataset has \(dataset.voxelSize.count) dimensions, so give (x, y, z) in voxels")
             }
             guard position.allSatisfy(\.isFinite) else {
                 throw ConnectomeError.argument("position \(position) has a coordinate that is not a finite number")
@@ -43,9 +43,8 @@ extension SceneRequest {
         if wantsSegmentation, let url = dataset.segmentationURL {
             let source = segmentationSource(url: url, viewerBase: dataset.viewerBase)
             var layer = SegmentationLayer(name: Self.segmentationLayerName, source: [source], extra: ["tab": "segments"])
-            // As crantpy: with groups, the segments live in the group layers only.
-            if groupList.isEmpty { layer.segments = segments.map { SegmentSelection($0) } }
-            layer.segments += hiddenSegments.map { SegmentSelection($0, visible: false) }
+            // `segments` always show here, with or without groups (see `SceneRequest`).
+            layer.segments = segments.map { SegmentSelection($0) } + hiddenSegments.map { SegmentSelection($0, visible: false) }
             layer.segmentColors = colors
             state.layers.append(.segmentation(layer))
             state.selectedLayer = SelectedLayer(layer: layer.name, visible: false)
@@ -82,14 +81,14 @@ extension SceneRequest {
         }
 
         // Annotations and skeletons.
-        var usedNames = Set(state.layers.map(\.name))
+        var names = UniqueNames(style: .layer, taken: state.layers.map(\.name))
         for (index, request) in annotationLayers.enumerated() {
-            let name = uniqueName(request.name ?? "annotation\(index)", used: &usedNames)
+            let name = names.claim(request.name ?? "annotation\(index)")
             state.layers.append(.annotation(try annotationLayer(request, name: name, dimensions: dimensions,
                                                                 linkTo: wantsSegmentation ? Self.segmentationLayerName : nil)))
         }
         for skeleton in skeletons {
-            let name = uniqueName(skeleton.name, used: &usedNames)
+            let name = names.claim(skeleton.name)
             state.layers.append(.annotation(try skeletonLayer(skeleton, name: name, dataset: dataset, dimensions: dimensions,
                                                               linkTo: wantsSegmentation ? Self.segmentationLayerName : nil)))
         }
@@ -124,17 +123,6 @@ extension SceneRequest {
             subsources: ["default": true, "graph": true, "bounds": true, "mesh": true],
             enableDefaultSubsources: false,
             extra: ["state": ["multicut": ["sinks": [], "sources": []], "merge": ["merges": []], "findPath": [:]]])
-    }
-
-    private func uniqueName(_ base: String, used: inout Set<String>) -> String {
-        var name = base
-        var counter = 2
-        while used.contains(name) {
-            name = "\(base) \(counter)"
-            counter += 1
-        }
-        used.insert(name)
-        return name
     }
 
     func resolveColors() throws(ConnectomeError) -> [SegmentID: RGBColor] {
@@ -199,7 +187,7 @@ extension SceneRequest {
     private func checkVector(_ vector: [Double], length: Int, _ what: String) throws(ConnectomeError) {
         guard vector.count == length else {
             throw ConnectomeError.argument(
-                "\(what) has \(vector.count) numbers (\(vector.map { SceneSummary.format($0) }.joined(separator: ", "))); expected \(length)")
+                "\(what) has \(vector.count) numbers \(NumberFormat.vector(vector)); expected \(length)")
         }
         guard vector.allSatisfy(\.isFinite) else {
             throw ConnectomeError.argument("\(what) has a coordinate that is not a finite number")

@@ -1,10 +1,12 @@
 /// What a `scene` command asks for; `build(for:)` turns it into a `ViewerState` for a dataset.
 ///
 /// Mirrors crantpy's `construct_scene` + `encode_url` (+ `add_annotation_layer`, `add_skeleton_layer`)
-/// with two deliberate differences: hidden segments are written the way neuroglancer reads them
-/// (`"!<id>"` inside `segments`, not crantpy's `hiddenSegments`, which no viewer reads), and
-/// annotation ids are hashes of their content rather than random UUIDs, so the same request always
-/// gives the same link.
+/// with three deliberate differences: hidden segments are written the way neuroglancer reads them
+/// (`"!<id>"` inside `segments`, not crantpy's `hiddenSegments`, which no viewer reads); annotation
+/// ids are hashes of their content rather than random UUIDs, so the same request always gives the
+/// same link; and with groups, `segments` still show in the main segmentation layer (crantpy leaves
+/// them to the hidden group layers only, so its grouped scene opens showing nothing). A scene edited
+/// with `ViewerState.edited(by:dataset:viewerBase:)` follows the same rule, built by this builder.
 public struct SceneRequest: Sendable {
     /// Optional layers: nil = include when the dataset has the source; true = required (an error
     /// when the dataset lacks it); false = leave out.

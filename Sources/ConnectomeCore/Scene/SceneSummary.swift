@@ -26,8 +26,8 @@ public struct SceneSummary: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         var lines: [String] = []
-        let where_ = position.map { "(" + $0.map(Self.format).joined(separator: ", ") + ")" } ?? "not set"
-        lines.append("position \(where_)" + (voxelSize.map { " voxels of " + $0.map(Self.format).joined(separator: " × ") + " nm" } ?? ""))
+        let where_ = position.map(NumberFormat.vector) ?? "not set"
+        lines.append("position \(where_)" + (voxelSize.map { " voxels of " + $0.map(NumberFormat.plain).joined(separator: " × ") + " nm" } ?? ""))
         if let layout { lines.append("layout \(layout)") }
         for layer in layers {
             var parts = ["\(layer.name) (\(layer.kind)\(layer.visible ? "" : ", hidden"))"]
@@ -39,10 +39,6 @@ public struct SceneSummary: Sendable, Hashable, CustomStringConvertible {
             lines.append("  " + parts.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
-    }
-
-    static func format(_ value: Double) -> String {
-        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }
 

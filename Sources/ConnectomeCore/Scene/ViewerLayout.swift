@@ -22,7 +22,7 @@ public struct ViewerLayout: Sendable, Hashable {
     public init(validating name: String, orthographicProjection: Bool? = nil) throws(ConnectomeError) {
         let lower = name.lowercased()
         guard Self.names.contains(lower) else {
-            let nearest = Self.names.min { editDistance(lower, $0) < editDistance(lower, $1) } ?? "xy-3d"
+            let nearest = Self.names.min { editDistance(lower.utf8, $0.utf8) < editDistance(lower.utf8, $1.utf8) } ?? "xy-3d"
             throw ConnectomeError.argument(
                 "\"\(name)\" is not a neuroglancer layout",
                 hint: "Did you mean \"\(nearest)\"? Layouts are \(Self.names.joined(separator: ", "))")

@@ -15,7 +15,7 @@ public final class SkeletonSource: Sendable {
     public let info: SkeletonInfo
     public let cache: ChunkCache?
 
-    public init(store: any KeyValueStore, directory: String = "", info: SkeletonInfo, cache: ChunkCache? = .shared) {
+    public init(store: any KeyValueStore, directory: String = "", info: SkeletonInfo, cache: ChunkCache?) {
         self.store = store
         self.directory = Self.normalise(directory)
         self.url = self.directory.isEmpty ? store.baseURL : store.baseURL + "/" + self.directory
@@ -24,7 +24,7 @@ public final class SkeletonSource: Sendable {
     }
 
     /// Reads `info` under `directory` of `store`; a missing info is an `ArgumentError` naming the URL.
-    public static func open(store: any KeyValueStore, directory: String = "", cache: ChunkCache? = .shared) async throws -> SkeletonSource {
+    public static func open(store: any KeyValueStore, directory: String = "", cache: ChunkCache?) async throws -> SkeletonSource {
         let prefix = normalise(directory)
         let infoKey = prefix.isEmpty ? "info" : prefix + "/info"
         let where_ = prefix.isEmpty ? store.baseURL : store.baseURL + "/" + prefix
@@ -38,12 +38,12 @@ public final class SkeletonSource: Sendable {
 
     /// Opens a source by URL as users write it (`precomputed://gs://…/skeletons`, `file:///…`).
     public static func open(url: String, transport: (any HTTPTransport)?, authorization: HTTPAuthorization? = nil,
-                            cache: ChunkCache? = .shared) async throws -> SkeletonSource {
+                            cache: ChunkCache?) async throws -> SkeletonSource {
         try await open(store: try openStore(url: url, transport: transport, authorization: authorization), cache: cache)
     }
 
     /// The skeleton source a segmentation's info names in `skeletons`; nil when it names none.
-    public static func open(segmentation volume: PrecomputedVolume, cache: ChunkCache? = .shared) async throws -> SkeletonSource? {
+    public static func open(segmentation volume: PrecomputedVolume, cache: ChunkCache?) async throws -> SkeletonSource? {
         guard let directory = volume.info.skeletons else { return nil }
         return try await open(store: volume.store, directory: directory, cache: cache)
     }

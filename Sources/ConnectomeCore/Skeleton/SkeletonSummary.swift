@@ -29,38 +29,24 @@ public struct SkeletonSummary: Sendable, Equatable {
 
     /// "Skeleton of 576460752571686913: 1,234 nodes, 56.8 µm of cable, 12 branch points, 25 tips; root node 0 at (…) nm."
     public var text: String {
-        var parts = ["\(Self.count(nodes, "node")), \(Self.number(cableMicrometres)) µm of cable",
-                     Self.count(branchPoints, "branch point"), Self.count(tips, "tip")]
-        if trees > 1 { parts.append("\(Self.count(trees, "tree")) (not connected to each other)") }
+        var parts = ["\(NumberFormat.count(nodes, "node")), \(Self.number(cableMicrometres)) µm of cable",
+                     NumberFormat.count(branchPoints, "branch point"), NumberFormat.count(tips, "tip")]
+        if trees > 1 { parts.append("\(NumberFormat.count(trees, "tree")) (not connected to each other)") }
         var sentence = (segmentID.map { "Skeleton of \($0): " } ?? "Skeleton: ") + parts.joined(separator: ", ")
         if let rootNodeID, let rootPosition {
             sentence += "; root node \(rootNodeID) at (\(Self.number(rootPosition.x)), \(Self.number(rootPosition.y)), \(Self.number(rootPosition.z))) nm"
         }
         sentence += "."
         if droppedEdges > 0 {
-            sentence += " \(Self.count(droppedEdges, "edge")) of the source (repeats, self-loops or cycles) were left out of the tree."
+            sentence += " \(NumberFormat.count(droppedEdges, "edge")) of the source (repeats, self-loops or cycles) were left out of the tree."
         }
         return sentence
-    }
-
-    static func count(_ value: Int, _ noun: String) -> String {
-        "\(grouped(value)) \(noun)\(value == 1 ? "" : "s")"
-    }
-
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return (value < 0 ? "-" : "") + out
     }
 
     /// Three significant digits below 100, whole numbers (grouped) above.
     static func number(_ value: Double) -> String {
         guard value.isFinite, abs(value) < 1e15 else { return String(format: "%.3g", value) }
-        if abs(value) >= 100 { return grouped(Int(value.rounded())) }
+        if abs(value) >= 100 { return NumberFormat.grouped(Int(value.rounded())) }
         let text = String(format: abs(value) >= 10 ? "%.1f" : "%.2f", value)
         return text.hasSuffix(".00") ? String(text.dropLast(3)) : text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }

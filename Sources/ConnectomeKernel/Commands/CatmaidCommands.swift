@@ -127,7 +127,7 @@ enum CatmaidCommands {
 
     static func stackTable(_ info: StackInfo, mirror chosen: StackMirror?) -> Table {
         let dimension = "\(info.dimension.x) × \(info.dimension.y) × \(info.dimension.z)"
-        let resolution = [info.resolution.x, info.resolution.y, info.resolution.z].map { DatasetCommands.format($0) }
+        let resolution = [info.resolution.x, info.resolution.y, info.resolution.z].map(NumberFormat.plain)
             .joined(separator: " × ")
         let rows: [[Value]] = info.mirrors.map { mirror in
             let supported = mirror.tileSource != nil

@@ -91,7 +91,7 @@ enum ConnectivityCommands {
             let keepAutapses = try invocation.bool("autapses", default: false)
             let table = try await state.neuronSource().synapses(direction.selection(ids))
             let pairs = try table.partners(of: ids, direction: direction, threshold: minimum, autapses: keepAutapses)
-            let title = "\(direction == .both ? "" : direction.rawValue + " ")partners of \(SceneValue.count(ids.count, "neuron"))"
+            let title = "\(direction == .both ? "" : direction.rawValue + " ")partners of \(NumberFormat.count(ids.count, "neuron"))"
             return .custom(DataTableValue(pairs, title: title,
                                           notes: minimum > 1 ? ["connections of at least \(minimum) synapses"] : []))
         }

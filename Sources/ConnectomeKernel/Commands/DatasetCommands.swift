@@ -118,7 +118,7 @@ enum DatasetCommands {
             [
                 .int(Int128(mip)),
                 .string(scale.size.map(String.init).joined(separator: " × ")),
-                .string(scale.resolution.map { format($0) }.joined(separator: " × ") + " nm"),
+                .string(scale.resolution.map(NumberFormat.plain).joined(separator: " × ") + " nm"),
                 .string(scale.voxelOffset.map(String.init).joined(separator: ", ")),
                 .string(scale.chunkSize.map(String.init).joined(separator: " × ")),
                 .string(encodingName(scale)),
@@ -143,10 +143,6 @@ enum DatasetCommands {
         }
     }
 
-    static func format(_ number: Double) -> String {
-        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-    }
-
     /// Accepts a bare store URL too, and writes it the way neuroglancer sources are written.
     static func sourceURL(_ text: String) -> String {
         if text.contains("://"), text.hasPrefix("precomputed://") || text.hasPrefix("graphene://") { return text }
@@ -169,7 +165,7 @@ struct DatasetValue: RichDisplay {
         if let url = dataset.brainMeshURL { rows.append(["brain_mesh", "mesh", .string(url)]) }
         if let url = dataset.nucleiURL { rows.append(["nuclei", "segmentation", .string(url)]) }
         if let url = dataset.mergeBiasedURL { rows.append(["merge_biased", "segmentation", .string(url)]) }
-        let voxel = dataset.voxelSize.map { DatasetCommands.format($0) }.joined(separator: " × ")
+        let voxel = dataset.voxelSize.map(NumberFormat.plain).joined(separator: " × ")
         var footer = "voxel size \(voxel) nm · scenes open in \(dataset.viewerBase)"
         if let layers = dataset.nodeIDLayers { footer += " · node IDs: \(layers) layers, \(dataset.layerBits) layer bits" }
         return Table(title: "dataset \(dataset.name)", columns: ["layer", "kind", "source"], rows: rows, footer: footer)

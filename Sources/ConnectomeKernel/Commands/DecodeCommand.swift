@@ -66,7 +66,7 @@ enum DecodeCommand {
             [.int(Int128(row.segment.rawValue)), .string(row.layer), .bool(row.visible)]
         }
         let layers = Set(scene.state.segmentTable.map(\.layer)).count
-        return Table(title: "\(SceneValue.count(rows.count, "segment")) in \(SceneValue.count(layers, "layer"))",
+        return Table(title: "\(NumberFormat.count(rows.count, "segment")) in \(NumberFormat.count(layers, "layer"))",
                      columns: ["id", "layer", "visible"], rows: rows)
     }
 

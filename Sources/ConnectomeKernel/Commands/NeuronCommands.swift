@@ -40,12 +40,12 @@ enum NeuronCommands {
             }
             guard matches.rowCount > 0 else {
                 throw ConnectomeError.noMatches(
-                    "no neurons found matching \(FilterArguments.describe(criteria)) among \(SceneValue.count(table.rowCount, "neuron"))",
+                    "no neurons found matching \(FilterArguments.describe(criteria)) among \(NumberFormat.count(table.rowCount, "neuron"))",
                     hint: "loosen the criteria: case=false, exact=false, a list of values, or look at the values with neurons | select \(criteria[0].field)")
             }
             return .custom(DataTableValue(
                 matches, title: "neurons where \(FilterArguments.describe(criteria))",
-                notes: ["\(SceneValue.grouped(matches.rowCount)) of \(SceneValue.count(table.rowCount, "neuron")) match"]))
+                notes: ["\(NumberFormat.grouped(matches.rowCount)) of \(NumberFormat.count(table.rowCount, "neuron")) match"]))
         }
     }
 
@@ -74,7 +74,7 @@ enum NeuronCommands {
             let (rows, missing) = try table.rows(withIDs: ids.map(\.rawValue), column: column)
             guard rows.rowCount > 0 else {
                 throw ConnectomeError.noMatches(
-                    "none of the \(SceneValue.count(ids.count, "ID")) is in the neuron table (\(SceneValue.count(table.rowCount, "row")))",
+                    "none of the \(NumberFormat.count(ids.count, "ID")) is in the neuron table (\(NumberFormat.count(table.rowCount, "row")))",
                     hint: "check that they are current root IDs of this dataset (segment at … gives them)")
             }
             var notes: [String] = []
@@ -82,7 +82,7 @@ enum NeuronCommands {
                 let shown = missing.prefix(10).map(String.init).joined(separator: ", ")
                 notes.append("not in the table: \(shown)\(missing.count > 10 ? " and \(missing.count - 10) more" : "")")
             }
-            return .custom(DataTableValue(rows, title: "annotations of \(SceneValue.count(ids.count, "neuron"))", notes: notes))
+            return .custom(DataTableValue(rows, title: "annotations of \(NumberFormat.count(ids.count, "neuron"))", notes: notes))
         }
     }
 }

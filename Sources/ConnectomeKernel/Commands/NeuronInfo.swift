@@ -30,7 +30,7 @@ enum NeuronInfo {
             }))),
         ])
         let what = kind == .neurons ? "neuron table" : "synapse table"
-        return DataTableValue(columns, title: "\(what): \(SceneValue.count(table.rowCount, "row")), \(SceneValue.count(table.columnCount, "column"))",
+        return DataTableValue(columns, title: "\(what): \(NumberFormat.count(table.rowCount, "row")), \(NumberFormat.count(table.columnCount, "column"))",
                               notes: notes)
     }
 }

@@ -74,20 +74,50 @@ struct SceneArguments {
         mergeBiased = try invocation.value("merge_biased").map { _ in try invocation.bool("merge_biased") }
     }
 
-    /// Checks that per-segment colours and group labels match the segments they colour.
-    func checkCounts(against targets: [SegmentID], _ invocation: Invocation) throws {
-        switch colors {
-        case .list(let list) where list.count != targets.count:
-            throw invocation.argumentError("colors", "colors: \(list.count) colours for \(SceneValue.count(targets.count, "segment"))",
-                                           hint: "Give one colour per segment in order, one colour for all, or a record {ID: colour}")
-        case .labels(let labels) where labels.count != targets.count:
-            throw invocation.argumentError("colors", "colors: \(labels.count) labels for \(SceneValue.count(targets.count, "segment"))",
-                                           hint: "Give one label per segment, in the order of the segments")
-        default: break
+    /// The change these arguments make to a scene they are given (`decode "…" | scene …`).
+    var edit: SceneEdit {
+        var edit = SceneEdit()
+        edit.image = image
+        edit.segmentation = segmentation
+        edit.brainMesh = mesh
+        edit.nuclei = nuclei
+        edit.mergeBiased = mergeBiased
+        edit.segments = segments
+        edit.hiddenSegments = hidden
+        edit.colors = colors
+        edit.groups = groups
+        edit.annotationLayers = annotations
+        edit.skeletons = skeletons
+        edit.position = position
+        edit.layout = layout
+        return edit
+    }
+
+    /// A colour, label or group-label list of the wrong length, as an error on the argument that gave it.
+    static func error(_ mismatch: SegmentCountMismatch, _ invocation: Invocation) -> EvaluationError {
+        let segments = NumberFormat.count(mismatch.segments, "segment")
+        switch mismatch.list {
+        case .colors:
+            return invocation.argumentError("colors", "colors: \(mismatch.given) colours for \(segments)",
+                                            hint: "Give one colour per segment in order, one colour for all, or a record {ID: colour}")
+        case .colorLabels:
+            return invocation.argumentError("colors", "colors: \(mismatch.given) labels for \(segments)",
+                                            hint: "Give one label per segment, in the order of the segments")
+        case .groupLabels:
+            return invocation.argumentError("groups", "groups: \(mismatch.given) group labels for \(segments)",
+                                            hint: "Give one label per segment in order, or a record {group: [IDs]}")
         }
-        if case .labels(let labels) = groups, labels.count != targets.count {
-            throw invocation.argumentError("groups", "groups: \(labels.count) group labels for \(SceneValue.count(targets.count, "segment"))",
-                                           hint: "Give one label per segment in order, or a record {group: [IDs]}")
+    }
+
+    /// An edit that failed, as an error on the argument at fault where there is one.
+    static func error(_ failure: SceneEditError, _ invocation: Invocation) -> any Error {
+        switch failure {
+        case .counts(let mismatch):
+            return error(mismatch, invocation)
+        case .position(let given, let dimensions):
+            return invocation.argumentError("position", "position: the scene has \(dimensions) dimensions, got \(given) coordinates")
+        case .scene(let error):
+            return error
         }
     }
 

@@ -53,9 +53,12 @@ enum SceneCommands {
             let dataset = state.dataset
             if let start = arguments.start {
                 let base = arguments.viewerBase ?? start.base
-                let edited = try SceneEditing(arguments: arguments, dataset: dataset, base: base, invocation: invocation)
-                    .apply(to: start.state)
-                return .custom(SceneValue(state: edited, base: base))
+                do throws(SceneEditError) {
+                    let edited = try start.state.edited(by: arguments.edit, dataset: dataset, viewerBase: base)
+                    return .custom(SceneValue(state: edited, base: base))
+                } catch {
+                    throw SceneArguments.error(error, invocation)
+                }
             }
             return .custom(SceneValue(state: try newScene(arguments, dataset: dataset, invocation: invocation),
                                       base: arguments.viewerBase ?? dataset.viewerBase))
@@ -64,11 +67,6 @@ enum SceneCommands {
 
     /// A scene built from scratch for `dataset`.
     static func newScene(_ arguments: SceneArguments, dataset: DatasetDescription, invocation: Invocation) throws -> ViewerState {
-        try arguments.checkCounts(against: arguments.segments, invocation)
-        if let position = arguments.position, position.count != dataset.voxelSize.count {
-            throw invocation.argumentError(
-                "position", "position: dataset \(dataset.name) has \(dataset.voxelSize.count) dimensions, got \(position.count) coordinates")
-        }
         var request = SceneRequest()
         request.image = arguments.image
         request.segmentation = arguments.segmentation
@@ -83,22 +81,14 @@ enum SceneCommands {
         request.layout = arguments.layout ?? "xy-3d"
         request.annotationLayers = arguments.annotations
         request.skeletons = arguments.skeletons
+        do throws(SegmentCountMismatch) { try request.checkCounts() } catch { throw SceneArguments.error(error, invocation) }
+        if let position = arguments.position, position.count != dataset.voxelSize.count {
+            throw invocation.argumentError(
+                "position", "position: dataset \(dataset.name) has \(dataset.voxelSize.count) dimensions, got \(position.count) coordinates")
+        }
         var target = dataset
         if let base = arguments.viewerBase { target.viewerBase = base }
-        var state = try request.build(for: target)
-        keepSegmentsInMainLayer(&state, arguments)
-        return state
-    }
-
-    /// With groups, the builder (as crantpy) leaves the given segments to the group layers only, all
-    /// hidden, so the scene would open showing nothing; `segments=` always show in the main layer.
-    static func keepSegmentsInMainLayer(_ state: inout ViewerState, _ arguments: SceneArguments) {
-        guard arguments.groups != nil, !arguments.segments.isEmpty,
-              let index = state.layers.firstIndex(where: { $0.name == SceneRequest.segmentationLayerName }),
-              var layer = state.layers[index].segmentation
-        else { return }
-        layer.segments = arguments.segments.map { SegmentSelection($0) } + layer.segments.filter { !$0.visible }
-        state.layers[index] = .segmentation(layer)
+        return try request.build(for: target)
     }
 
     static let sceneDetails = """

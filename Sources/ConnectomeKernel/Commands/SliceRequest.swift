@@ -110,7 +110,7 @@ struct SliceRequest {
             return !range.overlaps(low[axis]..<high[axis])
         }.map { names[$0] } ?? "x"
         throw invocation.argumentError(offending,
-            "the section centred at x \(DatasetCommands.format(centre.x)), y \(DatasetCommands.format(centre.y)), z \(DatasetCommands.format(centre.z)) lies wholly outside the volume",
+            "the section centred at x \(NumberFormat.plain(centre.x)), y \(NumberFormat.plain(centre.y)), z \(NumberFormat.plain(centre.z)) lies wholly outside the volume",
             hint: "Its mip-0 voxels span \(bounds.joined(separator: ", ")) (voxel offset included)")
     }
 
@@ -123,9 +123,9 @@ struct SliceRequest {
     /// The mip of another layer with the same voxel size, so the overlay lines up voxel for voxel.
     private func matchingMip(of info: PrecomputedInfo, resolution: [Double], layer: String) throws -> Int {
         if let index = info.scales.firstIndex(where: { $0.resolution == resolution }) { return index }
-        let sizes = info.scales.map { $0.resolution.map { DatasetCommands.format($0) }.joined(separator: "×") }
+        let sizes = info.scales.map { $0.resolution.map(NumberFormat.plain).joined(separator: "×") }
         throw ConnectomeError.data(
-            "the \(layer) layer has no scale at \(resolution.map { DatasetCommands.format($0) }.joined(separator: "×")) nm to overlay",
+            "the \(layer) layer has no scale at \(resolution.map(NumberFormat.plain).joined(separator: "×")) nm to overlay",
             hint: "Its scales are \(sizes.joined(separator: ", ")) nm; choose a mip both layers have")
     }
 
@@ -135,7 +135,7 @@ struct SliceRequest {
         let missing = reads.reduce(0) { $0 + $1.chunksMissing }
         let cached = reads.reduce(0) { $0 + $1.chunksFromCache }
         let fetched = reads.reduce(0) { $0 + $1.chunksFetched }
-        let voxel = scale.resolution.map { DatasetCommands.format($0) }.joined(separator: " × ")
+        let voxel = scale.resolution.map(NumberFormat.plain).joined(separator: " × ")
         var chunks = "\(total) chunk\(total == 1 ? "" : "s"): \(fetched) fetched, \(cached) cached"
         if missing > 0 { chunks += ", \(missing) missing (shown as background)" }
         let layers = display.overlay ? "\(layer) + segmentation" : layer

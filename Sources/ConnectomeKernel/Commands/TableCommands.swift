@@ -24,7 +24,7 @@ enum TableCommands {
     ) { invocation in
         let value = try TableArguments.table(invocation)
         let (rows, criteria) = try FilterArguments.filter(value.table, invocation)
-        let kept = "\(SceneValue.grouped(rows.rowCount)) of \(SceneValue.count(value.table.rowCount, "row")) kept"
+        let kept = "\(NumberFormat.grouped(rows.rowCount)) of \(NumberFormat.count(value.table.rowCount, "row")) kept"
         return .custom(value.with(rows, title: criteria.isEmpty ? nil : "\(value.title ?? "rows") where \(FilterArguments.describe(criteria))",
                                   notes: [kept]))
     }
@@ -56,7 +56,7 @@ enum TableCommands {
         let value = try TableArguments.table(invocation)
         let count = invocation.positional.count > 1 ? try invocation.int(at: 1, in: rowCounts) : 10
         let rows = value.table.head(count)
-        return .custom(value.with(rows, notes: ["first \(SceneValue.grouped(rows.rowCount)) of \(SceneValue.count(value.table.rowCount, "row"))"]))
+        return .custom(value.with(rows, notes: ["first \(NumberFormat.grouped(rows.rowCount)) of \(NumberFormat.count(value.table.rowCount, "row"))"]))
     }
 
     static let select = CommandSpec(
@@ -135,7 +135,7 @@ enum TableCommands {
         } catch let error as ConnectomeError {
             throw invocation.argumentError(at: 1, error.message, hint: error.hint.isEmpty ? nil : error.hint)
         }
-        return .string("saved \(SceneValue.count(value.table.rowCount, "row")) × \(SceneValue.count(value.table.columnCount, "column")) to \(url)")
+        return .string("saved \(NumberFormat.count(value.table.rowCount, "row")) × \(NumberFormat.count(value.table.columnCount, "column")) to \(url)")
     }
 
     // MARK: - Helpers

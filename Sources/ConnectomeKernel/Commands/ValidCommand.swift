@@ -68,7 +68,7 @@ enum ValidCommand {
         return .table(Table(
             title: "\(kind) IDs of dataset \(dataset.name) (\(graph))",
             columns: ["id", "layer", "valid"], rows: rows,
-            footer: "\(SceneValue.grouped(validCount)) of \(SceneValue.count(ids.count, "ID")) \(validCount == 1 ? "is a" : "are") well-formed \(kind) ID\(validCount == 1 ? "" : "s")"))
+            footer: "\(NumberFormat.grouped(validCount)) of \(NumberFormat.count(ids.count, "ID")) \(validCount == 1 ? "is a" : "are") well-formed \(kind) ID\(validCount == 1 ? "" : "s")"))
     }
 
     /// The dataset's node-ID layout with the `layers=` / `layer_bits=` overrides applied.

@@ -1,4 +1,5 @@
 import CommandLanguage
+import ConnectomeCore
 import JSONModel
 import JupyterProtocol
 
@@ -62,7 +63,7 @@ enum TableRenderer {
         lines.append(line(columns))
         lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
         for (index, row) in cells.enumerated() {
-            if omitted > 0 && index == head.count { lines.append("… \(SceneValue.grouped(omitted)) more rows …") }
+            if omitted > 0 && index == head.count { lines.append("… \(NumberFormat.grouped(omitted)) more rows …") }
             lines.append(line(row))
         }
         if let footer = table.displayFooter { lines.append(footer) }
@@ -80,7 +81,7 @@ enum TableRenderer {
         }
         for index in head { html += row(index) }
         if omitted > 0 {
-            html += "<tr><td colspan=\"\(columnCount)\" style=\"text-align:center\">… \(SceneValue.grouped(omitted)) more rows …</td></tr>"
+            html += "<tr><td colspan=\"\(columnCount)\" style=\"text-align:center\">… \(NumberFormat.grouped(omitted)) more rows …</td></tr>"
         }
         for index in tail { html += row(index) }
         html += "</tbody></table>"

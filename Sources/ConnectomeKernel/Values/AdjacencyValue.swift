@@ -15,8 +15,8 @@ struct AdjacencyValue: RichDisplay {
     var kindName: String { "table" }
 
     var tableValue: DataTableValue {
-        DataTableValue(table, title: "synapses from \(SceneValue.count(matrix.sources.count, "neuron")) (rows) onto \(SceneValue.count(matrix.targets.count, "neuron")) (columns)",
-                       notes: ["\(SceneValue.grouped(Int(clamping: matrix.total))) synapses in \(SceneValue.count(matrix.nonzeroCount, "connected pair")); the most between one pair: \(matrix.maximum)"])
+        DataTableValue(table, title: "synapses from \(NumberFormat.count(matrix.sources.count, "neuron")) (rows) onto \(NumberFormat.count(matrix.targets.count, "neuron")) (columns)",
+                       notes: ["\(NumberFormat.grouped(Int(clamping: matrix.total))) synapses in \(NumberFormat.count(matrix.nonzeroCount, "connected pair")); the most between one pair: \(matrix.maximum)"])
     }
 
     var plainText: String { tableValue.plainText }

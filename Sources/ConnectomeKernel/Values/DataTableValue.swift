@@ -38,7 +38,7 @@ extension DataTableValue: TableDisplay {
     var displayRowCount: Int { table.rowCount }
     func displayCell(row: Int, column: Int) -> String { table[row: row, column: column].text ?? "" }
     var displayFooter: String? {
-        let size = "\(SceneValue.count(table.rowCount, "row")) × \(SceneValue.count(table.columnCount, "column"))"
+        let size = "\(NumberFormat.count(table.rowCount, "row")) × \(NumberFormat.count(table.columnCount, "column"))"
         return ([size] + notes).joined(separator: "\n")
     }
 }

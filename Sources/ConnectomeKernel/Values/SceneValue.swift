@@ -72,17 +72,17 @@ struct SceneValue: RichDisplay {
         let layers = summary.layers.map { layer -> String in
             var notes: [String] = []
             if layer.kind == "segmentation" || layer.kind == "mesh", layer.selectedSegments + layer.hiddenSegments > 0 {
-                notes.append(Self.count(layer.selectedSegments, "segment"))
+                notes.append(NumberFormat.count(layer.selectedSegments, "segment"))
                 if layer.hiddenSegments > 0 { notes.append("\(layer.hiddenSegments) hidden") }
             }
-            if layer.kind == "annotation" { notes.append(Self.count(layer.annotations, "annotation")) }
+            if layer.kind == "annotation" { notes.append(NumberFormat.count(layer.annotations, "annotation")) }
             if !layer.visible { notes.append("off") }
             return notes.isEmpty ? layer.name : "\(layer.name) (\(notes.joined(separator: ", ")))"
         }
-        var text = "\(Self.count(layers.count, "layer"))"
+        var text = "\(NumberFormat.count(layers.count, "layer"))"
         if !layers.isEmpty { text += ": " + layers.joined(separator: ", ") }
-        text += " · \(Self.count(segmentCount, "segment"))"
-        if let position = state.position { text += " · at \(Self.vector(position))" }
+        text += " · \(NumberFormat.count(segmentCount, "segment"))"
+        if let position = state.position { text += " · at \(NumberFormat.vector(position))" }
         return text
     }
 
@@ -92,10 +92,10 @@ struct SceneValue: RichDisplay {
     /// Header, position and layout, then one aligned line per layer.
     private var briefText: String {
         let summary = state.summary
-        var lines = ["scene for \(viewerName): \(Self.count(summary.layers.count, "layer")), \(Self.count(segmentCount, "segment"))"]
-        let voxels = summary.voxelSize.map { "voxels of " + $0.map(Self.number).joined(separator: " × ") + " nm" }
+        var lines = ["scene for \(viewerName): \(NumberFormat.count(summary.layers.count, "layer")), \(NumberFormat.count(segmentCount, "segment"))"]
+        let voxels = summary.voxelSize.map { "voxels of " + $0.map(NumberFormat.plain).joined(separator: " × ") + " nm" }
         if let position = summary.position {
-            lines.append("position \(Self.vector(position))" + (voxels.map { " in \($0)" } ?? ""))
+            lines.append("position \(NumberFormat.vector(position))" + (voxels.map { " in \($0)" } ?? ""))
         } else {
             lines.append("position not set" + (voxels.map { " (\($0))" } ?? ""))
         }
@@ -105,10 +105,10 @@ struct SceneValue: RichDisplay {
         for layer in summary.layers {
             var notes: [String] = []
             if layer.kind == "segmentation" || layer.kind == "mesh" {
-                notes.append("\(Self.grouped(layer.selectedSegments)) selected")
-                if layer.hiddenSegments > 0 { notes.append("\(Self.grouped(layer.hiddenSegments)) hidden") }
+                notes.append("\(NumberFormat.grouped(layer.selectedSegments)) selected")
+                if layer.hiddenSegments > 0 { notes.append("\(NumberFormat.grouped(layer.hiddenSegments)) hidden") }
             }
-            if layer.kind == "annotation" { notes.append(Self.count(layer.annotations, "annotation")) }
+            if layer.kind == "annotation" { notes.append(NumberFormat.count(layer.annotations, "annotation")) }
             if !layer.visible { notes.append("layer off") }
             let name = layer.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             let kind = layer.kind.padding(toLength: kindWidth, withPad: " ", startingAt: 0)
@@ -125,7 +125,7 @@ struct SceneValue: RichDisplay {
 
     private var lengthWarning: String {
         guard url.utf8.count > Self.longURLCharacters else { return "" }
-        return "<div style=\"color:#a15c00\">This link is \(Self.grouped(url.utf8.count)) characters long; some browsers, "
+        return "<div style=\"color:#a15c00\">This link is \(NumberFormat.grouped(url.utf8.count)) characters long; some browsers, "
             + "servers and chat tools limit URL length (often to about 8,000), so it may be cut when shared. "
             + "Select fewer segments or annotations if it does not open.</div>"
     }
@@ -138,11 +138,11 @@ struct SceneValue: RichDisplay {
     private var briefHTML: String {
         let summary = state.summary
         var html = "<div class=\"connectome-scene\">\(anchor) <span style=\"opacity:0.7\">"
-            + "\(Self.count(summary.layers.count, "layer")), \(Self.count(segmentCount, "segment"))</span>"
+            + "\(NumberFormat.count(summary.layers.count, "layer")), \(NumberFormat.count(segmentCount, "segment"))</span>"
         var facts: [String] = []
         if let position = summary.position {
-            var text = "position \(Self.vector(position))"
-            if let voxel = summary.voxelSize { text += " in voxels of " + voxel.map(Self.number).joined(separator: " × ") + " nm" }
+            var text = "position \(NumberFormat.vector(position))"
+            if let voxel = summary.voxelSize { text += " in voxels of " + voxel.map(NumberFormat.plain).joined(separator: " × ") + " nm" }
             facts.append(text)
         }
         if let layout = summary.layout { facts.append("layout \(layout)") }
@@ -156,32 +156,6 @@ struct SceneValue: RichDisplay {
         }
         html += "</tbody></table>" + lengthWarning + "</div>"
         return html
-    }
-
-    // MARK: - Formatting
-
-    static func count(_ value: Int, _ noun: String) -> String {
-        "\(grouped(value)) \(noun)\(value == 1 ? "" : "s")"
-    }
-
-    /// 12345 → "12,345".
-    static func grouped(_ value: Int) -> String {
-        let digits = Array(String(value.magnitude))
-        var text = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { text.append(",") }
-            text.append(digit)
-        }
-        return value < 0 ? "-" + text : text
-    }
-
-    /// Whole numbers without a fractional part: `24899`, not `24899.0`.
-    static func number(_ value: Double) -> String {
-        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
-
-    static func vector(_ values: [Double]) -> String {
-        "(" + values.map(number).joined(separator: ", ") + ")"
     }
 }
 

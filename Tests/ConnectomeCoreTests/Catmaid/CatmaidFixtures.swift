@@ -1,6 +1,7 @@
 import Foundation
 import ImageCodecs
 import JSONModel
+import TestSupport
 @testable import ConnectomeCore
 
 /// Shapes of real CATMAID answers, and small synthetic volumes to cut stacks from.

@@ -2,106 +2,37 @@
 import Glibc
 #endif
 import Foundation
+import TestSupport
 @testable import ConnectomeCore
 
-/// Debian's nginx on a free loopback port serving a directory, with `/private/` behind HTTP Basic.
-///
-/// The port is chosen before starting so that the served project's JSON can name it.
+/// The shared nginx harness with `/private/` behind HTTP Basic, on a port chosen before it starts
+/// so that the served project's JSON can name it.
 final class CatmaidNginxServer: @unchecked Sendable {
-    static let executable = "/usr/sbin/nginx"
     let port: Int
     let prefix: String
-    private var process: Process?
+    private var server: NginxServer?
 
     init(prefix: String) throws {
         self.prefix = prefix
-        self.port = try Self.freePort()
+        self.port = try Sockets.freePort()
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
 
     /// Serves `root`; `/private/<path>` is `root/<path>` for `user` with `password` only.
     func start(root: String, user: String, password: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
-            throw ConnectomeError.argument("nginx is not installed at \(Self.executable)", hint: "apt-get install nginx-light")
-        }
-        try FileManager.default.createDirectory(atPath: prefix + "/temp", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: prefix, withIntermediateDirectories: true)
         try "\(user):{PLAIN}\(password)\n".write(toFile: prefix + "/htpasswd", atomically: true, encoding: .utf8)
-        let temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map { "\($0)_temp_path \(prefix)/temp/\($0);" }
-        let config = """
-            daemon off;
-            worker_processes 1;
-            pid \(prefix)/nginx.pid;
-            error_log \(prefix)/error.log warn;
-            events { worker_connections 256; }
-            http {
-                access_log off;
-                \(temp.joined(separator: "\n    "))
-                default_type application/octet-stream;
-                server {
-                    listen 127.0.0.1:\(port);
-                    root \(root);
-                    location /private/ {
-                        alias \(root)/;
-                        auth_basic "catmaid mirror";
-                        auth_basic_user_file \(prefix)/htpasswd;
-                    }
-                }
+        server = try NginxServer(serving: root, prefix: prefix, port: port, locations: """
+            location /private/ {
+                alias \(root)/;
+                auth_basic "catmaid mirror";
+                auth_basic_user_file \(prefix)/htpasswd;
             }
-            """
-        try config.write(toFile: prefix + "/nginx.conf", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = ["-p", prefix, "-c", prefix + "/nginx.conf", "-e", prefix + "/error.log"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        let deadline = Date().addingTimeInterval(10)
-        while !Self.canConnect(port: port) {
-            if !process.isRunning || Date() > deadline {
-                let log = (try? String(contentsOfFile: prefix + "/error.log", encoding: .utf8)) ?? "(no error log)"
-                stop()
-                throw ConnectomeError.network("nginx did not start on 127.0.0.1:\(port): \(log)")
-            }
-            usleep(20_000)
-        }
+            """)
     }
 
-    func stop() {
-        guard let process, process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw ConnectomeError.network("could not find a free loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
+    func stop() { server?.stop() }
 }
 
 /// A minimal HTTP/1.0 client over a loopback socket, for these tests only.

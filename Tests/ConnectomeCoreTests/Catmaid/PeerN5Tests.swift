@@ -11,11 +11,9 @@ import Testing
 struct PeerN5Tests {
     static let directory = ProcessInfo.processInfo.environment["CK_PEER_N5"]
 
-    @Test func peerDatasetsReadVoxelForVoxel() async throws {
-        guard let directory = Self.directory else {
-            print("PeerN5Tests skipped: set CK_PEER_N5 to a directory written by Tests/EndToEnd/peer_n5/make_n5.py")
-            return
-        }
+    @Test(.enabled(if: directory != nil, "needs CK_PEER_N5, a directory written by Tests/EndToEnd/peer_n5/make_n5.py"))
+    func peerDatasetsReadVoxelForVoxel() async throws {
+        let directory = try #require(Self.directory)
         let manifest = try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: directory + "/manifest.json")))
         let shape = try #require(manifest["shape_zyx"]?.arrayValue?.compactMap { $0.intValue })
         let (depth, height, width) = (shape[0], shape[1], shape[2])

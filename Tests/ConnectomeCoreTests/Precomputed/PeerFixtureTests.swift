@@ -27,16 +27,16 @@ import Testing
         return entries
     }
 
-    @Test func skipMessageWithoutFixtures() {
-        if Self.directory == nil {
-            print("PeerFixtureTests: skipped — set CK_PEER_FIXTURES to the output of "
-                + "Tests/EndToEnd/peer_fixtures/make_peer_volumes.py (needs cloud-volume, tensorstore, numpy)")
-        } else {
-            #expect(!Self.entries().isEmpty, "CK_PEER_FIXTURES=\(Self.directory!) has no readable manifest.json")
-        }
+    /// Shown as the reason the suite's tests were skipped.
+    static let needsFixtures: Comment =
+        "needs CK_PEER_FIXTURES, the output of Tests/EndToEnd/peer_fixtures/make_peer_volumes.py (cloud-volume, tensorstore, numpy)"
+
+    @Test(.enabled(if: directory != nil, needsFixtures))
+    func fixturesAreReadable() {
+        #expect(!Self.entries().isEmpty, "CK_PEER_FIXTURES=\(Self.directory ?? "") has no readable manifest.json")
     }
 
-    @Test(arguments: entries())
+    @Test(.enabled(if: directory != nil, needsFixtures), arguments: entries())
     func readsThePeerVolume(entry: Entry) async throws {
         let directory = Self.directory!
         let volume = try await PrecomputedVolume.open(store: FileStore(directory: directory + "/" + entry.name),

@@ -64,7 +64,8 @@ struct SceneRequestTests {
         #expect(mbon.visibleSegments == [11, 13])
         #expect(mbon.segmentColors.keys.sorted() == [11, 13])
         #expect(mbon.source == state.layer(named: "segmentation")?.segmentation?.source)
-        #expect(state.layer(named: "segmentation")?.segmentation?.segments.isEmpty == true)
+        // The segments themselves stay shown in the main layer (GroupedSegmentsTests holds the rule).
+        #expect(state.layer(named: "segmentation")?.segmentation?.visibleSegments == [11, 12, 13])
 
         request.groups = .labels(["x", "y", "x"])
         let byLabel = try request.build(for: sample)

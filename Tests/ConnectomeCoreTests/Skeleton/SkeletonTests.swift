@@ -163,7 +163,7 @@ import Testing
         let text = SkeletonSummary(skeleton).text
         #expect(text == "Skeleton of 576460752303423488: 7 nodes, 0.02 µm of cable, 2 branch points, 3 tips; root node 0 at (0, 0, 0) nm.",
                 "\(text)")
-        #expect(SkeletonSummary.grouped(1_234_567) == "1,234,567")
+        #expect(NumberFormat.grouped(1_234_567) == "1,234,567")
         #expect(SkeletonSummary.number(1234.4) == "1,234" && SkeletonSummary.number(56.78) == "56.8")
     }
 }

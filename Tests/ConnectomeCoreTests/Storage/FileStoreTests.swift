@@ -1,6 +1,7 @@
 import ConnectomeCore
 import Foundation
 import ImageCodecs
+import TestSupport
 import Testing
 
 @Suite struct FileStoreTests {

@@ -1,6 +1,7 @@
 import ConnectomeCore
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct HTTPStoreTests {

@@ -1,5 +1,6 @@
 import ConnectomeCore
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct MemoryStoreTests {

@@ -1,5 +1,6 @@
 import Foundation
 import JSONModel
+import TestSupport
 import Testing
 @testable import ConnectomeCore
 
@@ -28,16 +29,16 @@ import Testing
         }
     }
 
-    @Test func skipMessageWithoutFixtures() {
-        if Self.directory == nil {
-            print("PeerTableTests: skipped — set CK_PEER_TABLES to the output of Tests/EndToEnd/peer_tables/make_tables.py "
-                + "(needs pandas, pyarrow); `make peer-fixtures` does")
-        } else {
-            #expect(Self.expectedFiles().count >= 10, "CK_PEER_TABLES=\(Self.directory!) has no readable expected.json")
-        }
+    /// Shown as the reason the suite's tests were skipped.
+    static let needsFixtures: Comment =
+        "needs CK_PEER_TABLES, the output of Tests/EndToEnd/peer_tables/make_tables.py (pandas, pyarrow); `make peer-fixtures` writes it"
+
+    @Test(.enabled(if: directory != nil, needsFixtures))
+    func fixturesAreReadable() {
+        #expect(Self.expectedFiles().count >= 10, "CK_PEER_TABLES=\(Self.directory ?? "") has no readable expected.json")
     }
 
-    @Test(.enabled(if: directory != nil), arguments: expectedFiles())
+    @Test(.enabled(if: directory != nil, needsFixtures), arguments: expectedFiles())
     func readsThePeerTable(expected: Expected) async throws {
         let table = try await TableFile.read(url: "file://" + Self.directory! + "/" + expected.file, transport: nil)
         #expect(table.columnNames == expected.columns.compactMap { $0["name"]?.stringValue }, "\(expected)")
@@ -58,7 +59,7 @@ import Testing
     }
 
     /// The kernel writes CSV and feather of each fixture; pandas and pyarrow must read the same values back.
-    @Test(.enabled(if: directory != nil && python != nil))
+    @Test(.enabled(if: directory != nil && python != nil, "needs CK_PEER_TABLES and CK_PEER_PYTHON (a python with pandas and pyarrow)"))
     func pandasReadsWhatTheKernelWrites() async throws {
         let output = try TemporaryDirectory(prefix: "cck-tables")
         defer { output.remove() }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Synchronization
+import TestSupport
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 whose answers a test scripts, to produce faults that a real
 /// server will not: errors then success, throttling, connections closed mid-body, stalls.

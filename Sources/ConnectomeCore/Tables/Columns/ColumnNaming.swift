@@ -10,19 +10,7 @@ enum ColumnNaming {
 
     /// pandas' `mangle_dupe_cols`: a repeated name gets `.1`, `.2`, …; an empty one is `Unnamed: <i>`.
     static func uniqueNames(_ names: [String]) -> [String] {
-        var seen = Set<String>()
-        var result: [String] = []
-        for (index, raw) in names.enumerated() {
-            let base = raw.isEmpty ? "Unnamed: \(index)" : raw
-            var name = base
-            var suffix = 1
-            while seen.contains(name) {
-                name = "\(base).\(suffix)"
-                suffix += 1
-            }
-            seen.insert(name)
-            result.append(name)
-        }
-        return result
+        var unique = UniqueNames(style: .column)
+        return names.enumerated().map { index, raw in unique.claim(raw.isEmpty ? "Unnamed: \(index)" : raw) }
     }
 }

@@ -5,24 +5,29 @@ import Foundation
 
 /// Debian's nginx on a free loopback port with a private configuration, serving a directory the
 /// way the benchmarks did (`sendfile`, keep-alive, `gzip_static always; gunzip on;`).
-final class NginxServer: Sendable {
-    struct StartFailure: Error, CustomStringConvertible {
-        let description: String
+///
+/// The one nginx harness of the test targets (HTTP transport, volumes over HTTP, CATMAID mirrors).
+public final class NginxServer: Sendable {
+    public struct StartFailure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    static let executable = "/usr/sbin/nginx"
+    public static let executable = "/usr/sbin/nginx"
 
-    let port: Int
-    let prefix: String
+    public let port: Int
+    public let prefix: String
     private let process: Process
 
     /// Starts nginx serving `root`; its config, pid file, logs and temp files live under `prefix`.
-    init(serving root: String, prefix: String) throws {
+    ///
+    /// `port` is one already chosen with `Sockets.freePort()` when the served files must name it;
+    /// `locations` are more `location` blocks for the server (e.g. a part behind HTTP Basic).
+    public init(serving root: String, prefix: String, port chosenPort: Int? = nil, locations: String = "") throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
             throw StartFailure(description: "nginx is not installed at \(Self.executable): run `apt-get install nginx-light`")
         }
         self.prefix = prefix
-        port = try Sockets.freePort()
+        port = try chosenPort ?? Sockets.freePort()
         try FileManager.default.createDirectory(atPath: prefix + "/temp", withIntermediateDirectories: true)
         let config = """
             daemon off;
@@ -51,6 +56,7 @@ final class NginxServer: Sendable {
                         gzip_static always;
                         gunzip on;
                     }
+                    \(locations)
                 }
             }
             """
@@ -72,10 +78,10 @@ final class NginxServer: Sendable {
         }
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://127.0.0.1:\(port)" }
 
     /// Stops nginx (SIGTERM, fast shutdown) and waits for it to exit.
-    func stop() {
+    public func stop() {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()

@@ -6,11 +6,11 @@ import Testing
 ///
 /// A factory receives objects keyed by paths from a "world" root and returns a store rooted at
 /// `vol/` inside that world, so that `../other/...` keys reach a sibling directory.
-enum StoreConformance {
-    typealias Factory = @Sendable (_ objects: [String: Data]) async throws -> any KeyValueStore
+public enum StoreConformance {
+    public typealias Factory = @Sendable (_ objects: [String: Data]) async throws -> any KeyValueStore
 
-    static let chunk = Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) })
-    static let objects: [String: Data] = [
+    public static let chunk = Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) })
+    public static let objects: [String: Data] = [
         "vol/info": Data(#"{"type":"image"}"#.utf8),
         "vol/s0/0-64_0-64_0-64": chunk,
         "vol/s0/64-128_0-64_0-64": Data("second".utf8),
@@ -20,7 +20,7 @@ enum StoreConformance {
         "other/s1/x": Data("sibling".utf8),
     ]
 
-    static func run(_ makeStore: Factory) async throws {
+    public static func run(_ makeStore: Factory) async throws {
         let store = try await makeStore(objects)
 
         // whole objects, nested keys

@@ -1,17 +1,17 @@
 import Foundation
 
 /// A fresh directory under the system temp dir, removed by `remove()`.
-struct TemporaryDirectory: Sendable {
-    let path: String
+public struct TemporaryDirectory: Sendable {
+    public let path: String
 
-    init(prefix: String = "cck-test") throws {
+    public init(prefix: String = "cck-test") throws {
         let base = FileManager.default.temporaryDirectory.path
         path = base + "/\(prefix)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
     /// Writes `objects` (paths relative to the directory) creating parent directories.
-    func write(_ objects: [String: Data]) throws {
+    public func write(_ objects: [String: Data]) throws {
         for (key, data) in objects {
             let file = URL(fileURLWithPath: path + "/" + key)
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -19,7 +19,7 @@ struct TemporaryDirectory: Sendable {
         }
     }
 
-    func remove() {
+    public func remove() {
         try? FileManager.default.removeItem(atPath: path)
     }
 }

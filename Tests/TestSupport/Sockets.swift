@@ -4,13 +4,13 @@ import Glibc
 import Foundation
 
 /// Small POSIX socket helpers for the test servers (loopback only).
-enum Sockets {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public enum Sockets {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// A listening TCP socket on 127.0.0.1 and the port the kernel chose.
-    static func listen() throws -> (descriptor: Int32, port: Int) {
+    public static func listen() throws -> (descriptor: Int32, port: Int) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
         var yes: Int32 = 1
@@ -34,14 +34,14 @@ enum Sockets {
     }
 
     /// A port that was free a moment ago (for servers that bind it themselves).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let (descriptor, port) = try listen()
         close(descriptor)
         return port
     }
 
     /// True when something accepts connections on 127.0.0.1:`port`.
-    static func canConnect(port: Int) -> Bool {
+    public static func canConnect(port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
@@ -54,7 +54,7 @@ enum Sockets {
         } == 0
     }
 
-    static func sendAll(_ descriptor: Int32, _ data: Data) -> Bool {
+    public static func sendAll(_ descriptor: Int32, _ data: Data) -> Bool {
         data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {

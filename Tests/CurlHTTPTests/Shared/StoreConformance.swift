@@ -1,1 +1,0 @@
-../../ConnectomeCoreTests/Storage/StoreConformance.swift

@@ -1,1 +1,0 @@
-../../ConnectomeCoreTests/Storage/TemporaryDirectory.swift
