@@ -56,7 +56,7 @@ struct ErrorWordingTests {
         Case("1 | «2»", "TypeError", "the right side of '|' must be a command, not a value. Write a command after '|', e.g. value | show"),
         Case("«print 1» | show", "TypeError", "'print' gives no value to pipe into the next command. Pipe only commands that return a value"),
         Case("let x = «print 1»", "TypeError", "'print' gives no value to bind to 'x'. Bind the value of an expression or of a command that returns one"),
-        Case("help «slcie»", "NameError", "unknown command 'slcie'. Did you mean 'slice'?"),
+        Case("help «slcie»", "NameError", "unknown command or help topic 'slcie'. Did you mean 'slice'?"),
     ]
 
     @Test("kind, message and blamed range", arguments: cases)

@@ -87,10 +87,18 @@ struct EvaluatorTests {
         #expect(table?.rows == [["n", "integer", "5"], ["s", "string", "hi"]])
         let help = await value(of: "help", in: session)?.asTable
         #expect(help?.column("command") == ["help", "let", "print", "show", "sleep", "vars"])
-        let one = await value(of: "help sleep", in: session)?.asTable
-        #expect(one?.title == "sleep SECONDS\n  Wait a number of seconds; an interrupt stops the wait.")
-        #expect(one?.rows == [["SECONDS", "number", "required", "how long to wait, in seconds (0 to 86400, one day)"]])
-        #expect(one?.footer == "At most a day (86400 seconds); an interrupt ends the wait at once.\n\nExamples:\n  sleep 2\n  sleep 0.5")
+        guard case .custom(let custom) = await value(of: "help sleep", in: session), let one = custom as? HelpPage else {
+            Issue.record("help sleep is not a help page")
+            return
+        }
+        #expect(one.signature == "sleep SECONDS")
+        #expect(one.summary == "Wait a number of seconds; an interrupt stops the wait.")
+        #expect(one.parameters == [HelpPage.Parameter(name: "SECONDS", type: "number", defaultText: "required",
+                                                      description: "how long to wait, in seconds (0 to 86400, one day)")])
+        #expect(one.sections == [
+            HelpPage.Section(paragraphs: ["At most a day (86400 seconds); an interrupt ends the wait at once."]),
+            HelpPage.Section(heading: "Examples", examples: ["sleep 2", "sleep 0.5"]),
+        ])
     }
 
     @Test("user expressions evaluate one pipeline and refuse bindings")

@@ -43,6 +43,7 @@ def lab(tmp_path_factory):
     port = free_port()
     env = dict(os.environ)
     env.setdefault("XDG_CACHE_HOME", str(OUTPUT_DIR / "cache"))
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     log = open(OUTPUT_DIR / "jupyterlab.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
@@ -147,3 +148,56 @@ def test_scene_link_opens_the_scene_in_a_new_tab(lab, browser):
     assert segs["segmentColors"]["576460752664524086"] == "#ff0000"
     assert state["position"] == [24899, 14436, 3739]
     browser.save_screenshot(str(OUTPUT_DIR / "jupyterlab-scene-link.png"))
+
+
+def test_help_and_cells_render_as_a_reader_expects(lab, browser):
+    """`help slice` shows its signature and examples as code blocks (one line each, not run together
+    into a paragraph), its details as paragraphs and its parameters as a table; a cell's comments,
+    strings, numbers and true/false/null are coloured by the mode kernel_info names."""
+    base, root = lab
+    nb = json.loads((root / "02-scenes.ipynb").read_text())
+    code = '# a comment\nprint "some text" 42 true'
+
+    def cell(source):
+        return {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": source}
+
+    nb["cells"] = [cell("help slice"), cell(code)]
+    (root / "03-help.ipynb").write_text(json.dumps(nb))
+    open_and_run(browser, base, "03-help.ipynb", expected_outputs=2)
+
+    page = browser.find_element(By.CSS_SELECTOR, ".jp-OutputArea-output .connectome-help")
+    blocks = [e.text for e in page.find_elements(By.CSS_SELECTOR, "pre > code")]
+    assert blocks[0].startswith("slice x=X y=Y z=Z"), blocks[:1]
+    assert "slice x=512 y=512 z=32 layer=segmentation" in blocks, blocks
+    paragraphs = page.find_elements(By.TAG_NAME, "p")
+    assert len(paragraphs) >= 5, [p.text for p in paragraphs]
+    assert any(p.text.startswith("overlay=true draws the segmentation") for p in paragraphs)
+    rows = page.find_elements(By.CSS_SELECTOR, "table tbody tr")
+    assert [r.find_elements(By.TAG_NAME, "td")[0].text for r in rows][:3] == ["x", "y", "z"]
+    # Each example is its own block, so it is laid out on a line of its own.
+    heights = [browser.execute_script("return arguments[0].getBoundingClientRect().height;", e)
+               for e in page.find_elements(By.CSS_SELECTOR, "pre > code")[1:]]
+    assert max(heights) < 2.5 * min(heights), heights
+
+    colours = browser.execute_script("""
+        const probe = document.createElement('span');
+        document.body.appendChild(probe);
+        const colour = v => { probe.style.color = `var(${v})`; return getComputedStyle(probe).color; };
+        const wanted = {comment: colour('--jp-mirror-editor-comment-color'),
+                        string: colour('--jp-mirror-editor-string-color'),
+                        number: colour('--jp-mirror-editor-number-color'),
+                        atom: colour('--jp-mirror-editor-atom-color'),
+                        plain: getComputedStyle(document.querySelector('.cm-content')).color};
+        probe.remove();
+        const got = {};
+        for (const span of document.querySelectorAll('.jp-Cell .cm-content span')) {
+            got[span.textContent] = getComputedStyle(span).color;
+        }
+        return {wanted, got};
+    """)
+    wanted, got = colours["wanted"], colours["got"]
+    assert got.get("# a comment") == wanted["comment"] != wanted["plain"], colours
+    assert got.get('"some text"') == wanted["string"], colours
+    assert got.get("42") == wanted["number"], colours
+    assert got.get("true") == wanted["atom"], colours
+    browser.save_screenshot(str(OUTPUT_DIR / "jupyterlab-help.png"))

@@ -50,23 +50,25 @@ enum Builtins {
 
     static let help = CommandSpec(
         name: "help",
-        summary: "List the commands, or show one command's parameters and examples.",
-        positional: PositionalSpec("COMMAND", .string, help: "a command name", bareWords: .commandNames),
-        examples: ["help", "help slice"]
+        summary: "List the commands, show one command's parameters and examples, or describe the language.",
+        details: "help language describes how values, names, commands and pipelines are written.",
+        positional: PositionalSpec("COMMAND", .string, help: "a command name, or a topic",
+                                   choices: LanguageHelp.topics.keys.sorted(), bareWords: .commandNames),
+        examples: ["help", "help slice", "help language"]
     ) { invocation in
         guard let registry = invocation.environment?.registry else { return nil }
         guard let name = try invocation.positional.isEmpty ? nil : invocation.string(at: 0) else {
             let rows = registry.specs.map { [Value.string($0.name), .string($0.summary)] }
             return .table(Table(title: "Commands", columns: ["command", "summary"], rows: rows,
-                                footer: "help COMMAND shows a command's parameters and examples"))
+                                footer: "help COMMAND shows a command's parameters and examples; "
+                                    + "help language shows how to write values, lists, let and pipelines"))
         }
-        guard let spec = registry.spec(named: name) else {
-            let suggestion = Suggestion.didYouMean(name, among: registry.names)
-            throw EvaluationError(.nameError, "unknown command '\(name)'\(suggestion)",
-                                  hint: suggestion.isEmpty ? "Type help to list commands" : nil,
-                                  range: invocation.range(at: 0))
-        }
-        return .table(spec.helpTable)
+        if let spec = registry.spec(named: name) { return .custom(spec.helpPage) }
+        if let topic = LanguageHelp.topics[name] { return .custom(topic) }
+        let suggestion = Suggestion.didYouMean(name, among: registry.names + LanguageHelp.topics.keys)
+        throw EvaluationError(.nameError, "unknown command or help topic '\(name)'\(suggestion)",
+                              hint: suggestion.isEmpty ? "Type help to list commands, or help language for the language" : nil,
+                              range: invocation.range(at: 0))
     }
 
     static let vars = CommandSpec(

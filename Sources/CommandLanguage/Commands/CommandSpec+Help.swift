@@ -2,36 +2,18 @@
 extension CommandSpec {
     /// Usage and summary, the parameters, and with `detailed` the details and examples.
     public func helpText(detailed: Bool) -> String {
-        var lines = [displayUsage, "  \(summary)"]
-        let rows = parameterRows
-        if !rows.isEmpty {
-            lines.append("")
-            lines.append("Parameters:")
-            let nameWidth = rows.map(\.name.count).max() ?? 0
-            let typeWidth = rows.map(\.type.count).max() ?? 0
-            for row in rows {
-                let name = Self.pad(row.name, nameWidth)
-                let type = Self.pad(row.type, typeWidth)
-                let note = row.note.isEmpty ? "" : " (\(row.note))"
-                lines.append("  \(name)  \(type)  \(row.help)\(note)")
-            }
-        }
-        if !keywords.isEmpty {
-            lines.append("")
-            lines.append("Keywords: \(keywords.joined(separator: ", "))")
-        }
-        if detailed {
-            if !details.isEmpty {
-                lines.append("")
-                lines.append(details)
-            }
-            if !examples.isEmpty {
-                lines.append("")
-                lines.append("Examples:")
-                lines.append(contentsOf: examples.map { "  \($0)" })
-            }
-        }
-        return lines.joined(separator: "\n")
+        helpPage.text(detailed: detailed)
+    }
+
+    /// `help VERB`: the usage as its signature, one row per argument, the details as paragraphs
+    /// and the examples as cells.
+    public var helpPage: HelpPage {
+        var sections: [HelpPage.Section] = []
+        let paragraphs = HelpPage.paragraphs(details)
+        if !paragraphs.isEmpty { sections.append(HelpPage.Section(paragraphs: paragraphs)) }
+        if !examples.isEmpty { sections.append(HelpPage.Section(heading: "Examples", examples: examples)) }
+        return HelpPage(signature: displayUsage, summary: summary, parameters: parameterRows, keywords: keywords,
+                        sections: sections)
     }
 
     /// One parameter's help, for inspecting `name=` under the cursor.
@@ -49,41 +31,24 @@ extension CommandSpec {
     /// The usage line, or the hand-written synopsis when the command has one.
     public var displayUsage: String { synopsis ?? usage }
 
-    /// `help VERB` as a table: one row per argument, details and examples in the footer.
-    var helpTable: Table {
-        var footer: [String] = []
-        if !keywords.isEmpty { footer.append("Keywords: \(keywords.joined(separator: ", "))") }
-        if !details.isEmpty { footer.append(details) }
-        if !examples.isEmpty { footer.append("Examples:\n" + examples.map { "  \($0)" }.joined(separator: "\n")) }
-        return Table(title: "\(displayUsage)\n  \(summary)", columns: ["parameter", "type", "default", "description"],
-                     rows: parameterRows.map { [.string($0.name), .string($0.type), .string($0.defaultText), .string($0.help)] },
-                     footer: footer.isEmpty ? nil : footer.joined(separator: "\n\n"))
-    }
-
-    private typealias Row = (name: String, type: String, note: String, defaultText: String, help: String)
-
-    private var parameterRows: [Row] {
-        var rows: [Row] = []
+    private var parameterRows: [HelpPage.Parameter] {
+        var rows: [HelpPage.Parameter] = []
         if let positional {
             var help = positional.help
             if let range = positional.range { help += " (\(range))" }
             if !positional.choices.isEmpty { help += " (one of: \(positional.choices.joined(separator: ", ")))" }
-            let note = positional.required ? "required" : ""
-            rows.append((positional.variadic ? "\(positional.name)..." : positional.name, positional.type.name,
-                         note, note, help))
+            rows.append(HelpPage.Parameter(name: positional.variadic ? "\(positional.name)..." : positional.name,
+                                           type: positional.type.name, defaultText: positional.required ? "required" : "",
+                                           description: help))
         }
         for parameter in parameters {
             var help = parameter.help
             if let range = parameter.range { help += " (\(range))" }
             if !parameter.choices.isEmpty { help += " (one of: \(parameter.choices.joined(separator: ", ")))" }
-            let note = parameter.required ? "required" : parameter.defaultText.map { "default \($0)" } ?? ""
-            rows.append((parameter.name, parameter.type.name, note,
-                         parameter.required ? "required" : parameter.defaultText ?? "", help))
+            rows.append(HelpPage.Parameter(name: parameter.name, type: parameter.type.name,
+                                           defaultText: parameter.required ? "required" : parameter.defaultText ?? "",
+                                           description: help))
         }
         return rows
-    }
-
-    private static func pad(_ text: String, _ width: Int) -> String {
-        text + String(repeating: " ", count: max(0, width - text.count))
     }
 }

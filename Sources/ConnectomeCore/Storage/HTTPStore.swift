@@ -155,7 +155,7 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
             throw ConnectomeError.auth(
                 "\(request.url) answered \(response.status) \(Self.reason(response.status))",
                 hint: authorization == nil
-                    ? "the data needs credentials: attach a token to this store"
+                    ? Self.credentialsHint
                     : "the credentials attached to this store (\(authorization!)) were refused: check or renew them")
         default:
             throw ConnectomeError.network(
@@ -169,6 +169,10 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
     static func isGzipEncoded(_ response: HTTPResponse) -> Bool {
         response.headers["content-encoding"].map { $0.lowercased().contains("gzip") } ?? false
     }
+
+    /// What to do about a 401/403 when no credentials were sent: the commands that take them.
+    static let credentialsHint =
+        "the data is not public: give credentials where the command takes them (catmaid token=, or user= and password=), or use a public or file:// copy"
 
     /// A response larger than any object the kernel reads (`DataLimits.maxObjectBytes`).
     public static func tooLarge(_ url: String, bytes: Int, what: String) -> ConnectomeError {

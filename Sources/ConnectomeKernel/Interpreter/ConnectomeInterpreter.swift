@@ -17,14 +17,21 @@ public final class ConnectomeInterpreter: Interpreter, Sendable {
         self.state = state
     }
 
+    /// Highlighting borrows LiveScript's, the closest existing mode and lexer to how the language
+    /// is written (LANGUAGE.md): `#` comments to the end of the line, strings in either quote with
+    /// backslash escapes, `true`/`false`/`null` as constants, integers with `_` separators.
+    /// JupyterLab ships the CodeMirror mode and nbconvert has the Pygments lexer, so cells are
+    /// coloured in the editor and in exported notebooks without a mode of our own.
+    static let highlighting = (codemirrorMode: "livescript", pygmentsLexer: "livescript")
+
     public var languageInfo: LanguageInfo {
         LanguageInfo(
             name: "connectome",
             version: KernelVersion.language,
             mimetype: "text/x-connectome",
             fileExtension: ".cq",
-            pygmentsLexer: nil,
-            codemirrorMode: nil,
+            pygmentsLexer: Self.highlighting.pygmentsLexer,
+            codemirrorMode: Self.highlighting.codemirrorMode,
             banner: "Connectome \(KernelVersion.implementation): EM slices, neurons and neuroglancer scenes. Type `help` for the commands.",
             helpLinks: [
                 ("Neuroglancer precomputed format", "https://github.com/google/neuroglancer/blob/master/src/datasource/precomputed/volume.md"),

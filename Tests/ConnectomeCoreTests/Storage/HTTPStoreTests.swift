@@ -36,7 +36,7 @@ import Testing
             #expect(error.message.contains("http://h/v/locked") && error.message.contains("403"))
         }
         await #expect(throws: ConnectomeError.auth("http://h/v/login answered 401 Unauthorized",
-                                                   hint: "the data needs credentials: attach a token to this store")) {
+                                                   hint: "the data is not public: give credentials where the command takes them (catmaid token=, or user= and password=), or use a public or file:// copy")) {
             try await store.read("login")
         }
         do {

@@ -35,7 +35,28 @@ import Testing
         }
     }
 
+    @Test("an unopenable URL reads as sentences: what is wrong with it, then the schemes to use", arguments: [
+        ("precomputed://just/a/path",
+         "'precomputed://just/a/path' has no scheme after precomputed://. Use file://, http://, https://, gs://bucket/path or s3://bucket/path (optionally after precomputed://), e.g. precomputed://gs://bucket/volume"),
+        ("just/a/path",
+         "'just/a/path' has no scheme. Use file://, http://, https://, gs://bucket/path or s3://bucket/path (optionally after precomputed://), e.g. precomputed://gs://bucket/volume"),
+        ("precomputed://ftp://x/y",
+         "'precomputed://ftp://x/y' uses ftp://, which the kernel cannot read. Use file://, http://, https://, gs://bucket/path or s3://bucket/path (optionally after precomputed://)"),
+    ])
+    func unopenableWording(url: String, expected: String) {
+        do {
+            _ = try openStore(url: url, transport: transport)
+        } catch let error as ConnectomeError {
+            #expect(error.description == expected)
+            #expect(!error.description.contains("no scheme is"), "the old wording")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
     @Test func httpWithoutTransportIsAnError() {
-        #expect(throws: ConnectomeError.self) { try openStore(url: "https://host/v", transport: nil) }
+        let error = #expect(throws: ConnectomeError.self) { try openStore(url: "https://host/v", transport: nil) }
+        #expect(error?.description == "'https://host/v' is read over HTTP, and this kernel was started without an HTTP transport. "
+                    + "Use a file:// URL, or start the kernel with networking enabled")
     }
 }
