@@ -1,11 +1,13 @@
 """JupyterLab in headless Chromium: the slice notebook runs in a real browser, its EM section is
-rendered inline at its natural size, and a scene link opens a new tab whose URL decodes to the scene.
+rendered inline at its natural size, a scene link opens a new tab whose URL decodes to the scene, and
+the neuron notebook shows its tables (with their row counts) and the skeleton's picture.
 
 JupyterLab is started by the test on 127.0.0.1 with the app exposed to the page, so the test can
 run cells through JupyterLab's own commands (what a user's Run All does)."""
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -38,7 +40,7 @@ def chromium_paths():
 def lab(tmp_path_factory):
     binary()
     root = tmp_path_factory.mktemp("lab")
-    for name in ("01-em-slices.ipynb", "02-scenes.ipynb"):
+    for name in ("01-em-slices.ipynb", "02-scenes.ipynb", "04-neurons.ipynb"):
         shutil.copy(REPO / "notebooks" / name, root / name)
     port = free_port()
     env = dict(os.environ)
@@ -201,3 +203,29 @@ def test_help_and_cells_render_as_a_reader_expects(lab, browser):
     assert got.get("42") == wanted["number"], colours
     assert got.get("true") == wanted["atom"], colours
     browser.save_screenshot(str(OUTPUT_DIR / "jupyterlab-help.png"))
+
+
+def test_neuron_tables_and_skeleton_picture_are_rendered(lab, browser):
+    base, root = lab
+    open_and_run(browser, base, "04-neurons.ipynb", expected_outputs=10)
+    errors = browser.find_elements(By.CSS_SELECTOR, "[data-mime-type='application/vnd.jupyter.stderr']")
+    assert not errors, [e.text for e in errors]
+    outputs = browser.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output .jp-RenderedHTMLCommon")
+    tables = [o for o in outputs if o.find_elements(By.CSS_SELECTOR, "table")]
+    assert len(tables) >= 3, f"expected the neuron, partner and adjacency tables, got {len(tables)}"
+
+    def header(output):
+        return [th.text for th in output.find_elements(By.CSS_SELECTOR, "table thead th")]
+    neurons = [o for o in tables if "root_id" in header(o) and "cell_class" in header(o)
+               and len(o.find_elements(By.CSS_SELECTOR, "table tbody tr")) == 5]
+    assert neurons, "kcs | head 5 shows five neuron rows with their annotation columns"
+    assert re.search(r"5 rows", neurons[0].text), f"a table states its row count: {neurons[0].text[-200:]}"
+    images = [img for img in browser.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output img")
+              if img.get_attribute("src").startswith("data:image/png")]
+    assert len(images) >= 2, "the adjacency heatmap and the skeleton picture"
+    for img in images:
+        WebDriverWait(browser, 30).until(lambda d: d.execute_script(
+            "return arguments[0].complete && arguments[0].naturalWidth > 0;", img))
+        width = browser.execute_script("return arguments[0].getBoundingClientRect().width;", img)
+        assert width > 50, f"a picture rendered {width} px wide"
+    browser.save_screenshot(str(OUTPUT_DIR / "jupyterlab-neurons.png"))
