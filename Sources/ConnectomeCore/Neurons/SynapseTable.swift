@@ -52,7 +52,7 @@ public struct SynapseTable: Sendable {
         let shape = level == .synapse
             ? "synapse-level (one row per synapse; a pair's weight is its number of rows)"
             : "connection-level (one row per pair; weight from '\(sourceNames.weight ?? "")')"
-        return "\(table.rowCount) rows, \(shape); pre = '\(sourceNames.pre)', post = '\(sourceNames.post)'"
+        return "\(NumberFormat.count(table.rowCount, "row")), \(shape); pre = '\(sourceNames.pre)', post = '\(sourceNames.post)'"
     }
 
     /// An ID column as uint64: integers must not be negative, strings must be exact decimals.

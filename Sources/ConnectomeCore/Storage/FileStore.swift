@@ -78,6 +78,7 @@ public struct FileStore: KeyValueStore {
                 hint: "the path may name the wrong file (a whole archive or shard), or the index that gave the range is damaged")
         }
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: wanted.count, alignment: 16)
+        LargeMemory.adviseHugePages(UnsafeMutableRawBufferPointer(start: buffer, count: wanted.count))
         var done = 0
         while done < wanted.count {
             let got = pread(descriptor, buffer + done, wanted.count - done, off_t(wanted.lowerBound + done))

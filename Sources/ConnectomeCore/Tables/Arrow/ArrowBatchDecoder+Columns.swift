@@ -79,7 +79,7 @@ extension ArrowBatchDecoder {
 final class DecompressionBudget: @unchecked Sendable {
     private let lock = NSLock()
     private var remaining: Int
-    private let limit: Int
+    let limit: Int
 
     /// At least 2 GiB, and 256 times the compressed file (real tables compress 2–20×).
     init(fileSize: Int) {

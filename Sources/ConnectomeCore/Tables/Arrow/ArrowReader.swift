@@ -4,7 +4,8 @@ import Foundation
 /// `ARROW1`) and the stream format (`.arrows`, CAVE's materialization answers), uncompressed or
 /// with LZ4-frame or ZSTD buffers, as pandas' `to_feather` and pyarrow write them.
 ///
-/// Record batches and columns are decoded in parallel; batches are then joined per column.
+/// Record batches and columns are decoded in parallel; 64-bit columns straight into one array for
+/// the table (`ArrowReader+Direct`), the others per batch and then joined.
 /// Columns named `__index_level_N__` (a pandas index pyarrow stored) are dropped, and integer
 /// columns with ID names (`root_id`, `id`, `pre`, …) and no negative value become uint64.
 public enum ArrowReader {
@@ -127,8 +128,21 @@ public enum ArrowReader {
             }
         }
         let firstNodes = nodeStarts, firstBuffers = bufferStarts
-        let tasks = decoders.indices.flatMap { batch in fields.indices.map { (batch, $0) } }
-        let columns = try ParallelWork.map(tasks, throwing: { (task: (Int, Int)) throws(ArrowError) -> ColumnData in
+        var rowStarts: [Int] = []
+        var rows = 0
+        for decoder in decoders {
+            rowStarts.append(rows)
+            let (sum, overflow) = rows.addingReportingOverflow(decoder.layout.length)
+            guard !overflow, sum <= Int.max / 64 else {
+                throw ArrowError("its record batches claim more rows in all than any memory holds")
+            }
+            rows = sum
+        }
+        // 64-bit columns go straight into table-wide arrays (ArrowReader+Direct); the rest per batch.
+        let kept = fields.indices.filter { !isPandasIndex(fields[$0].name) }
+        let general = kept.filter { !isDirect(fields[$0]) }
+        let tasks = decoders.indices.flatMap { batch in general.map { (batch, $0) } }
+        let decoded = try ParallelWork.map(tasks, throwing: { (task: (Int, Int)) throws(ArrowError) -> ColumnData in
             let (batch, column) = task
             var nodeIndex = firstNodes[column], bufferIndex = firstBuffers[column]
             let data = try decoders[batch].decode(fields[column], node: &nodeIndex, buffer: &bufferIndex)
@@ -138,15 +152,22 @@ public enum ArrowReader {
             return data
         })
         var result: [DataColumn] = []
-        for (index, field) in fields.enumerated() where !isPandasIndex(field.name) {
-            let parts = decoders.indices.map { columns[$0 * fields.count + index] }
-            var data = parts.isEmpty ? ColumnData.nulls(columnType(field), count: 0) : DataTable.concatenate(parts)
-            if ColumnNaming.isIDName(field.name) { data = data.asIDs() }
+        for index in kept {
+            let field = fields[index]
+            var data: ColumnData
+            if isDirect(field) {
+                data = try directColumn(field, decoders: decoders, node: firstNodes[index], buffer: firstBuffers[index],
+                                        rowStarts: rowStarts, rows: rows)
+            } else {
+                let position = general.firstIndex(of: index)!
+                let parts = decoders.indices.map { decoded[$0 * general.count + position] }
+                data = parts.isEmpty ? ColumnData.nulls(columnType(field), count: 0) : DataTable.concatenate(parts)
+                if ColumnNaming.isIDName(field.name) { data = data.asIDs() }
+            }
             result.append(DataColumn(field.name, data))
         }
         let names = ColumnNaming.uniqueNames(result.map(\.name))
         for index in result.indices { result[index].name = names[index] }
-        let rows = decoders.reduce(0) { $0 + $1.layout.length }
         return DataTable(uncheckedColumns: result, rowCount: result.isEmpty ? 0 : rows)
     }
 

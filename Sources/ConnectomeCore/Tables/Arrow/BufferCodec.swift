@@ -10,26 +10,31 @@ enum BufferCodec: Sendable, Equatable, CustomStringConvertible {
 
     /// Decompresses `input` into exactly `length` bytes; any other size is an error.
     func decompress(_ input: UnsafeRawBufferPointer, length: Int) throws(ArrowError) -> [UInt8] {
-        var produced = 0
         var failure: ArrowError?
-        // Not zero-filled: the codec writes every byte, and a short result is an error below.
+        // Not zero-filled: the codec writes every byte, and a short result is an error.
         let output = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
-            let target = UnsafeMutableRawBufferPointer(buffer)
             do throws(ArrowError) {
-                switch self {
-                case .zstd: produced = try Self.zstdDecompress(input, into: target)
-                case .lz4Frame: produced = try Self.lz4Decompress(input, into: target)
-                }
+                try decompress(input, into: UnsafeMutableRawBufferPointer(buffer))
             } catch {
                 failure = error
             }
             initialized = length
         }
         if let failure { throw failure }
-        guard produced == length else {
-            throw ArrowError("a \(self) buffer decompressed to \(produced) bytes, but its header says \(length)")
-        }
         return output
+    }
+
+    /// Decompresses `input` into all of `target`, which must be exactly its decompressed size: a
+    /// column's rows of a table-wide array, so the values are written once, where they stay.
+    func decompress(_ input: UnsafeRawBufferPointer, into target: UnsafeMutableRawBufferPointer) throws(ArrowError) {
+        let produced: Int
+        switch self {
+        case .zstd: produced = try Self.zstdDecompress(input, into: target)
+        case .lz4Frame: produced = try Self.lz4Decompress(input, into: target)
+        }
+        guard produced == target.count else {
+            throw ArrowError("a \(self) buffer decompressed to \(produced) bytes, but its header says \(target.count)")
+        }
     }
 
     /// Compresses `input` (for the writer's compressed files and the tests).

@@ -21,6 +21,12 @@ struct CSVColumnBuilder {
         var emptyLists = 0
         var vectors = 0
         var integerVectors = 0
+
+        /// Whether a type narrower than text still holds every non-null cell seen so far.
+        var narrowerPossible: Bool {
+            integers == nonNull || floats == nonNull || bools == nonNull || lists == nonNull
+                || vectors + emptyLists == nonNull
+        }
     }
 
     func build() -> ColumnData {
@@ -52,9 +58,12 @@ struct CSVColumnBuilder {
         return CSVTokenizer.withField(bytes, start: fields.starts[index], end: fields.ends[index], body)
     }
 
+    /// Reads cells until the type is decided: a text column is known at its first cell that fits
+    /// no narrower type, and the rest need not be looked at.
     private func infer() -> Evidence {
         var evidence = Evidence()
         for row in 0..<fields.rowCount {
+            if !evidence.narrowerPossible { break }
             withField(row) { raw in
                 if CellText.isNull(raw) { return }
                 evidence.nonNull += 1
@@ -162,6 +171,7 @@ struct CSVColumnBuilder {
 
     private func convertLists() -> StringListColumn {
         var builder = StringListColumnBuilder()
+        builder.elements = StringColumnBuilder(capacity: 2 * fields.rowCount, byteCapacity: byteCapacity())
         for row in 0..<fields.rowCount {
             withField(row) { raw in
                 guard !CellText.isNull(raw) else { builder.appendNull(); return }
@@ -174,8 +184,21 @@ struct CSVColumnBuilder {
         return builder.finish()
     }
 
+    /// An upper bound of the column's text bytes (escaped fields counted with their quotes), so
+    /// the builder's byte array is allocated once rather than grown and copied.
+    private func byteCapacity() -> Int {
+        var total = 0
+        for row in 0..<fields.rowCount {
+            let index = row * fields.columnCount + column
+            let start = fields.starts[index]
+            if start == CSVTokenizer.missing { continue }
+            total += fields.ends[index] - (start >= 0 ? start : ~start)
+        }
+        return total
+    }
+
     private func convertStrings() -> StringColumn {
-        var builder = StringColumnBuilder(capacity: fields.rowCount)
+        var builder = StringColumnBuilder(capacity: fields.rowCount, byteCapacity: byteCapacity())
         for row in 0..<fields.rowCount {
             withField(row) { raw in
                 if CellText.isNull(raw) { builder.appendNull() } else { builder.append(raw) }

@@ -136,24 +136,28 @@ struct CSVTokenizer {
                                                _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if start >= 0 { return body(UnsafeBufferPointer(rebasing: bytes[start..<end])) }
         if start == missing { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-        var unescaped: [UInt8] = []
-        unescaped.reserveCapacity(end - ~start)
-        var inQuotes = false
-        var index = ~start
-        while index < end {
-            let byte = bytes[index]
-            if byte == quote {
-                if inQuotes, index + 1 < end, bytes[index + 1] == quote {
-                    unescaped.append(quote)
-                    index += 2
-                    continue
+        // On the stack for the usual short cell (a list of a few strings): no allocation per cell.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, end - ~start)) { unescaped in
+            var length = 0
+            var inQuotes = false
+            var index = ~start
+            while index < end {
+                let byte = bytes[index]
+                if byte == quote {
+                    if inQuotes, index + 1 < end, bytes[index + 1] == quote {
+                        unescaped[length] = quote
+                        length += 1
+                        index += 2
+                        continue
+                    }
+                    inQuotes.toggle()
+                } else {
+                    unescaped[length] = byte
+                    length += 1
                 }
-                inQuotes.toggle()
-            } else {
-                unescaped.append(byte)
+                index += 1
             }
-            index += 1
+            return body(UnsafeBufferPointer(rebasing: unescaped[0..<length]))
         }
-        return unescaped.withUnsafeBufferPointer(body)
     }
 }

@@ -75,6 +75,7 @@ enum CellText {
         }
         guard index < count else { return nil }
         if text[index] | 0x20 == UInt8(ascii: "i") {
+            guard count - index == 3 || count - index == 8 else { return nil }  // "inf", "infinity"
             let rest = String(decoding: UnsafeBufferPointer(rebasing: text[index...]), as: UTF8.self).lowercased()
             guard rest == "inf" || rest == "infinity" else { return nil }
             return negative ? -.infinity : .infinity
@@ -146,15 +147,19 @@ enum CellText {
 
     /// `True`/`False`/`true`/`false`/`TRUE`/`FALSE`.
     @inline(__always) static func bool(_ text: UnsafeBufferPointer<UInt8>) -> Bool? {
+        // Compared as bytes: building a String for every four- or five-letter cell ("left") was
+        // a measurable share of reading a large annotation table.
         switch text.count {
-        case 4:
-            let word = String(decoding: text, as: UTF8.self)
-            return word == "True" || word == "true" || word == "TRUE" ? true : nil
-        case 5:
-            let word = String(decoding: text, as: UTF8.self)
-            return word == "False" || word == "false" || word == "FALSE" ? false : nil
-        default:
-            return nil
+        case 4: return equalsAny(text, trueSpellings) ? true : nil
+        case 5: return equalsAny(text, falseSpellings) ? false : nil
+        default: return nil
         }
+    }
+
+    private static let trueSpellings: [[UInt8]] = ["True", "true", "TRUE"].map { Array($0.utf8) }
+    private static let falseSpellings: [[UInt8]] = ["False", "false", "FALSE"].map { Array($0.utf8) }
+
+    @inline(__always) private static func equalsAny(_ text: UnsafeBufferPointer<UInt8>, _ spellings: [[UInt8]]) -> Bool {
+        spellings.contains { $0.elementsEqual(text) }
     }
 }

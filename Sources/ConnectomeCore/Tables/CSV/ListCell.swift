@@ -28,18 +28,21 @@ enum ListCell {
             guard index < end else { return nil }
             let byte = text[index]
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                guard readQuoted(text, &index, end: end, quote: byte, into: &scratch) else { return nil }
+                if let plain = plainQuoted(text, &index, end: end, quote: byte) {
+                    string(plain)  // no escapes: the element's bytes as they stand in the cell
+                } else {
+                    guard readQuoted(text, &index, end: end, quote: byte, into: &scratch) else { return nil }
+                    scratch.withUnsafeBufferPointer { string($0) }
+                }
                 strings += 1
-                scratch.withUnsafeBufferPointer { string($0) }
             } else {
                 let start = index
                 while index < end, text[index] != UInt8(ascii: ","), text[index] != 0x20 { index += 1 }
                 let word = UnsafeBufferPointer(rebasing: text[start..<index])
-                let spelled = String(decoding: word, as: UTF8.self)
-                if spelled == "null" || spelled == "None" {
+                if spells(word, "null") || spells(word, "None") {
                     strings += 1
                     string(nil)
-                } else if CellText.integer(word) != nil || CellText.double(word) != nil || spelled == "nan" || spelled == "NaN" {
+                } else if CellText.integer(word) != nil || CellText.double(word) != nil || spells(word, "nan") || spells(word, "NaN") {
                     numbers += 1
                     if CellText.integer(word).flatMap({ CellText.int64(negative: $0.negative, magnitude: $0.magnitude) }) == nil {
                         integers = false
@@ -56,6 +59,29 @@ enum ListCell {
         }
         if numbers > 0 { return strings == 0 ? .numbers(count: numbers, integers: integers) : nil }
         return .strings
+    }
+
+    /// A quoted element without a backslash, as a view of the cell (`index` moved past its closing
+    /// quote); nil, with `index` unmoved, when it has escapes (or no closing quote) for `readQuoted`.
+    @inline(__always) private static func plainQuoted(_ text: UnsafeBufferPointer<UInt8>, _ index: inout Int, end: Int,
+                                                      quote: UInt8) -> UnsafeBufferPointer<UInt8>? {
+        var position = index + 1
+        while position < end {
+            let byte = text[position]
+            if byte == quote {
+                let element = UnsafeBufferPointer(rebasing: text[(index + 1)..<position])
+                index = position + 1
+                return element
+            }
+            if byte == UInt8(ascii: "\\") { return nil }
+            position += 1
+        }
+        return nil
+    }
+
+    @inline(__always) private static func spells(_ word: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        word.count == literal.utf8CodeUnitCount
+            && word.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// A quoted element with JSON and Python escapes (`\"`, `\'`, `\\`, `\n`, `\t`, `\r`, `\b`,
