@@ -28,7 +28,7 @@ struct AdjacencyValue: RichDisplay {
         let heatmap = AdjacencyHeatmap.render(matrix)
         guard let png = try? PNGCodec.encode(heatmap, options: .compact) else { return tableBundle }
         let base64 = png.base64EncodedString()
-        let tableHTML = TableRenderer.html(tableValue)
+        let tableHTML = tableBundle.data["text/html"]?.stringValue ?? TableRenderer.html(tableValue)  // rendered once
         let html = """
             <div style="display:flex;gap:16px;align-items:flex-start;flex-wrap:wrap">\
             <img src="data:image/png;base64,\(base64)" width="\(heatmap.width)" height="\(heatmap.height)" \
