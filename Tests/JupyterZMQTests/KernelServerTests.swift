@@ -50,7 +50,8 @@ import Testing
         client.send("kernel_info_request", on: client.shell)
         _ = try await client.receive(on: client.shell)
         client.subscribe()
-        let welcome = try await client.receive(on: client.iopub)
+        // Generous: on a loaded 2-core machine the subscription can take seconds to reach the server.
+        let welcome = try await client.receive(on: client.iopub, seconds: 60)
         #expect(welcome.msgType == "iopub_welcome" && welcome.content == ["subscription": ""])
         #expect(welcome.parentMsgID == nil)
         for socket in [client.shell, client.control] {
