@@ -225,6 +225,9 @@ struct NeuronCommandTests {
         let (kernel, _) = try await Self.kernel()
         let bundle = await kernel.run("let sk = skeleton 3\nsk")
         #expect(bundle?.data["image/png"] != nil)
+        // JupyterLab shows the HTML: the picture with the numbers under it.
+        let html = bundle?.text("text/html") ?? ""
+        #expect(html.contains("<img src=\"data:image/png;base64,") && html.contains("<figcaption>") && html.contains("4 nodes"))
         #expect(Self.plain(bundle).contains("4 nodes"))
         #expect(Self.plain(bundle).contains("1 branch point"))
         #expect(Self.plain(await kernel.run("nodes sk | count")) == "4")

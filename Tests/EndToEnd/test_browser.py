@@ -210,7 +210,7 @@ def test_neuron_tables_and_skeleton_picture_are_rendered(lab, browser):
     open_and_run(browser, base, "04-neurons.ipynb", expected_outputs=10)
     errors = browser.find_elements(By.CSS_SELECTOR, "[data-mime-type='application/vnd.jupyter.stderr']")
     assert not errors, [e.text for e in errors]
-    outputs = browser.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output .jp-RenderedHTMLCommon")
+    outputs = browser.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output.jp-RenderedHTMLCommon, .jp-OutputArea-output .jp-RenderedHTMLCommon")
     tables = [o for o in outputs if o.find_elements(By.CSS_SELECTOR, "table")]
     assert len(tables) >= 3, f"expected the neuron, partner and adjacency tables, got {len(tables)}"
 
@@ -228,4 +228,6 @@ def test_neuron_tables_and_skeleton_picture_are_rendered(lab, browser):
             "return arguments[0].complete && arguments[0].naturalWidth > 0;", img))
         width = browser.execute_script("return arguments[0].getBoundingClientRect().width;", img)
         assert width > 50, f"a picture rendered {width} px wide"
+    captions = [c.text for c in browser.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output figcaption")]
+    assert any("nodes" in c and "µm of cable" in c for c in captions), f"the skeleton's numbers under its picture: {captions}"
     browser.save_screenshot(str(OUTPUT_DIR / "jupyterlab-neurons.png"))

@@ -46,8 +46,16 @@ final class SkeletonValue: RichDisplay, Sendable {
         let text = plainText
         guard let drawing = try? drawn() else { return .plainText(text) }
         let caption = text + (drawing.scale.map { " Scale bar: \($0)." } ?? "") + " XY projection; the dot is the root."
+        let base64 = drawing.png.base64EncodedString()
+        // The numbers under the picture: JupyterLab shows one MIME type, and a PNG alone says
+        // nothing of the cable length, branch points or tips.
+        let html = """
+            <figure style="margin:0"><img src="data:image/png;base64,\(base64)" width="\(drawing.width)" \
+            height="\(drawing.height)" alt="skeleton XY projection"/>\
+            <figcaption>\(HTML.escape(caption))</figcaption></figure>
+            """
         return MimeBundle(
-            data: ["image/png": .string(drawing.png.base64EncodedString()), "text/plain": .string(caption)],
+            data: ["image/png": .string(base64), "text/html": .string(html), "text/plain": .string(caption)],
             metadata: ["image/png": ["width": .int(Int64(drawing.width)), "height": .int(Int64(drawing.height))]])
     }
 }
