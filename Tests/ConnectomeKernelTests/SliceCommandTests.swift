@@ -1,3 +1,4 @@
+import ConnectomeSample
 import ConnectomeCore
 import Foundation
 import ImageCodecs

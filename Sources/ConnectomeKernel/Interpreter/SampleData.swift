@@ -1,4 +1,5 @@
 import ConnectomeCore
+import ConnectomeSample
 import Foundation
 
 /// Makes sure the bundled sample dataset exists, writing it on first use.

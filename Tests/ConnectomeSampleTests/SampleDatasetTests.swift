@@ -1,3 +1,4 @@
+@testable import ConnectomeSample
 import Foundation
 import Testing
 @testable import ConnectomeCore

@@ -1,3 +1,4 @@
+import ConnectomeCore
 import ImageCodecs
 
 extension SampleCatmaidStack {

@@ -1,3 +1,4 @@
+import ConnectomeCore
 import Foundation
 
 /// The cell layout of the sample volume and the rendering of one section of it.

@@ -1,3 +1,4 @@
+import ConnectomeCore
 import Foundation
 
 /// The synthetic EM volume behind the bundled sample dataset, generated in memory.

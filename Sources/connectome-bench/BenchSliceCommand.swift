@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConnectomeCore
+import ConnectomeSample
 import CurlHTTP
 import Foundation
 import ImageCodecs
@@ -13,7 +14,7 @@ struct BenchSliceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-slice",
         abstract: "Time reading, rendering and PNG-encoding one XY section (for bench/slice).",
-        shouldDisplay: false)
+)
 
     enum Mode: String, ExpressibleByArgument, CaseIterable {
         /// A new transport and volume (info fetched) for every run, no cache.
