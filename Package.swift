@@ -92,7 +92,9 @@ let package = Package(
         .testTarget(name: "ConnectomeCoreTests", dependencies: ["ConnectomeCore", "ConnectomeSample", "ImageCodecs", "JSONModel", "TestSupport"],
                     exclude: ["Scene/Fixtures"]),
         .testTarget(name: "ConnectomeSampleTests", dependencies: ["ConnectomeSample", "ConnectomeCore", "TestSupport"]),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "ConnectomeCore", "ConnectomeSample", "TestSupport"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: [
+            "CurlHTTP", "ConnectomeCore", "ConnectomeSample", "TestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ConnectomeKernelTests", dependencies: [
             "ConnectomeKernel", "JupyterProtocol", "CommandLanguage", "ConnectomeCore", "ConnectomeSample", "JSONModel", "TestSupport",
         ]),

@@ -22,6 +22,7 @@ public struct SampleConnectome: Sendable {
     let smallCellCount: Int
 
     public init(_ volume: SampleVolume) {
+        precondition(volume.isWhole, "the connectome is drawn through every section, not a slab (\(volume.sections))")
         self.volume = volume
         sections = SampleSections(volume)
         smallCellCount = CellField(width: volume.size[0], height: volume.size[1], depth: volume.size[2]).small.count

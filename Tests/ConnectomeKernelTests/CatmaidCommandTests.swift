@@ -1,5 +1,5 @@
-import ConnectomeSample
 import ConnectomeCore
+import ConnectomeSample
 import Foundation
 import ImageCodecs
 import JSONModel

@@ -1,8 +1,8 @@
-@testable import ConnectomeSample
 import Foundation
 import JSONModel
 import Testing
 @testable import ConnectomeCore
+@testable import ConnectomeSample
 
 /// The sample's connectome read back from the written files, through the real readers: synapses sit
 /// on their partners, skeleton nodes inside their neuron, one table row per segment.

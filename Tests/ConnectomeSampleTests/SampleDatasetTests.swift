@@ -1,7 +1,7 @@
-@testable import ConnectomeSample
 import Foundation
 import Testing
 @testable import ConnectomeCore
+@testable import ConnectomeSample
 
 @Suite struct SampleDatasetTests {
     /// Not a multiple of the 64³ chunk, so edge chunks are truncated at every mip.

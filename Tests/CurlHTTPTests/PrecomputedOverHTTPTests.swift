@@ -1,5 +1,5 @@
-import ConnectomeSample
 import ConnectomeCore
+import ConnectomeSample
 import CurlHTTP
 import Foundation
 import ImageCodecs

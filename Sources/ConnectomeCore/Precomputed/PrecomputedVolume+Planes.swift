@@ -177,7 +177,7 @@ extension PrecomputedVolume {
         if planeOnly {
             let base = chunkRange?.lowerBound ?? 0
             let range = (base + planeOffset)..<(base + planeOffset + planeBytes)
-            guard let data = try await store.read(fileKey, range: range) else {
+            guard let data = try await timedRead(fileKey, range: range) else {
                 cache?.insert(.missing, for: planeKey)
                 return PlaneResult(plane: nil, fromCache: false, bytesFetched: 0)
             }
@@ -191,7 +191,7 @@ extension PrecomputedVolume {
             return PlaneResult(plane: plane, fromCache: false, bytesFetched: data.count)
         }
 
-        guard var data = try await store.read(fileKey, range: chunkRange) else {
+        guard var data = try await timedRead(fileKey, range: chunkRange) else {
             cache?.insert(.missing, for: planeKey)
             return PlaneResult(plane: nil, fromCache: false, bytesFetched: 0)
         }
