@@ -143,7 +143,7 @@ import Testing
         #expect(wrong == 0, "\(wrong) of \(points.count) skeleton nodes lie outside their neuron")
     }
 
-    @Test func sameVolumeSameFiles() {
+    @Test func sameVolumeSameFiles() throws {
         let volume = SampleVolume(size: [140, 120, 6], mipCount: 1)
         let a = SampleConnectome(volume), b = SampleConnectome(volume)
         #expect(try a.neuronsCSV() == b.neuronsCSV() && a.synapsesCSV() == b.synapsesCSV())

@@ -29,10 +29,9 @@ import Testing
             set { metadata[key] = newValue }
         }
 
-        func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                 source: String, file: String, function: String, line: UInt) {
-            let all = metadata.merging(explicit ?? [:]) { _, new in new }.mapValues { "\($0)" }
-            box.append(Record(level: level, message: message.description, metadata: all))
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { _, new in new }.mapValues { "\($0)" }
+            box.append(Record(level: event.level, message: event.message.description, metadata: all))
         }
     }
 
