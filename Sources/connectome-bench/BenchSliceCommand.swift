@@ -8,7 +8,7 @@ import Synchronization
 
 /// `bench-slice`: times one XY section end to end (fetch + decode, render, PNG) for `bench/slice/run.py`.
 ///
-/// Hidden because it is a measuring instrument, not a user command. It prints one JSON object so
+/// A measuring instrument, not a user command (so it lives in `connectome-bench`). It prints one JSON object so
 /// the script can put our numbers next to TensorStore's and CloudVolume's from the same server.
 struct BenchSliceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -141,7 +141,7 @@ def wait_port(port, timeout=10):
 # ------------------------------------------------------------------ dataset
 def ensure_dataset(binary, bench, data, fresh=False):
     """The sample under `data` (written once), plus image_raw_gz: image_raw with every chunk gzipped."""
-    marker = os.path.join(data, ".complete")
+    marker = os.path.join(data, ".complete-3")  # SampleData.marker: written last, once the whole sample is there
     if os.path.exists(marker) and not fresh:
         return
     shutil.rmtree(data, ignore_errors=True)
