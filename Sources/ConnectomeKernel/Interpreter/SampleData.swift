@@ -1,6 +1,7 @@
 import ConnectomeCore
 import ConnectomeSample
 import Foundation
+import Logging
 
 /// Makes sure the bundled sample dataset exists, writing each part when it is first needed.
 ///
@@ -24,6 +25,9 @@ public enum SampleData {
     static let layoutMarker = ".layout-3"
     /// Markers of the image slabs written on demand (`image-z8-16`).
     static let slabMarkers = ".written"
+
+    /// Says when and how long the sample is written: a slow first cell's log then explains itself.
+    static let logger = Logger(label: "connectome.sample")
 
     public static func isPresent(in directory: String) -> Bool {
         FileManager.default.fileExists(atPath: directory + "/" + marker)
@@ -76,11 +80,16 @@ public enum SampleData {
                                 volumeSize: [Int] = SampleVolume.defaultSize) throws {
         if isSlabPresent(sections, in: directory) { return }
         try ensureImageInfo(in: directory, volumeSize: volumeSize)
+        let start = ContinuousClock.now
         let volume = try SampleVolume(size: volumeSize, sections: sections, stop: stop ?? { false })
         try wrapped(directory) {
             try SampleDataset.writeImageSlab(volume, sections: sections, to: directory, stop: stop)
             try markSlab(sections, in: directory)
         }
+        logger.notice("wrote the sample's image sections", metadata: [
+            "sections": "\(sections.lowerBound)..<\(sections.upperBound)", "directory": "\(directory)",
+            "seconds": "\(start.duration(to: .now))",
+        ])
     }
 
     private static func markSlab(_ sections: Range<Int>, in directory: String) throws {
@@ -102,6 +111,8 @@ public enum SampleData {
         removeAbandonedStaging(for: directory)
         let staging = directory + stagingInfix + "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? manager.removeItem(atPath: staging) }
+        let start = ContinuousClock.now
+        logger.notice("writing the whole sample dataset", metadata: ["directory": "\(directory)"])
         try wrapped(directory) {
             let volume = try SampleVolume(size: volumeSize, stop: stop ?? { false })
             // The image layer fills in place, slab by slab, as `slice` does; the rest goes to the private folder.
@@ -119,6 +130,7 @@ public enum SampleData {
         guard manager.createFile(atPath: directory + "/" + marker, contents: Data("connectome-kernel sample\n".utf8)) else {
             throw ConnectomeError.data("could not mark the sample dataset in \(directory) as complete")
         }
+        logger.notice("wrote the sample dataset", metadata: ["directory": "\(directory)", "seconds": "\(start.duration(to: .now))"])
         return true
     }
 
