@@ -151,7 +151,9 @@ fuzz-smoke: fuzz-build
 	rm -rf $(FUZZ_SCRATCH)/smoke-corpus
 	$(call fuzz_run,$(FUZZ_SMOKE_SECONDS),$(FUZZ_SCRATCH)/smoke-corpus)
 
+# bench-slice and bench-stack live in their own binary, not in the kernel's.
 bench: system-test-deps $(VENV)/.bench-installed kernelspec
+	swift build $(SWIFT_RELEASE) --product connectome-bench
 	bench/kernel/run.sh
 	$(PY) bench/slice/run.py
 	$(PY) bench/slice/stack.py

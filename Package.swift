@@ -8,9 +8,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "connectome-kernel", targets: ["connectome-kernel"]),
+        /// The measuring instruments behind bench/ (`bench-slice`, `bench-stack`), kept out of the kernel binary.
+        .executable(name: "connectome-bench", targets: ["connectome-bench"]),
         /// For the fuzz package in Fuzz/ only (a separate package, so `swift build` and `swift test` never build it).
         .library(name: "ConnectomeKernelModules", targets: [
-            "JSONModel", "JupyterProtocol", "CommandLanguage", "ImageCodecs", "ConnectomeCore", "ConnectomeKernel",
+            "JSONModel", "JupyterProtocol", "CommandLanguage", "ImageCodecs", "ConnectomeCore", "ConnectomeSample", "ConnectomeKernel",
         ]),
     ],
     dependencies: [
@@ -56,6 +58,8 @@ let package = Package(
             "ImageCodecs", "JSONModel", "CCKLz4", "CCKZstd",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        /// The write side of the sample dataset: the synthetic volume, its connectome and the writers.
+        .target(name: "ConnectomeSample", dependencies: ["ConnectomeCore", "ImageCodecs", "JSONModel"]),
         .target(name: "CurlHTTP", dependencies: [
             "ConnectomeCore", "CCKCurlShims", "CCKCurl",
             .product(name: "Logging", package: "swift-log"),
@@ -63,13 +67,17 @@ let package = Package(
 
         // MARK: - Where the three worlds meet
         .target(name: "ConnectomeKernel", dependencies: [
-            "JupyterProtocol", "CommandLanguage", "ConnectomeCore", "ImageCodecs", "JSONModel",
+            "JupyterProtocol", "CommandLanguage", "ConnectomeCore", "ConnectomeSample", "ImageCodecs", "JSONModel",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "connectome-kernel", dependencies: [
             "ConnectomeKernel", "JupyterZMQ", "CurlHTTP", "ConnectomeCore", "JupyterProtocol", "ImageCodecs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "connectome-bench", dependencies: [
+            "ConnectomeCore", "ConnectomeSample", "CurlHTTP", "ImageCodecs",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: - Tests: one target per library target
@@ -81,11 +89,14 @@ let package = Package(
         .testTarget(name: "JupyterZMQTests", dependencies: ["JupyterZMQ", "JupyterProtocol", "CCKZeroMQ"]),
         .testTarget(name: "CommandLanguageTests", dependencies: ["CommandLanguage"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
-        .testTarget(name: "ConnectomeCoreTests", dependencies: ["ConnectomeCore", "ImageCodecs", "JSONModel", "TestSupport"],
+        .testTarget(name: "ConnectomeCoreTests", dependencies: ["ConnectomeCore", "ConnectomeSample", "ImageCodecs", "JSONModel", "TestSupport"],
                     exclude: ["Scene/Fixtures"]),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "ConnectomeCore", "TestSupport"]),
+        .testTarget(name: "ConnectomeSampleTests", dependencies: ["ConnectomeSample", "ConnectomeCore", "TestSupport"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: [
+            "CurlHTTP", "ConnectomeCore", "ConnectomeSample", "TestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ConnectomeKernelTests", dependencies: [
-            "ConnectomeKernel", "JupyterProtocol", "CommandLanguage", "ConnectomeCore", "JSONModel", "TestSupport",
+            "ConnectomeKernel", "JupyterProtocol", "CommandLanguage", "ConnectomeCore", "ConnectomeSample", "JSONModel", "TestSupport",
         ]),
     ]
 )

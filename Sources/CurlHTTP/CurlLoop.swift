@@ -2,6 +2,7 @@ internal import CCKCurl
 internal import CCKCurlShims
 import ConnectomeCore
 import Foundation
+import Logging
 import Synchronization
 
 /// The libcurl multi handle and the one thread that drives it.
@@ -20,6 +21,7 @@ final class CurlLoop: @unchecked Sendable {
 
     private let configuration: CurlTransport.Configuration
     private let policy: RetryPolicy
+    private let logger: Logger
     private let multi: UnsafeMutableRawPointer
     private let inbox = Mutex(Inbox())
     private let finished = DispatchSemaphore(value: 0)
@@ -31,9 +33,10 @@ final class CurlLoop: @unchecked Sendable {
     private var idleHandles: [UnsafeMutableRawPointer] = []
     private let clockStart = DispatchTime.now().uptimeNanoseconds
 
-    init(configuration: CurlTransport.Configuration) {
+    init(configuration: CurlTransport.Configuration, logger: Logger) {
         self.configuration = configuration
         self.policy = RetryPolicy(configuration: configuration)
+        self.logger = logger
         CurlLoop.globalInit
         multi = curl_multi_init()
         cck_multi_setopt_long(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX)
@@ -183,9 +186,13 @@ final class CurlLoop: @unchecked Sendable {
             let text = String(cString: curl_easy_strerror(code))
             let detail = transfer.curlErrorDetail
             if canRetry, RetryPolicy.isRetryable(curlCode: code) {
-                schedule(transfer, retryAfter: nil)
+                schedule(transfer, retryAfter: nil, reason: "curl error \(code.rawValue): \(text)")
                 return
             }
+            logger.warning("HTTP request failed", metadata: [
+                "method": "\(request.method.rawValue)", "url": "\(request.url)", "tries": "\(transfer.tries)",
+                "error": "curl error \(code.rawValue): \(text)",
+            ])
             transfer.complete(.failure(ConnectomeError.network(
                 "\(request.method.rawValue) \(request.url) failed after \(transfer.tries) \(transfer.tries == 1 ? "try" : "tries"): \(text) (curl error \(code.rawValue)\(detail.isEmpty ? "" : ": \(detail)"))",
                 hint: Self.hint(for: code))))
@@ -193,9 +200,13 @@ final class CurlLoop: @unchecked Sendable {
         }
         if RetryPolicy.isRetryable(status: status) {
             if canRetry {
-                schedule(transfer, retryAfter: transfer.headers["retry-after"])
+                schedule(transfer, retryAfter: transfer.headers["retry-after"], reason: "status \(status)")
                 return
             }
+            logger.warning("HTTP request gave up", metadata: [
+                "method": "\(request.method.rawValue)", "url": "\(request.url)", "tries": "\(transfer.tries)",
+                "status": "\(status)",
+            ])
             transfer.complete(.failure(ConnectomeError.network(
                 "\(request.method.rawValue) \(request.url) answered \(status) on each of \(transfer.tries) \(transfer.tries == 1 ? "try" : "tries")",
                 hint: status == 429
@@ -207,9 +218,19 @@ final class CurlLoop: @unchecked Sendable {
         transfer.complete(.success(response))
     }
 
-    private func schedule(_ transfer: CurlTransfer, retryAfter: String?) {
+    /// Puts `transfer` back after its backoff; `reason` (a status or a curl error) goes to the log,
+    /// with the wait, so that a slow cell's log says which server made it wait and why.
+    private func schedule(_ transfer: CurlTransfer, retryAfter: String?, reason: String) {
         transfer.resetReceived()
-        transfer.notBefore = now + policy.delay(beforeTry: transfer.tries + 1, retryAfter: retryAfter)
+        let delay = policy.delay(beforeTry: transfer.tries + 1, retryAfter: retryAfter)
+        transfer.notBefore = now + delay
+        var metadata: Logger.Metadata = [
+            "method": "\(transfer.request.method.rawValue)", "url": "\(transfer.request.url)", "reason": "\(reason)",
+            "try": "\(transfer.tries + 1)", "of": "\(configuration.maxTries)", "delay_s": "\(String(format: "%.3f", delay))",
+        ]
+        if let retryAfter { metadata["retry_after"] = "\(retryAfter)" }
+        logger.notice(reason.hasPrefix("status 429") ? "HTTP throttled (429): backing off" : "HTTP retry after backoff",
+                      metadata: metadata)
         retrying.append(transfer)
     }
 

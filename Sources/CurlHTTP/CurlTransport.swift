@@ -1,5 +1,6 @@
 import ConnectomeCore
 import Foundation
+import Logging
 import Synchronization
 
 /// The kernel's `HTTPTransport`: libcurl's multi interface on one dedicated thread.
@@ -16,9 +17,11 @@ public final class CurlTransport: HTTPTransport {
     private let loop: CurlLoop
     private let nextID = Atomic<UInt64>(1)
 
-    public init(configuration: Configuration = Configuration()) {
+    /// `logger` gets each retry (why, and the wait before it) and each request given up after
+    /// its last try, so the kernel's log shows why a cell was slow.
+    public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "connectome.http")) {
         self.configuration = configuration
-        self.loop = CurlLoop(configuration: configuration)
+        self.loop = CurlLoop(configuration: configuration, logger: logger)
     }
 
     deinit {

@@ -8,5 +8,5 @@ struct ConnectomeKernelCommand: AsyncParsableCommand {
         commandName: "connectome-kernel",
         abstract: "A Jupyter kernel for connectomics: EM slices, neurons and neuroglancer scenes.",
         version: KernelVersion.implementation,
-        subcommands: [RunCommand.self, InstallCommand.self, EvalCommand.self, SampleCommand.self, BenchSliceCommand.self, BenchStackCommand.self])
+        subcommands: [RunCommand.self, InstallCommand.self, EvalCommand.self, SampleCommand.self])
 }

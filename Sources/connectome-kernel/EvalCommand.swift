@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandLanguage
 import ConnectomeKernel
 import Foundation
+import Logging
 
 /// Runs cells in a terminal, for scripts and quick checks without Jupyter.
 struct EvalCommand: AsyncParsableCommand {
@@ -16,7 +17,18 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Folder for images and other files the commands show (default: the current folder).")
     var out: String = "."
 
+    @Option(name: .long, help: "Also write the log (retries, slow chunks, …) to this file.")
+    var logFile: String?
+
+    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical (to stderr and --log-file).")
+    var logLevel: String = "warning"
+
     func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level \(logLevel) is not a level; use trace, debug, info, notice, warning, error or critical")
+        }
+        // Never stdout: it holds the cells' output.
+        _ = KernelLogging.bootstrap(level: level, file: logFile)
         let source: String
         if code.hasSuffix(".cq") {
             guard let text = try? String(contentsOfFile: code, encoding: .utf8) else {

@@ -1,4 +1,5 @@
 import ConnectomeCore
+import ConnectomeSample
 import Foundation
 import ImageCodecs
 import Synchronization
@@ -19,7 +20,7 @@ struct InterruptTests {
         return false
     }
 
-    @Test("cancelling the sample while its volume is generated returns within a second and leaves nothing")
+    @Test("cancelling the sample while its volume is generated returns within a second and leaves no complete sample")
     func sampleCancelledWhileGenerating() async throws {
         let parent = try Self.temporaryParent()
         defer { try? FileManager.default.removeItem(atPath: parent) }
@@ -31,7 +32,13 @@ struct InterruptTests {
         // The goal is 1 s; the bound leaves room for the other suites that run beside this one on two cores.
         #expect(ContinuousClock.now - cancelled < .seconds(2.5))
         #expect(Self.isCancellation(result))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: parent).isEmpty)
+        #expect(!SampleData.isPresent(in: parent + "/sample"))
+        #expect(try Self.leftovers(in: parent).isEmpty)
+    }
+
+    /// What is left beside the sample folder (private folders), and whether it claims to be complete.
+    static func leftovers(in parent: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: parent).filter { $0 != "sample" }
     }
 
     @Test("cancelling the sample while its chunks are written returns within a second and removes the private folder")
@@ -57,7 +64,48 @@ struct InterruptTests {
         let staged = sawStaging.load(ordering: .relaxed)
         #expect(staged)
         #expect(Self.isCancellation(result))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: parent).isEmpty)
+        #expect(!SampleData.isPresent(in: parent + "/sample"))
+        #expect(try Self.leftovers(in: parent).isEmpty)
+
+        // The next cell writes the rest and only then calls the sample complete.
+        let wrote = try await SampleData.ensureInterruptibly(in: parent + "/sample", volumeSize: [128, 128, 16])
+        #expect(wrote && SampleData.isPresent(in: parent + "/sample"))
+        for part in ["image/info", "image_raw/info", "segmentation/info", "neurons.csv", "synapses.csv", "catmaid/1/stacks"] {
+            #expect(FileManager.default.fileExists(atPath: parent + "/sample/" + part), "\(part) is missing")
+        }
+        #expect(try Self.leftovers(in: parent).isEmpty)
+    }
+
+    @Test("an interrupted image slab has no marker; the next read writes it, and only the slabs it touches")
+    func imageSlabCancelledThenWritten() async throws {
+        let parent = try Self.temporaryParent()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let sample = parent + "/sample"
+        let size = [512, 512, 24]
+        let task = Task { try await SampleData.ensureImageSlabInterruptibly(8..<16, in: sample, volumeSize: size) }
+        try await Task.sleep(for: .milliseconds(100))
+        task.cancel()
+        let result = await task.result
+        guard case .failure(let error) = result else {
+            Issue.record("the slab was written before the interrupt; nothing was tested")
+            return
+        }
+        #expect(error is CancellationError)
+        #expect(!SampleData.isSlabPresent(8..<16, in: sample) && !SampleData.isPresent(in: sample))
+
+        // A read through the layer's store writes the slab it needs and nothing else.
+        let small = [128, 128, 24]
+        try? FileManager.default.removeItem(atPath: sample)
+        try SampleData.ensureImageInfo(in: sample, volumeSize: small)
+        let store = SampleImageStore(files: try openStore(url: "file://" + sample + "/image", transport: nil),
+                                     directory: sample, volumeSize: small)
+        let chunk = try await store.read("8_8_42/64-128_0-64_8-16", range: nil)
+        #expect(chunk?.isEmpty == false)
+        #expect(SampleData.isSlabPresent(8..<16, in: sample))
+        #expect(!SampleData.isSlabPresent(0..<8, in: sample) && !SampleData.isSlabPresent(16..<24, in: sample))
+        #expect(try await store.read("info", range: nil) != nil)
+        #expect(SampleImageStore.sections(of: "8_8_42/64-128_0-64_8-16") == 8..<16)
+        #expect(SampleImageStore.sections(of: "info") == nil)
     }
 
     @Test("a private folder left by a killed kernel is removed by the next write; a live one is kept")

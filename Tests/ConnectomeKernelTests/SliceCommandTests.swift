@@ -1,4 +1,5 @@
 import ConnectomeCore
+import ConnectomeSample
 import Foundation
 import ImageCodecs
 import JSONModel

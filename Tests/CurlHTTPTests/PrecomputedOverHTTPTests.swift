@@ -1,4 +1,5 @@
 import ConnectomeCore
+import ConnectomeSample
 import CurlHTTP
 import Foundation
 import ImageCodecs

@@ -10,7 +10,7 @@ RSS, ru_maxrss, is per library, and load from elsewhere on the machine falls on 
   cold   after one untimed cold read (imports, first-use set-up), a new client: info fetch +
          section read (+ render + PNG)
   warm   one client reused, no chunk cache, so every chunk is fetched again (one untimed read first)
-plus "bytes only": our transport GETting just the byte ranges our reader asks for (bench-slice
+plus "bytes only": our transport GETting just the byte ranges our reader asks for (connectome-bench bench-slice
 --mode fetch-only), i.e. the time to move the bytes that are needed.
 
 The PNG is the same work for everyone: EM sections are grey PNGs at zlib level 1, Huffman-only
@@ -19,6 +19,7 @@ coloured with the same hash (SegmentID.displayColor, transcribed to numpy below,
 pixel against ours) and written as RGB PNGs at zlib level 1.
 
 Usage: .venv/bin/python bench/slice/run.py [--runs 7] [--binary .build/release/connectome-kernel]
+       [--bench-binary .build/release/connectome-bench]
 Writes bench/slice/results/slice-<date>.json and .md (the table).
 """
 import argparse
@@ -138,9 +139,9 @@ def wait_port(port, timeout=10):
 
 
 # ------------------------------------------------------------------ dataset
-def ensure_dataset(binary, data, fresh=False):
+def ensure_dataset(binary, bench, data, fresh=False):
     """The sample under `data` (written once), plus image_raw_gz: image_raw with every chunk gzipped."""
-    marker = os.path.join(data, ".complete")
+    marker = os.path.join(data, ".complete-3")  # SampleData.marker: written last, once the whole sample is there
     if os.path.exists(marker) and not fresh:
         return
     shutil.rmtree(data, ignore_errors=True)
@@ -149,7 +150,7 @@ def ensure_dataset(binary, data, fresh=False):
     wrote = subprocess.run([binary, "sample", "--out", data], capture_output=True).returncode == 0
     if not (wrote and all(os.path.exists(os.path.join(data, d, "info")) for d in ("image", "image_raw", "segmentation"))):
         # Builds without the `sample` subcommand (or another layout): bench-slice carries the same writer.
-        subprocess.run([binary, "bench-slice", "--write-sample", data], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([bench, "bench-slice", "--write-sample", data], check=True, stdout=subprocess.DEVNULL)
     source, target = os.path.join(data, "image_raw"), os.path.join(data, "image_raw_gz")
     for directory, _, files in os.walk(source):
         out = os.path.join(target, os.path.relpath(directory, source))
@@ -293,6 +294,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build/release/connectome-kernel"))
+    ap.add_argument("--bench-binary", default=os.path.join(ROOT, ".build/release/connectome-bench"),
+                    help="the instrument with bench-slice (apart from the kernel binary)")
     ap.add_argument("--data", default=os.path.join(tempfile.gettempdir(), "bench-slice-data"))
     ap.add_argument("--layers", nargs="+", default=list(LAYERS), choices=list(LAYERS))
     ap.add_argument("--libs", nargs="+", default=LIBS, choices=LIBS)
@@ -313,10 +316,11 @@ def main():
     if a.peer:
         return peer_child(a)
 
-    binary = os.path.abspath(a.binary)
-    if not os.path.exists(binary):
-        sys.exit(f"{binary} does not exist: build it with `swift build -c release --product connectome-kernel`")
-    ensure_dataset(binary, a.data, a.fresh)
+    binary, bench = os.path.abspath(a.binary), os.path.abspath(a.bench_binary)
+    for path, product in ((binary, "connectome-kernel"), (bench, "connectome-bench")):
+        if not os.path.exists(path):
+            sys.exit(f"{path} does not exist: build it with `swift build -c release --product {product}`")
+    ensure_dataset(binary, bench, a.data, a.fresh)
     region = ["--x", str(a.x), "--y", str(a.y), "--z", str(a.z), "--size", str(a.size)]
     pngs = tempfile.mkdtemp(prefix="bench-slice-png-")
     server = Nginx(a.data)
@@ -337,7 +341,7 @@ def main():
                     for mode in ("cold", "warm"):
                         png = os.path.join(pngs, f"{layer}-{lib}.png")
                         if lib == "ours":
-                            command = [binary, "bench-slice", "--url", url, "--mode", mode, "--runs", "1",
+                            command = [bench, "bench-slice", "--url", url, "--mode", mode, "--runs", "1",
                                        "--warmup", "1", "--png", png, *region]
                         else:
                             command = [PY, os.path.abspath(__file__), "--peer", lib, "--url", url, "--kind", kind,
@@ -353,7 +357,7 @@ def main():
                         slot["reads"] += reads
                         print(f" {lib} {mode} {report['runs'][0]['total']:.0f}", end="", flush=True)
                 if "ours" in a.libs:
-                    report, rss, _ = run_measured([binary, "bench-slice", "--url", url, "--mode", "fetch-only",
+                    report, rss, _ = run_measured([bench, "bench-slice", "--url", url, "--mode", "fetch-only",
                                                    "--runs", "1", *region], server)
                     only = collected.setdefault("bytes_only", {"runs": [], "rss": [], "wire": [], "report": report})
                     only["runs"] += report["runs"]

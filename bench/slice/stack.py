@@ -3,7 +3,7 @@
 
 Writes the sample EM as a CATMAID project (256 x 256 JPEG tiles for tile sources 1, 4 and 5, and an
 N5 container), serves it with nginx on 127.0.0.1, and times a 1024 x 1024 section (fetch, decode,
-stitch, PNG encode) through `connectome-kernel bench-stack` and through pymaid's Stack (zarr +
+stitch, PNG encode) through `connectome-bench bench-stack` and through pymaid's Stack (zarr +
 imageio over requests, with dask), cold (new client and stack info every run) and warm. Each library
 runs in its own process so peak memory is its own. Pillow encodes pymaid's section at zlib level 1.
 
@@ -67,7 +67,8 @@ def pymaid_child(a):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--binary", default=os.path.join(ROOT, ".build/release/connectome-kernel"))
+    ap.add_argument("--binary", default=os.path.join(ROOT, ".build/release/connectome-bench"),
+                    help="the instrument with bench-stack (swift build -c release --product connectome-bench)")
     ap.add_argument("--x", type=int, default=0)
     ap.add_argument("--y", type=int, default=0)
     ap.add_argument("--z", type=int, default=37)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// A byte-bounded, thread-safe LRU of chunk data shared by the volume readers it is passed to.
@@ -57,15 +58,21 @@ public final class ChunkCache: Sendable {
     }
 
     private let state: Mutex<LRUState>
+    /// Evictions are logged at debug level (a full cache evicts on most inserts), outside the lock.
+    private let logger: Logger
 
-    public init(capacityBytes: Int) {
+    public init(capacityBytes: Int, logger: Logger = Logger(label: "connectome.cache")) {
         state = Mutex(LRUState(capacity: max(0, capacityBytes)))
+        self.logger = logger
     }
 
     /// The byte budget; lowering it evicts least recently used entries at once.
     public var capacityBytes: Int {
         get { state.withLock { $0.capacity } }
-        set { state.withLock { $0.capacity = max(0, newValue); $0.evict() } }
+        set {
+            let evicted = state.withLock { $0.capacity = max(0, newValue); return $0.evict() }
+            logEvictions(evicted)
+        }
     }
 
     public var stats: Stats {
@@ -82,7 +89,15 @@ public final class ChunkCache: Sendable {
     }
 
     func insert(_ value: Value, for key: Key) {
-        state.withLock { $0.insert(value, for: key) }
+        let evicted = state.withLock { $0.insert(value, for: key) }
+        logEvictions(evicted)
+    }
+
+    private func logEvictions(_ evicted: LRUState.Evicted) {
+        guard evicted.entries > 0, logger.logLevel <= .debug else { return }
+        logger.debug("chunk cache evicted least recently used entries", metadata: [
+            "entries": "\(evicted.entries)", "bytes": "\(evicted.bytes)", "capacity_bytes": "\(capacityBytes)",
+        ])
     }
 
     func bytes(for key: Key) -> [UInt8]? {
@@ -119,10 +134,11 @@ struct LRUState {
         return values[slot]
     }
 
-    mutating func insert(_ value: ChunkCache.Value, for key: ChunkCache.Key) {
+    @discardableResult
+    mutating func insert(_ value: ChunkCache.Value, for key: ChunkCache.Key) -> Evicted {
         let size = value.byteCount
         if let slot = index[key] { remove(slot) }
-        guard size <= capacity else { return }
+        guard size <= capacity else { return Evicted() }
         let slot: Int
         if let reused = free.popLast() {
             slot = reused
@@ -138,13 +154,25 @@ struct LRUState {
         index[key] = slot
         bytes += size
         linkAtFront(slot)
-        evict()
+        return evict()
     }
 
-    mutating func evict() {
+    /// What one insert or resize pushed out.
+    struct Evicted {
+        var entries = 0
+        var bytes = 0
+    }
+
+    @discardableResult
+    mutating func evict() -> Evicted {
+        var evicted = Evicted()
         while bytes > capacity, next[0] != 0 {
+            let before = bytes
             remove(previous[0])
+            evicted.entries += 1
+            evicted.bytes += before - bytes
         }
+        return evicted
     }
 
     private mutating func remove(_ slot: Int) {

@@ -125,7 +125,7 @@ struct GrayTile: Sendable {
 
 extension PixelImage {
     /// The image as gray8: gray16 keeps its high byte, colour becomes Rec. 601 luma (alpha ignored).
-    func toGray8() throws(CodecError) -> PixelImage {
+    public func toGray8() throws(CodecError) -> PixelImage {
         if format == .gray8 { return self }
         let count = width * height
         var gray = [UInt8](repeating: 0, count: count)

@@ -62,7 +62,7 @@ public struct DatasetDescription: Sendable, Equatable {
 }
 
 extension DatasetDescription {
-    /// The bundled offline dataset written by `connectome-kernel sample` into `directory`
+    /// The bundled offline dataset written by `connectome-kernel sample` into `directory` (see `SampleLayout`)
     /// (`image/` jpeg, `image_raw/` raw, `segmentation/` compressed_segmentation, uint64 IDs of an
     /// 8-layer graph), with its connectome: `neurons.csv`, `synapses.csv` and skeletons under the
     /// segmentation layer.
@@ -70,15 +70,16 @@ extension DatasetDescription {
         let base = "precomputed://file://" + directory
         return DatasetDescription(
             name: "sample",
-            imageLayers: [("image", base + "/image"), ("image_raw", base + "/image_raw")],
-            segmentationURL: base + "/segmentation",
+            imageLayers: [(SampleLayout.imageLayer, base + "/" + SampleLayout.imageLayer),
+                          (SampleLayout.rawImageLayer, base + "/" + SampleLayout.rawImageLayer)],
+            segmentationURL: base + "/" + SampleLayout.segmentationLayer,
             voxelSize: [8, 8, 42],
             viewerBase: neuroglancerDemo,
             nodeIDLayers: 8,
             layerBits: 8,
-            neuronsURL: "file://" + directory + "/" + SampleConnectome.neuronsFile,
-            synapsesURL: "file://" + directory + "/" + SampleConnectome.synapsesFile,
-            skeletonsURL: base + "/segmentation/" + SampleConnectome.skeletonDirectory)
+            neuronsURL: "file://" + directory + "/" + SampleLayout.neuronsFile,
+            synapsesURL: "file://" + directory + "/" + SampleLayout.synapsesFile,
+            skeletonsURL: base + "/" + SampleLayout.segmentationLayer + "/" + SampleLayout.skeletonDirectory)
     }
 
     /// The public CRANT (clonal raider ant) configuration, as crantpy's `latest` dataset.

@@ -14,6 +14,8 @@ extension PrecomputedVolume {
         var plane: [UInt8]?
         var fromCache: Bool
         var bytesFetched: Int
+        /// Seconds the store took to answer for this chunk (0 from the cache), for the slow-read log.
+        var readSeconds = 0.0
     }
 
     /// What a read needs to know about a scale, worked out once per read.
@@ -49,7 +51,10 @@ extension PrecomputedVolume {
                 group.addTask { (request, try await self.plane(request, context)) }
             }
             while next < min(window, requests.count) { launch() }
+            var slow = SlowReads()
+            defer { slow.log(volume: url, mip: mip, of: requests.count) }
             while let (request, result) = try await group.next() {
+                slow.note(result.readSeconds, chunk: request.chunk)
                 try body(request, result)
                 done += 1
                 progress?(done, requests.count)
@@ -177,9 +182,10 @@ extension PrecomputedVolume {
         if planeOnly {
             let base = chunkRange?.lowerBound ?? 0
             let range = (base + planeOffset)..<(base + planeOffset + planeBytes)
-            guard let data = try await store.read(fileKey, range: range) else {
+            let (read, seconds) = try await timedRead(fileKey, range: range)
+            guard let data = read else {
                 cache?.insert(.missing, for: planeKey)
-                return PlaneResult(plane: nil, fromCache: false, bytesFetched: 0)
+                return PlaneResult(plane: nil, fromCache: false, bytesFetched: 0, readSeconds: seconds)
             }
             guard data.count == planeBytes else {
                 throw ConnectomeError.data(
@@ -188,12 +194,13 @@ extension PrecomputedVolume {
             }
             let plane = [UInt8](data)
             cache?.insert(.bytes(plane), for: planeKey)
-            return PlaneResult(plane: plane, fromCache: false, bytesFetched: data.count)
+            return PlaneResult(plane: plane, fromCache: false, bytesFetched: data.count, readSeconds: seconds)
         }
 
-        guard var data = try await store.read(fileKey, range: chunkRange) else {
+        let (read, seconds) = try await timedRead(fileKey, range: chunkRange)
+        guard var data = read else {
             cache?.insert(.missing, for: planeKey)
-            return PlaneResult(plane: nil, fromCache: false, bytesFetched: 0)
+            return PlaneResult(plane: nil, fromCache: false, bytesFetched: 0, readSeconds: seconds)
         }
         let fetched = data.count
         if let chunkRange, data.count != chunkRange.count {
@@ -212,7 +219,7 @@ extension PrecomputedVolume {
             cache.insert(.data(data), for: chunkKey)
             cache.insert(.bytes(plane), for: planeKey)
         }
-        return PlaneResult(plane: plane, fromCache: false, bytesFetched: fetched)
+        return PlaneResult(plane: plane, fromCache: false, bytesFetched: fetched, readSeconds: seconds)
     }
 
     /// Inflates `data` up to `maximumBytes` (what `holds` can hold); see `gunzipStoredObject`.

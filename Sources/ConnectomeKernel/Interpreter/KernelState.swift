@@ -81,11 +81,22 @@ final class KernelState: Sendable {
         return (first.name, first.url)
     }
 
-    /// Opens (once) the precomputed volume at `url`, writing the sample dataset first if it is one of its layers.
+    /// Opens (once) the precomputed volume at `url`, writing the sample dataset first if it is one of its
+    /// layers (its image layer only as far as it is read).
     func volume(url: String, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> PrecomputedVolume {
         if let open = storage.withLock({ $0.volumes[url] }) { return open }
-        if url.hasPrefix("precomputed://file://" + environment.sampleDirectory) {
-            try await SampleData.ensureInterruptibly(in: environment.sampleDirectory, progress: progress)
+        let sample = environment.sampleDirectory
+        if url == DatasetDescription.sample(directory: sample).imageLayers.first?.url, !SampleData.isPresent(in: sample) {
+            // The layer `slice` reads first: written slab by slab as it is read (see `SampleImageStore`).
+            try SampleData.ensureImageInfo(in: sample)
+            let files = try openStore(url: url, transport: nil)
+            let volume = try await PrecomputedVolume.open(store: SampleImageStore(files: files, directory: sample),
+                                                          cache: chunkCache, infoCache: infoCache)
+            storage.withLock { $0.volumes[url] = volume }
+            return volume
+        }
+        if url.hasPrefix("precomputed://file://" + sample) {
+            try await SampleData.ensureInterruptibly(in: sample, progress: progress)
         }
         if url.hasPrefix("graphene://") {
             throw ConnectomeError.unsupported(

@@ -1,3 +1,4 @@
+import ConnectomeSample
 import Foundation
 import ImageCodecs
 import TestSupport

@@ -1,5 +1,6 @@
 import Foundation
 import ImageCodecs
+import Synchronization
 import Testing
 @testable import ConnectomeCore
 
@@ -83,12 +84,12 @@ import Testing
 
     @Test func progressReportsEveryChunk() async throws {
         let volume = try await PrecomputedVolume.open(store: try VolumeFixture.rawStore(Self.info), cache: nil, infoCache: nil)
-        let seen = LockedBox<[Int]>([])
+        let seen = Mutex<[Int]>([])
         _ = try await volume.readSection(mip: 0, x: 5..<105, y: -3..<67, z: 4) { done, total in
             #expect(total == 12)
-            seen.update { $0.append(done) }
+            seen.withLock { $0.append(done) }
         }
-        #expect(seen.value == Array(1...12))
+        #expect(seen.withLock { $0 } == Array(1...12))
     }
 
     @Test func jpegChunksDecodeOnlyTheNeededRows() async throws {

@@ -1,3 +1,4 @@
+import ConnectomeSample
 import Foundation
 import ImageCodecs
 import Testing
@@ -66,7 +67,7 @@ import Testing
     @Test func sampleSkeletonDrawsWithinAFewMilliseconds() throws {
         let volume = SampleVolume(size: [200, 160, 12], mipCount: 1)
         let connectome = SampleConnectome(volume)
-        let skeleton = connectome.skeleton(neuron: connectome.neuronCount / 2)
+        let skeleton = try connectome.skeleton(neuron: connectome.neuronCount / 2)
         let picture = SkeletonPicture(skeleton)
         #expect(max(picture.image.width, picture.image.height) <= 512)
         #expect(SkeletonSummary(skeleton).text.hasPrefix("Skeleton of \(skeleton.segmentID!): \(skeleton.nodeCount) nodes"))

@@ -1,3 +1,4 @@
+import ConnectomeCore
 import Foundation
 
 /// The cell layout of the sample volume and the rendering of one section of it.
@@ -64,6 +65,17 @@ struct CellField: Sendable {
         return (xs, ys, ws)
     }
 
+    /// Seeds as (x, y, weight) triples in one array: the pixel loop reads all three of a seed together.
+    static func packed(_ seeds: (x: [Float], y: [Float], weight: [Float])) -> [Float] {
+        var packed = [Float](repeating: 0, count: 3 * seeds.x.count)
+        for index in seeds.x.indices {
+            packed[3 * index] = seeds.x[index]
+            packed[3 * index + 1] = seeds.y[index]
+            packed[3 * index + 2] = seeds.weight[index]
+        }
+        return packed
+    }
+
     /// Renders section `z`: cell of each pixel, then grey values (membranes, texture, organelles, blur, grain).
     /// `stop` is asked once per row; when it answers true the section is left unfinished.
     func renderSection(z: Int, image: UnsafeMutableBufferPointer<UInt8>, cells: UnsafeMutableBufferPointer<UInt16>,
@@ -84,26 +96,41 @@ struct CellField: Sendable {
                 : 166 + 24 * SampleHash.unit(cell, 2, 2)
         }
         let sectionShift = 6 * (SampleHash.unit(z, 0, 3) - 0.5)
-        let smallSpacing = small.spacing, largeSpacing = large.spacing
+
+        // Per-column and per-row lattice positions, so the pixel loop divides nothing; the
+        // arithmetic is the lattices' own (`Lattice.sample`), so the bytes are the same.
+        let warpColumns = warpX.axis(0..<width, offset: 32), warpRows = warpX.axis(0..<height, offset: 32)
+        let fineColumns = texture.fine.axis(0..<width), fineRows = texture.fine.axis(0..<height)
+        let coarseColumns = texture.coarse.axis(0..<width), coarseRows = texture.coarse.axis(0..<height)
+        let largePacked = Self.packed(largeSeeds), smallPacked = Self.packed(smallSeeds)
+        let (largeColumns, smallColumns) = (large.columns, small.columns)
+        let (largeLimitX, largeLimitY) = (large.columns - 3, large.rows - 3)
+        let (smallLimitX, smallLimitY) = (small.columns - 3, small.rows - 3)
+        let smallCount = small.count
 
         let finished = value.withUnsafeMutableBufferPointer { value in
             interior.withUnsafeMutableBufferPointer { interior -> Bool in
+                let rendered = largePacked.withUnsafeBufferPointer { largeSeed in
+                smallPacked.withUnsafeBufferPointer { smallSeed in
+                base.withUnsafeBufferPointer { base -> Bool in
                 for y in 0..<height {
                     if let stop, stop() { return false }
+                    let warpRow = warpRows[y], fineRow = fineRows[y], coarseRow = coarseRows[y]
                     for x in 0..<width {
-                        let px = Float(x) + 0.5 + warpX.sample(x + 32, y + 32)
-                        let py = Float(y) + 0.5 + warpY.sample(x + 32, y + 32)
+                        let warpColumn = warpColumns[x]
+                        let px = Float(x) + 0.5 + warpX.sample(warpColumn, warpRow)
+                        let py = Float(y) + 0.5 + warpY.sample(warpColumn, warpRow)
                         // Large discs: signed distance to the nearest disc's edge.
-                        let lx = min(max(Int(px) / largeSpacing, 0), large.columns - 3)
-                        let ly = min(max(Int(py) / largeSpacing, 0), large.rows - 3)
+                        let lx = min(max(Int(px) / Self.largeSpacing, 0), largeLimitX)
+                        let ly = min(max(Int(py) / Self.largeSpacing, 0), largeLimitY)
                         var edge = Float.greatestFiniteMagnitude, nextEdge = Float.greatestFiniteMagnitude
                         var largeCell = 0
                         for gy in ly...(ly + 2) {
                             for gx in lx...(lx + 2) {
-                                let c = gy * large.columns + gx
-                                let radius = largeSeeds.weight[c]
+                                let c = gy * largeColumns + gx
+                                let radius = largeSeed[3 * c + 2]
                                 guard radius > 0 else { continue }
-                                let dx = px - largeSeeds.x[c], dy = py - largeSeeds.y[c]
+                                let dx = px - largeSeed[3 * c], dy = py - largeSeed[3 * c + 1]
                                 let e = (dx * dx + dy * dy).squareRoot() - radius
                                 if e < edge { nextEdge = edge; edge = e; largeCell = c } else if e < nextEdge { nextEdge = e }
                             }
@@ -111,19 +138,19 @@ struct CellField: Sendable {
                         var cell: Int
                         var gap: Float
                         if edge < 0 {
-                            cell = small.count + largeCell
+                            cell = smallCount + largeCell
                             gap = min(-edge, (nextEdge - edge) * 0.5)
                         } else {
                             // Small profiles: nearest and second-nearest seed in power distance.
-                            let sx = min(max(Int(px) / smallSpacing, 0), small.columns - 3)
-                            let sy = min(max(Int(py) / smallSpacing, 0), small.rows - 3)
+                            let sx = min(max(Int(px) / Self.smallSpacing, 0), smallLimitX)
+                            let sy = min(max(Int(py) / Self.smallSpacing, 0), smallLimitY)
                             var best = Float.greatestFiniteMagnitude, second = Float.greatestFiniteMagnitude
                             var bestCell = 0, secondCell = 0
                             for gy in sy...(sy + 2) {
                                 for gx in sx...(sx + 2) {
-                                    let c = gy * small.columns + gx
-                                    let dx = px - smallSeeds.x[c], dy = py - smallSeeds.y[c]
-                                    let d = dx * dx + dy * dy - smallSeeds.weight[c]
+                                    let c = gy * smallColumns + gx
+                                    let dx = px - smallSeed[3 * c], dy = py - smallSeed[3 * c + 1]
+                                    let d = dx * dx + dy * dy - smallSeed[3 * c + 2]
                                     if d < best {
                                         second = best; secondCell = bestCell; best = d; bestCell = c
                                     } else if d < second {
@@ -131,8 +158,8 @@ struct CellField: Sendable {
                                     }
                                 }
                             }
-                            let ex = smallSeeds.x[bestCell] - smallSeeds.x[secondCell]
-                            let ey = smallSeeds.y[bestCell] - smallSeeds.y[secondCell]
+                            let ex = smallSeed[3 * bestCell] - smallSeed[3 * secondCell]
+                            let ey = smallSeed[3 * bestCell + 1] - smallSeed[3 * secondCell + 1]
                             cell = bestCell
                             gap = min(edge, (second - best) / (2 * (ex * ex + ey * ey).squareRoot() + 1e-6))
                         }
@@ -140,12 +167,18 @@ struct CellField: Sendable {
                         var t = min(max((gap - 0.45) / 1.5, 0), 1)
                         t = t * t * (3 - 2 * t)
                         let i = y * width + x
-                        cells[i] = UInt16(cell)
+                        cells[i] = UInt16(truncatingIfNeeded: cell)
                         interior[i] = t
-                        let cytoplasm = base[cell] + texture.sample(x, y) + sectionShift
+                        let grain = texture.fine.sample(fineColumns[x], fineRow) + texture.coarse.sample(coarseColumns[x], coarseRow)
+                        let cytoplasm = base[cell] + grain + sectionShift
                         value[i] = 38 + (cytoplasm - 38) * t
                     }
                 }
+                return true
+                }
+                }
+                }
+                guard rendered else { return false }
                 Organelles(field: self, z: z, smallSeeds: smallSeeds, largeSeeds: largeSeeds)
                     .stamp(value: value, interior: interior, cells: UnsafeBufferPointer(cells))
                 return true
@@ -202,13 +235,34 @@ struct ValueNoise {
             values = (0..<(columns * rows)).map { amplitude * (2 * SampleHash.unit($0, salt, 4) - 1) }
         }
 
+        /// The lattice cell and the fraction across it of one coordinate (the same for every row or column).
+        struct Position {
+            var cell: Int
+            var fraction: Float
+        }
+
+        @inline(__always) func position(_ coordinate: Int) -> Position {
+            let cell = coordinate / step
+            return Position(cell: cell, fraction: Float(coordinate - cell * step) / Float(step))
+        }
+
+        /// `position` of every coordinate of `range` (+ `offset`), computed once per section.
+        func axis(_ range: Range<Int>, offset: Int = 0) -> [Position] {
+            range.map { position($0 + offset) }
+        }
+
         @inline(__always) func sample(_ x: Int, _ y: Int) -> Float {
-            let gx = x / step, gy = y / step
-            let fx = Float(x - gx * step) / Float(step), fy = Float(y - gy * step) / Float(step)
-            let i = gy * columns + gx
-            let top = values[i] + (values[i + 1] - values[i]) * fx
-            let bottom = values[i + columns] + (values[i + columns + 1] - values[i + columns]) * fx
-            return top + (bottom - top) * fy
+            sample(position(x), position(y))
+        }
+
+        @inline(__always) func sample(_ column: Position, _ row: Position) -> Float {
+            values.withUnsafeBufferPointer { values in
+                let i = row.cell * columns + column.cell
+                let fx = column.fraction
+                let top = values[i] + (values[i + 1] - values[i]) * fx
+                let bottom = values[i + columns] + (values[i + columns + 1] - values[i + columns]) * fx
+                return top + (bottom - top) * row.fraction
+            }
         }
     }
 }

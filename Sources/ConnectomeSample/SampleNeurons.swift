@@ -1,3 +1,5 @@
+import ConnectomeCore
+
 /// The sample's neuron annotation table: one row per segment present in the volume, with CRANT's
 /// 30 annotation fields in CRANT's order (`ALL_ANNOTATION_FIELDS`).
 ///
@@ -21,7 +23,7 @@ struct SampleNeurons: Sendable {
         var cellClass: SampleCellClass
         /// Soma voxel (mip 0) and the section it lies in.
         var soma: (x: Int, y: Int, z: Int)
-        var row: [SampleCSV.Cell]
+        var row: [SampleTable.Cell]
     }
 
     /// Neurons in cell-index order (root IDs are scrambled, so the table looks unordered, as CRANT's does).
@@ -58,28 +60,28 @@ struct SampleNeurons: Sendable {
     }
 
     private static func row(cell: Int, rootID: UInt64, cellClass: SampleCellClass, soma: (x: Int, y: Int, z: Int),
-                            left: Bool) -> [SampleCSV.Cell] {
+                            left: Bool) -> [SampleTable.Cell] {
         let u = { (k: Int) in SampleHash.unit(cell, k, 31) }
         let side = left ? "left" : "right"
         let suffix = left ? "_L" : "_R"
-        let position = SampleCSV.Cell.vector([soma.x, soma.y, soma.z])
+        let position = SampleTable.Cell.vector([soma.x, soma.y, soma.z])
         let proofread = u(0) < cellClass.proofreadShare
         let annotated = proofread || u(1) < 0.75
         let hasNucleus = u(2) < 0.92
-        let status: SampleCSV.Cell = proofread
+        let status: SampleTable.Cell = proofread
             ? .list(u(3) < 0.5 ? ["backbone_proofread"] : ["backbone_proofread", "soma_attached"])
             : annotated ? .list(u(3) < 0.7 ? ["prelim_proofread"] : ["prelim_proofread", "needs_review"]) : .null
         let type = cellClass.types[Int(u(4) * Float(cellClass.types.count)) % cellClass.types.count]
-        let subtype: SampleCSV.Cell = cellClass == .projectionNeuron
+        let subtype: SampleTable.Cell = cellClass == .projectionNeuron
             ? .text("glom_T\(1 + Int(u(5) * 7))_\(1 + Int(u(6) * 9))") : .null
         let people = ["m.kim", "s.roth", "a.okafor", "j.lindqvist", "p.ramos"]
         let annotator = people[Int(u(7) * Float(people.count)) % people.count]
         let proofreader = people[Int(u(8) * Float(people.count)) % people.count]
         let month = 1 + Int(u(9) * 12), day = 1 + Int(u(10) * 28)
         let known = annotated ? cellClass.knownTransmitter(u(11)) : nil
-        var notes: SampleCSV.Cell = .null
+        var notes: SampleTable.Cell = .null
         if u(12) < 0.05 { notes = .text("soma near the volume's edge, check") } else if u(12) < 0.08 { notes = .text("axon leaves the volume") }
-        let fields: [SampleCSV.Cell] = [
+        let fields: [SampleTable.Cell] = [
             .id(rootID),                                                    // root_id
             .id(rootID),                                                    // root_id_processed
             .id(supervoxelID(cell: cell, soma: soma)),                      // supervoxel_id

@@ -1,3 +1,4 @@
+import ConnectomeCore
 import Foundation
 
 /// What the sample's connectome needs to know about each cell in each section of mip 0, gathered

@@ -1,3 +1,4 @@
+import ConnectomeCore
 import Synchronization
 
 /// A value shared by the writer's worker threads.

@@ -1,3 +1,4 @@
+import ConnectomeCore
 import Foundation
 
 /// The skeleton of one sample neuron, drawn through its own voxels.
@@ -10,7 +11,7 @@ import Foundation
 /// its own cell, so `segment at` a node's position (nm ÷ resolution) reads back the neuron's ID.
 enum SampleSkeletons {
     static func skeleton(for neuron: SampleNeurons.Neuron, volume: SampleVolume, sections: SampleSections,
-                         large: Bool) -> Skeleton {
+                         large: Bool) throws -> Skeleton {
         let cell = neuron.cell
         let (w, h) = (sections.width, sections.height)
         let resolution = SampleVolume.resolution
@@ -80,6 +81,9 @@ enum SampleSkeletons {
                 }
             }
         }
-        return Skeleton(unchecked: SegmentID(neuron.rootID), Array(0..<parents.count), parents, xs, ys, zs, radii, [], 0)
+        // A tree by construction (every node's parent was added before it); the checked initialiser
+        // costs little here and catches a generator bug as an error rather than a bad file.
+        return try Skeleton(segmentID: SegmentID(neuron.rootID), parents: parents, x: xs, y: ys, z: zs, radius: radii,
+                            source: "sample skeleton of \(neuron.rootID)")
     }
 }

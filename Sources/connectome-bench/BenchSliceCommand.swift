@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConnectomeCore
+import ConnectomeSample
 import CurlHTTP
 import Foundation
 import ImageCodecs
@@ -7,13 +8,13 @@ import Synchronization
 
 /// `bench-slice`: times one XY section end to end (fetch + decode, render, PNG) for `bench/slice/run.py`.
 ///
-/// Hidden because it is a measuring instrument, not a user command. It prints one JSON object so
+/// A measuring instrument, not a user command (so it lives in `connectome-bench`). It prints one JSON object so
 /// the script can put our numbers next to TensorStore's and CloudVolume's from the same server.
 struct BenchSliceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-slice",
         abstract: "Time reading, rendering and PNG-encoding one XY section (for bench/slice).",
-        shouldDisplay: false)
+)
 
     enum Mode: String, ExpressibleByArgument, CaseIterable {
         /// A new transport and volume (info fetched) for every run, no cache.

@@ -1,3 +1,4 @@
+import ConnectomeCore
 import ImageCodecs
 
 extension SampleCatmaidStack {
@@ -7,6 +8,7 @@ extension SampleCatmaidStack {
     public static func write(to directory: String, volume: SampleVolume, format: TileFormat = .jpeg(quality: 90),
                              brokenSections: [Int] = [10, 20, 21], servedAt: String? = nil,
                              stop: (@Sendable () -> Bool)? = nil) throws -> SampleCatmaidStack {
+        precondition(volume.isWhole, "the CATMAID stack holds every section, not a slab (\(volume.sections))")
         let (width, height, depth) = (volume.size[0], volume.size[1], volume.size[2])
         let plane = width * height
         let image = volume.images[0]

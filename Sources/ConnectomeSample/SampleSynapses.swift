@@ -1,3 +1,4 @@
+import ConnectomeCore
 import Foundation
 
 /// The sample's synapse table, with CAVE's column names (`synapses_v2`).
@@ -119,7 +120,7 @@ struct SampleSynapses: Sendable {
     }
 
     /// The table rows, in `fields` order.
-    func rows(volume: SampleVolume, neurons: SampleNeurons) -> [[SampleCSV.Cell]] {
+    func rows(volume: SampleVolume, neurons: SampleNeurons) -> [[SampleTable.Cell]] {
         synapses.map { synapse in
             let pre = neurons.neurons[neurons.neuronOfCell[synapse.pre]], post = neurons.neurons[neurons.neuronOfCell[synapse.post]]
             return [

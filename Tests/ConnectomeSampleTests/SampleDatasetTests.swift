@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 @testable import ConnectomeCore
+@testable import ConnectomeSample
 
 @Suite struct SampleDatasetTests {
-    /// Not a multiple of the 64³ chunk, so edge chunks are truncated at every mip.
+    /// Not a multiple of the 64³ chunk (nor of the image's 8 sections), so edge chunks are truncated at every mip.
     static let size = [200, 136, 70]
 
     @Test func writesAndReadsBackVoxelForVoxel() async throws {
@@ -11,7 +12,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let volume = SampleVolume(size: Self.size, mipCount: 3)
         let summary = try SampleDataset.write(volume, to: directory)
-        #expect(summary.files == 3 * (4 * 3 * 2 + 2 * 2 * 2 + 1 * 1 * 2))
+        // image_raw and segmentation in 64³ chunks; the image in 64 × 64 × 8 (70 sections: 9 slabs).
+        #expect(summary.files == 2 * (4 * 3 * 2 + 2 * 2 * 2 + 1 * 1 * 2) + (4 * 3 + 2 * 2 + 1 * 1) * 9)
 
         let raw = try await PrecomputedVolume.open(store: FileStore(directory: directory + "/image_raw"), cache: nil, infoCache: nil)
         let jpeg = try await PrecomputedVolume.open(store: FileStore(directory: directory + "/image"), cache: nil, infoCache: nil)

@@ -1,3 +1,4 @@
+import ConnectomeCore
 import Foundation
 
 /// The synthetic EM volume behind the bundled sample dataset, generated in memory.
@@ -13,9 +14,12 @@ public struct SampleVolume: Sendable {
     /// Voxels of mip 0 along x, y, z.
     public let size: [Int]
     public let mipCount: Int
-    /// Image voxels of each mip, F order (x fastest).
+    /// The sections generated (all of them, `0..<size[2]`, unless only a slab was asked for):
+    /// each section depends only on its z, so a slab holds the same bytes as the whole volume there.
+    public let sections: Range<Int>
+    /// Image voxels of each mip for `sections`, F order (x fastest; z counted from `sections.lowerBound`).
     public let images: [[UInt8]]
-    /// Cell index of each voxel of each mip, F order; `segmentIDs[cell]` is its label.
+    /// Cell index of each voxel of each mip for `sections`, F order; `segmentIDs[cell]` is its label.
     public let cells: [[UInt16]]
     /// The uint64 label of each cell: CAVE-style root IDs of an 8-layer graph (top 8 bits = 8).
     public let segmentIDs: [UInt64]
@@ -23,6 +27,7 @@ public struct SampleVolume: Sendable {
     /// Nanometres per voxel at mip 0 (mips halve x and y).
     public static let resolution: [Double] = [8, 8, 42]
     public static let defaultSize = [1024, 1024, 64]
+    public static let defaultMipCount = 4
 
     /// The voxels of mip `mip` along x, y, z (x and y halved per mip, rounding up).
     public static func mipSize(_ size: [Int], _ mip: Int) -> [Int] {
@@ -44,36 +49,45 @@ public struct SampleVolume: Sendable {
 
     /// Generates mip 0 section by section on all cores, then the coarser mips
     /// (image: 2 × 2 mean; labels: every other voxel).
-    public init(size: [Int] = SampleVolume.defaultSize, mipCount: Int = 4) {
-        self.init(size: size, mipCount: mipCount, unlessStopped: nil)
+    public init(size: [Int] = SampleVolume.defaultSize, mipCount: Int = SampleVolume.defaultMipCount) {
+        self.init(size: size, mipCount: mipCount, sections: nil, unlessStopped: nil)
     }
+
+    /// True when every section was generated (what the connectome and the CATMAID stack need).
+    public var isWhole: Bool { sections == 0..<size[2] }
 
     /// Generates the volume, asking `stop` once per row of every section; throws `CancellationError`
     /// when it answers true (an interrupted kernel returns within a row's work, not a volume's).
-    public init(size: [Int] = SampleVolume.defaultSize, mipCount: Int = 4, stop: @escaping @Sendable () -> Bool) throws {
-        self.init(size: size, mipCount: mipCount, unlessStopped: stop)
+    /// `sections` (default: all) limits the work to a slab, e.g. the sections the first read needs.
+    public init(size: [Int] = SampleVolume.defaultSize, mipCount: Int = SampleVolume.defaultMipCount, sections: Range<Int>? = nil,
+                stop: @escaping @Sendable () -> Bool) throws {
+        self.init(size: size, mipCount: mipCount, sections: sections, unlessStopped: stop)
         if stop() { throw CancellationError() }
     }
 
     /// The generator; when `stop` answers true the voxels are left unfinished (the caller throws).
-    private init(size: [Int], mipCount: Int, unlessStopped stop: (@Sendable () -> Bool)?) {
+    private init(size: [Int], mipCount: Int, sections wanted: Range<Int>?, unlessStopped stop: (@Sendable () -> Bool)?) {
         precondition(size.count == 3 && size.allSatisfy { $0 > 0 }, "sample size \(size) must be three positive numbers")
         precondition(mipCount >= 1)
+        let sections = wanted ?? 0..<size[2]
+        precondition(sections.lowerBound >= 0 && sections.upperBound <= size[2] && !sections.isEmpty,
+                     "sections \(sections) must lie in 0..<\(size[2])")
         let field = CellField(width: size[0], height: size[1], depth: size[2])
         precondition(field.cellCount <= Int(UInt16.max), "sample size \(size) has too many cells for 16-bit cell indices")
         self.size = size
         self.mipCount = mipCount
+        self.sections = sections
         let sectionPixels = size[0] * size[1]
-        var image = [UInt8](repeating: 0, count: sectionPixels * size[2])
-        var cells = [UInt16](repeating: 0, count: sectionPixels * size[2])
+        var image = [UInt8](repeating: 0, count: sectionPixels * sections.count)
+        var cells = [UInt16](repeating: 0, count: sectionPixels * sections.count)
         image.withUnsafeMutableBufferPointer { imageBuffer in
             cells.withUnsafeMutableBufferPointer { cellBuffer in
                 nonisolated(unsafe) let imageOut = imageBuffer
                 nonisolated(unsafe) let cellOut = cellBuffer
-                DispatchQueue.concurrentPerform(iterations: size[2]) { z in
+                DispatchQueue.concurrentPerform(iterations: sections.count) { index in
                     if let stop, stop() { return }
-                    let offset = z * sectionPixels
-                    field.renderSection(z: z,
+                    let offset = index * sectionPixels
+                    field.renderSection(z: sections.lowerBound + index,
                                         image: UnsafeMutableBufferPointer(rebasing: imageOut[offset..<(offset + sectionPixels)]),
                                         cells: UnsafeMutableBufferPointer(rebasing: cellOut[offset..<(offset + sectionPixels)]),
                                         stop: stop)
@@ -84,8 +98,9 @@ public struct SampleVolume: Sendable {
         var cellMips = [cells]
         for mip in 1..<max(1, mipCount) {
             if let stop, stop() { break }
-            let (down, downCells) = Self.downsample(images[mip - 1], cellMips[mip - 1], from: Self.mipSize(size, mip - 1),
-                                                   stop: stop)
+            var above = Self.mipSize(size, mip - 1)
+            above[2] = sections.count
+            let (down, downCells) = Self.downsample(images[mip - 1], cellMips[mip - 1], from: above, stop: stop)
             images.append(down)
             cellMips.append(downCells)
         }

@@ -1,3 +1,4 @@
+import ConnectomeCore
 import Foundation
 
 /// Mitochondria and vesicle clusters of the sample volume, stamped into one section.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConnectomeCore
+import ConnectomeSample
 import CurlHTTP
 import Foundation
 import ImageCodecs
@@ -10,7 +11,7 @@ struct BenchStackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-stack",
         abstract: "Time reading one CATMAID stack section and encoding it as PNG (for bench/slice).",
-        shouldDisplay: false)
+)
 
     @Option(help: "The CATMAID server URL.") var server: String?
     @Option(help: "Project id.") var project = 1

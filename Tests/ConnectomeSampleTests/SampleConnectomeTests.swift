@@ -2,6 +2,7 @@ import Foundation
 import JSONModel
 import Testing
 @testable import ConnectomeCore
+@testable import ConnectomeSample
 
 /// The sample's connectome read back from the written files, through the real readers: synapses sit
 /// on their partners, skeleton nodes inside their neuron, one table row per segment.
@@ -142,11 +143,11 @@ import Testing
         #expect(wrong == 0, "\(wrong) of \(points.count) skeleton nodes lie outside their neuron")
     }
 
-    @Test func sameVolumeSameFiles() {
+    @Test func sameVolumeSameFiles() throws {
         let volume = SampleVolume(size: [140, 120, 6], mipCount: 1)
         let a = SampleConnectome(volume), b = SampleConnectome(volume)
-        #expect(a.neuronsCSV == b.neuronsCSV && a.synapsesCSV == b.synapsesCSV)
+        #expect(try a.neuronsCSV() == b.neuronsCSV() && a.synapsesCSV() == b.synapsesCSV())
         #expect(a.neuronCount > 0)
-        for index in 0..<a.neuronCount { #expect(a.skeleton(neuron: index) == b.skeleton(neuron: index)) }
+        for index in 0..<a.neuronCount { #expect(try a.skeleton(neuron: index) == b.skeleton(neuron: index)) }
     }
 }
