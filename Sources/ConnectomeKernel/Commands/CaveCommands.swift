@@ -141,7 +141,8 @@ enum CaveCommands {
     /// The `at=` parameter: `now`, ISO 8601 (naive = UTC) or Unix seconds.
     static let atParameter = ParameterSpec("at", ParameterType("timestamp"), default: "now",
                                            range: NumberRange(CaveLimits.unixSecondsRange, shown: "Unix seconds 0 to 4102444800 (year 2100)"),
-                                           help: "the time to ask about: now, an ISO 8601 date-time (no zone = UTC) or Unix seconds")
+                                           help: "the time to ask about: now, an ISO 8601 date-time (no zone = UTC) or Unix seconds",
+                                           choices: ["now"])
 
     /// The instant of `at=` and its cache key (`now` or the instant).
     static func instant(_ invocation: Invocation) throws -> (date: Date, key: String, shown: String) {
