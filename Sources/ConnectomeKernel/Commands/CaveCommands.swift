@@ -17,6 +17,8 @@ final class CaveState: Sendable {
     }
 
     let target = Mutex<Target?>(nil)
+    /// The server of the last `dataset cave` / `dataset crant`, even when it refused: `token` saves for it.
+    let lastServer = Mutex<String?>(nil)
     let updateCache = IDUpdateCache()
 }
 
@@ -46,6 +48,7 @@ enum CaveCommands {
         guard !name.isEmpty, name.count <= 200, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) else {
             throw invocation.argumentError("datastack", "datastack \"\(name.prefix(60))\" is not a datastack name (letters, digits, _ - .)")
         }
+        state.cave.lastServer.withLock { $0 = server }
         let info = try await CaveDatastack.fetch(server: server, name: name, client: client(state, server: server))
         let base = DatasetDescription(name: name, imageLayers: [], voxelSize: [8, 8, 42], viewerBase: DatasetDescription.spelunker)
         state.cave.target.withLock { $0 = CaveState.Target(server: server, datastack: name, datasetName: name, info: info) }
@@ -61,6 +64,7 @@ enum CaveCommands {
             preset.segmentationURL = preset.segmentationURL?.replacingOccurrences(of: "/kronauer_ant_x1", with: "/kronauer_ant_sandbox_x1")
         }
         var target = CaveState.Target(server: crantServer, datastack: name, datasetName: preset.name, info: nil)
+        state.cave.lastServer.withLock { $0 = crantServer }
         defer { state.cave.target.withLock { [target] in $0 = target } }
         let credentials = self.credentials(state, server: crantServer)
         guard try credentials.hasToken() else {
@@ -75,10 +79,10 @@ enum CaveCommands {
         return dataset
     }
 
-    /// The CAVE server of the current dataset, if it is a datastack.
+    /// The CAVE server of the current dataset if it is a datastack, else of the last `dataset cave` tried.
     static func currentServer(_ state: KernelState) -> String? {
         let name = state.dataset.name
-        return state.cave.target.withLock { $0?.datasetName == name ? $0?.server : nil }
+        return state.cave.target.withLock { $0?.datasetName == name ? $0?.server : nil } ?? state.cave.lastServer.withLock { $0 }
     }
 
     /// The URLs whose token files `token` writes for `host`: the datastack's server and local server when `host` is its server.
@@ -88,6 +92,7 @@ enum CaveCommands {
            CredentialScope.host(of: target.server) == host {
             return [target.server] + (target.info.map { [$0.localServer] } ?? [])
         }
+        if let last = state.cave.lastServer.withLock({ $0 }), CredentialScope.host(of: last) == host { return [last] }
         return ["https://" + host]
     }
 
