@@ -58,7 +58,15 @@ enum TokenCommand {
             name: "token",
             summary: "Set a CAVE token: asked with a hidden prompt and saved as CAVEclient saves it, or kept in memory (never shown).",
             details: """
-                token alone asks for the token with a hidden prompt and saves it in                 ~/.cloudvolume/secrets/<server>-cave-secret.json and cave-secret.json (mode 0600), where CAVEclient                 and cloud-volume read it too; the server is the current CAVE datastack's (dataset crant, dataset cave)                 or else CAVE's global server (\(TokenStore.defaultHost)); host=HOST names another.                 token "..." keeps a token for that server in the kernel's memory only (host= as above). A token is                 sent only to its own host (a datastack's token also to its local server when that is the same                 host or one under it), only over https (plain http only to this machine), never to a server named                 by a link for another host. token list shows which hosts have a token; token clear forgets the                 ones in memory. Tokens are never printed.
+                token alone asks for the token with a hidden prompt and saves it in \
+                ~/.cloudvolume/secrets/<server>-cave-secret.json and cave-secret.json (mode 0600), where CAVEclient \
+                and cloud-volume read it too; the server is the current CAVE datastack's (dataset crant, dataset cave) \
+                or else CAVE's global server (\(TokenStore.defaultHost)); host=HOST names another. \
+                token "..." keeps a token for that server in the kernel's memory only (host= as above). A token is \
+                sent only to its own host (a datastack's token also to its local server when that is the same \
+                host or one under it), only over https (plain http only to this machine), never to a server named \
+                by a link for another host. token list shows which hosts have a token; token clear forgets the \
+                ones in memory. Tokens are never printed.
                 """,
             parameters: [ParameterSpec("host", .string, help: "the server the token is for (default: the CAVE datastack's server, else \(TokenStore.defaultHost))")],
             positional: PositionalSpec("TOKEN", .string, help: "the token (kept in memory only)"),
