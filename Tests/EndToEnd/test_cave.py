@@ -46,8 +46,15 @@ def home(tmp_path):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def caveclient_home(monkeypatch, tmp_path):
+    """CAVEclient writes a datastack cache under HOME: a temporary one, restored after each test."""
+    home = tmp_path / "caveclient-home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+
+
 def client(server, home, token="good-token"):
-    os.environ["HOME"] = str(home)  # CAVEclient writes its datastack cache under HOME
     return caveclient.CAVEclient(datastack_name=cave.DATASTACK, server_address=server.url, auth_token=token)
 
 
@@ -202,7 +209,7 @@ def test_faults_503_then_200_and_429_with_retry_after(server, home):
     assert all(f["count"] == 0 for f in server.faults)
 
 
-def test_token_prompt_saves_where_caveclient_reads_it(server, tmp_path):
+def test_token_prompt_saves_where_caveclient_reads_it(server, tmp_path, monkeypatch):
     """`token` asks with a hidden prompt, saves the files (0600), never shows the token; CAVEclient then finds it."""
     from jupyter_client import KernelManager
     from jupyter_client.kernelspec import KernelSpecManager
@@ -247,6 +254,6 @@ def test_token_prompt_saves_where_caveclient_reads_it(server, tmp_path):
     for name in (f"127.0.0.1:{port}-cave-secret.json", "cave-secret.json"):
         assert stat.S_IMODE((secrets / name).stat().st_mode) == 0o600
         assert json.loads((secrets / name).read_text()) == {"token": "good-token"}
-    os.environ["HOME"] = str(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))  # CAVEclient reads the token the kernel saved
     found = caveclient.CAVEclient(datastack_name=cave.DATASTACK, server_address=server.url)
     assert bool(found.chunkedgraph.is_latest_roots([server.graph.neurons[10]["root"]])[0])
