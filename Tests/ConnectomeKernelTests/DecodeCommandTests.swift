@@ -124,7 +124,7 @@ struct DecodeCommandTests {
         let request = try #require(transport.requests.first)
         #expect(request.url == "https://global.daf-apis.com/nglstate/api/v1/5170543917465600")
         #expect(request.headers["Authorization"] == "Bearer s3cret-token")
-        let listing = try #require(await kernel.run("token")?.text("text/plain"))
+        let listing = try #require(await kernel.run("token list")?.text("text/plain"))
         #expect(!listing.contains("s3cret"))
         #expect(!kernel.context.stdout.contains("s3cret"))
 

@@ -87,7 +87,7 @@ import Testing
         ("slice x=10 y=10 z=3 zoom=1", "ArgumentError", "zoom= is for CATMAID stacks"),
         ("slice y=10 z=3", "ArgumentError", "x"),
         ("segment (1, 2, 3)", "ArgumentError", "needs the word 'at'"),
-        ("dataset mouse", "ArgumentError", "'mouse' is not one of the words PRESET takes ('sample', 'crant')"),
+        ("dataset mouse", "ArgumentError", "'mouse' is not one of the words PRESET takes ('sample', 'crant', 'cave')"),
         ("dataset \"mouse\"", "ArgumentError", "there is no dataset preset 'mouse'"),
     ])
     func errorsSayWhatWasWrong(code: String, ename: String, fragment: String) async throws {

@@ -96,7 +96,7 @@ struct TokenScopeTests {
         }
         await kernel.run("token \"t\"")
         #expect(kernel.context.stdout.contains("token set for global.daf-apis.com (not shown)"))
-        let listing = try #require(await kernel.run("token")?.text("text/plain"))
+        let listing = try #require(await kernel.run("token list")?.text("text/plain"))
         #expect(listing.contains("global.daf-apis.com") && !listing.contains("every host"))
     }
 

@@ -37,6 +37,7 @@ enum CacheCommand {
             if invocation.hasKeyword("clear") {
                 state.chunkCache.clear()
                 state.infoCache.clear()
+                state.cave.updateCache.clear()
                 state.forgetVolumes()
             }
             if let size { state.chunkCache.capacityBytes = size }

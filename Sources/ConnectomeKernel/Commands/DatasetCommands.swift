@@ -21,6 +21,10 @@ enum DatasetCommands {
                 `dataset neurons="URL" synapses="URL" skeletons="precomputed://URL"` gives the current \
                 dataset your own tables (FlyWire Codex or neuPrint CSV exports, a CAVE table saved with \
                 pandas) and skeletons, for neurons, partners, adjacency and skeleton; the sample has all three.
+                `dataset cave server="https://…" datastack="NAME"` reads a CAVE datastack from its info service \
+                (segmentation, viewer, tables, local server); `dataset crant` does so for CRANT when a CAVE token \
+                is saved (see token), and is the built-in preset otherwise. latest, roots, supervoxels and update \
+                ask the datastack's chunked graph.
                 """,
             parameters: [
                 ParameterSpec("image", .string, help: "image volume URL (precomputed://…)"),
@@ -30,9 +34,13 @@ enum DatasetCommands {
                 ParameterSpec("neurons", .string, help: "the neuron (annotation) table: a CSV, TSV or Arrow/Feather file URL"),
                 ParameterSpec("synapses", .string, help: "the synapse table (one row per synapse) or connection table (with syn_count)"),
                 ParameterSpec("skeletons", .string, help: "the precomputed skeleton source (precomputed://…)"),
+                ParameterSpec("server", .string, help: "dataset cave: the CAVE server (https://…)"),
+                ParameterSpec("datastack", .string, help: "dataset cave: the datastack name"),
+                ParameterSpec("sandbox", .bool, default: "false", help: "dataset crant: CRANT's sandbox datastack"),
             ],
-            positional: PositionalSpec("PRESET", .string, help: "sample or crant", choices: ["sample", "crant"]),
+            positional: PositionalSpec("PRESET", .string, help: "sample, crant or cave", choices: ["sample", "crant", "cave"]),
             examples: ["dataset", "dataset sample", "dataset crant",
+                       "dataset cave server=\"https://global.daf-apis.com\" datastack=\"flywire_fafb_public\"",
                        "dataset image=\"precomputed://https://example.org/em\" segmentation=\"precomputed://gs://bucket/seg\""]
         ) { invocation in
             if let preset = invocation.value(at: 0) {
@@ -46,10 +54,12 @@ enum DatasetCommands {
                     _ = try await state.volume(url: try state.layerURL(nil).url, progress: progress.report)
                     progress.finish("sample dataset ready")
                 case "crant":
-                    state.dataset = .crant
+                    state.dataset = try await CaveCommands.openCrant(invocation, state: state)
+                case "cave":
+                    state.dataset = try await CaveCommands.openDatastack(invocation, state: state)
                 default:
                     throw invocation.argumentError("PRESET", "there is no dataset preset '\(name)'",
-                                                   hint: "The presets are sample and crant; other data opens with dataset image=\"URL\"")
+                                                   hint: "The presets are sample, crant and cave; other data opens with dataset image=\"URL\"")
                 }
                 return .custom(DatasetValue(dataset: state.dataset))
             }

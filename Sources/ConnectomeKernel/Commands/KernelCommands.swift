@@ -12,6 +12,7 @@ enum KernelCommands {
             + TableCommands.all(state: state)
             + ConnectivityCommands.all(state: state)
             + SkeletonCommands.all(state: state)
+            + CaveCommands.all(state: state)
         for spec in specs {
             registry.register(spec)
         }

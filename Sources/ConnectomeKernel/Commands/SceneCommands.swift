@@ -7,9 +7,8 @@ import JSONModel
 enum SceneCommands {
     /// Every scene command, sharing one token store.
     static func all(state: KernelState) -> [CommandSpec] {
-        let tokens = TokenStore()
-        return [scene(state: state), DecodeCommand.spec(state: state, tokens: tokens),
-                ValidCommand.spec(state: state), TokenCommand.spec(tokens: tokens)]
+        [scene(state: state), DecodeCommand.spec(state: state, tokens: state.tokens),
+         ValidCommand.spec(state: state), TokenCommand.spec(state: state)]
     }
 
     static func scene(state: KernelState) -> CommandSpec {

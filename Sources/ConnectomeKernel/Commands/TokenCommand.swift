@@ -36,45 +36,61 @@ final class TokenStore: Sendable {
         return tokens.withLock { $0[host] != nil }
     }
 
+    /// The token set for `host` (normalized), whatever the URL; the caller applies `CredentialScope`.
+    func token(forHost host: String) -> String? {
+        tokens.withLock { $0[host] }
+    }
+
     /// Hosts with a token, sorted.
     var hosts: [String] { tokens.withLock { $0.keys.sorted() } }
 }
 
-/// `token "..."`: the CAVE token `decode` sends to state servers (middleauth links).
+/// `token`: CAVE tokens, for state servers (`decode`) and CAVE datastacks.
+///
+/// `token` alone asks for the token with a hidden prompt, so it never enters the cell's code, the
+/// history or the notebook, and saves it where CAVEclient keeps it (`~/.cloudvolume/secrets`, mode
+/// 0600), for the current CAVE datastack's server (and its local server) or CAVE's global server.
+/// `token "..."` keeps a token in this kernel's memory only.
 enum TokenCommand {
-    static func spec(tokens: TokenStore) -> CommandSpec {
-        CommandSpec(
+    static func spec(state: KernelState) -> CommandSpec {
+        let tokens = state.tokens
+        return CommandSpec(
             name: "token",
-            summary: "Set the CAVE token sent to state servers when decoding their links (never shown).",
+            summary: "Set a CAVE token: asked with a hidden prompt and saved as CAVEclient saves it, or kept in memory (never shown).",
             details: """
-                token "..." stores a bearer token for CAVE's global server (\(TokenStore.defaultHost)); \
-                token "..." host=state.example.org for another server. A token is sent only to its own host, \
-                only over https (plain http only to this machine), never to a server named by a link for \
-                another host. token alone lists the hosts that have one; token clear forgets them all. Tokens \
-                live in the kernel's memory only and are never printed. To keep a token out of the notebook, \
-                read it with input: token (input "CAVE token: " password=true).
+                token alone asks for the token with a hidden prompt and saves it in \
+                ~/.cloudvolume/secrets/<server>-cave-secret.json and cave-secret.json (mode 0600), where CAVEclient \
+                and cloud-volume read it too; the server is the current CAVE datastack's (dataset crant, dataset cave) \
+                or else CAVE's global server (\(TokenStore.defaultHost)); host=HOST names another. \
+                token "..." keeps a token for that server in the kernel's memory only (host= as above). A token is \
+                sent only to its own host (a datastack's token also to its local server when that is the same \
+                host or one under it), only over https (plain http only to this machine), never to a server named \
+                by a link for another host. token list shows which hosts have a token; token clear forgets the \
+                ones in memory. Tokens are never printed.
                 """,
-            parameters: [ParameterSpec("host", .string, help: "the server the token is for (default: \(TokenStore.defaultHost))")],
-            positional: PositionalSpec("TOKEN", .string, help: "the token"),
-            keywords: ["clear"],
-            examples: ["token (input \"CAVE token: \" password=true)", "token \"...\" host=\"global.daf-apis.com\"", "token", "token clear"],
-            synopsis: "token [TOKEN [host=HOST]] | token clear"
+            parameters: [ParameterSpec("host", .string, help: "the server the token is for (default: the CAVE datastack's server, else \(TokenStore.defaultHost))")],
+            positional: PositionalSpec("TOKEN", .string, help: "the token (kept in memory only)"),
+            keywords: ["clear", "list"],
+            examples: ["token", "token host=\"global.daf-apis.com\"", "token list", "token clear",
+                       "token (input \"CAVE token: \" password=true)"],
+            synopsis: "token [host=HOST] | token TOKEN [host=HOST] | token list | token clear"
         ) { invocation in
             if invocation.hasKeyword("clear") {
                 tokens.clear()
-                invocation.output.print("all tokens forgotten")
+                invocation.output.print("all tokens in memory forgotten (saved token files are kept)")
                 return nil
             }
+            if invocation.hasKeyword("list") {
+                return .table(listing(state))
+            }
+            let host = try Self.host(invocation, state: state)
             guard invocation.value(at: 0) != nil else {
-                let rows = tokens.hosts.map { host -> [Value] in [.string(host), "set (hidden)"] }
-                return .table(Table(title: "state-server tokens", columns: ["host", "token"], rows: rows,
-                                    footer: rows.isEmpty ? "no token set; token \"...\" sets one" : nil))
+                return try await askAndSave(invocation, state: state, host: host)
             }
             let token = try invocation.string(at: 0).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty else {
-                throw invocation.argumentError(at: 0, "the token is empty", hint: "Paste the token from your CAVE account")
+            do { try CaveSecrets.validate(token, source: "the token") } catch let error as ConnectomeError {
+                throw invocation.argumentError(at: 0, error.message, hint: error.hint.isEmpty ? nil : error.hint)
             }
-            let host = try Self.host(invocation)
             tokens.set(token, host: host)
             invocation.output.print("token set for \(host) (not shown)"
                 + (invocation.has("host") ? "" : "; for another server: token \"...\" host=HOST"))
@@ -82,9 +98,46 @@ enum TokenCommand {
         }
     }
 
-    /// host=, normalized; the default host when absent.
-    static func host(_ invocation: Invocation) throws -> String {
-        guard invocation.has("host") else { return TokenStore.defaultHost }
+    /// `token` / `token host=`: a hidden prompt, then the token files (server, local server, shared).
+    static func askAndSave(_ invocation: Invocation, state: KernelState, host: String) async throws -> Value? {
+        let answer: String
+        do {
+            answer = try await invocation.output.input(prompt: "CAVE token for \(host): ", password: true)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw EvaluationError(.argumentError, "token could not ask for the token: this front end does not take input",
+                                  hint: "Save it with CAVEclient (client.auth.save_token) or write ~/.cloudvolume/secrets/\(host)-cave-secret.json",
+                                  range: invocation.range)
+        }
+        let token = answer.trimmingCharacters(in: .whitespacesAndNewlines)
+        try CaveSecrets.validate(token, source: "the token entered")
+        let servers = CaveCommands.serversForToken(state: state, host: host)
+        let files = try state.environment.caveSecrets.save(token, for: servers)
+        state.tokens.set(token, host: host)
+        invocation.output.print("token saved for \(host) (not shown) in " + files.joined(separator: ", "))
+        return nil
+    }
+
+    /// Hosts with a token in memory, and the token files on disk.
+    static func listing(_ state: KernelState) -> Table {
+        var rows = state.tokens.hosts.map { host -> [Value] in [.string(host), "in memory (hidden)"] }
+        let directory = state.environment.caveSecrets.directory
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix("cave-secret.json") }.sorted()
+        for file in files {
+            let host = file == CaveSecrets.sharedFile ? "any CAVE server named (shared file)" : String(file.dropLast("-cave-secret.json".count))
+            rows.append([.string(host), .string("saved in \(directory)/\(file) (hidden)")])
+        }
+        return Table(title: "CAVE tokens", columns: ["host", "token"], rows: rows,
+                     footer: rows.isEmpty ? "no token set; token asks for one and saves it" : nil)
+    }
+
+    /// host=, normalized; else the current CAVE datastack's server, else the default host.
+    static func host(_ invocation: Invocation, state: KernelState) throws -> String {
+        guard invocation.has("host") else {
+            return CaveCommands.currentServer(state).flatMap(CredentialScope.host(of:)) ?? TokenStore.defaultHost
+        }
         let text = try invocation.string("host")
         guard let host = CredentialScope.host(named: text) else {
             throw invocation.argumentError(

@@ -12,11 +12,15 @@ public struct KernelEnvironment: Sendable {
     public var sampleDirectory: String
     /// Bytes of decoded chunks kept in memory.
     public var chunkCacheBytes: Int
+    /// Where CAVE tokens are read and saved (`~/.cloudvolume/secrets`, as CAVEclient; tests use a temporary folder).
+    public var caveSecrets: CaveSecrets
 
-    public init(transport: (any HTTPTransport)?, sampleDirectory: String, chunkCacheBytes: Int = 512 << 20) {
+    public init(transport: (any HTTPTransport)?, sampleDirectory: String, chunkCacheBytes: Int = 512 << 20,
+                caveSecrets: CaveSecrets = .standard()) {
         self.transport = transport
         self.sampleDirectory = sampleDirectory
         self.chunkCacheBytes = chunkCacheBytes
+        self.caveSecrets = caveSecrets
     }
 
     /// The environment of a kernel started by Jupyter or `eval`.

@@ -11,6 +11,10 @@ final class KernelState: Sendable {
     let infoCache: InfoCache
     /// The most memory one cell may hold while it builds an image (`cache budget=`).
     let memoryBudget = MemoryBudget()
+    /// Tokens set in this kernel (`token`), by host; shared by `decode` and the CAVE commands.
+    let tokens = TokenStore()
+    /// The CAVE datastack of the current dataset, and the ID-update cache.
+    let cave = CaveState()
     private let storage: Mutex<Storage>
     /// The neuron source of the last dataset asked (see `neuronSource()`).
     let neuronSources = Mutex<(DatasetDescription, any NeuronSource)?>(nil)

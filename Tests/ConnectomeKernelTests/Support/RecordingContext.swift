@@ -27,7 +27,15 @@ final class RecordingContext: ExecutionContext {
     func display(_ bundle: MimeBundle, displayID: String?) { recorded.withLock { $0.append(.display(bundle, displayID)) } }
     func updateDisplay(_ bundle: MimeBundle, displayID: String) { recorded.withLock { $0.append(.update(bundle, displayID)) } }
     func clearOutput(wait: Bool) { recorded.withLock { $0.append(.clear(wait)) } }
-    func requestInput(prompt: String, password: Bool) async throws -> String { throw InputError.notAllowed }
+    /// Answers for `input` prompts, in order, with the prompts asked; no answer left = stdin not allowed.
+    let answers = Mutex<[String]>([])
+    let prompts = Mutex<[(String, Bool)]>([])
+
+    func requestInput(prompt: String, password: Bool) async throws -> String {
+        prompts.withLock { $0.append((prompt, password)) }
+        guard let answer = answers.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { throw InputError.notAllowed }
+        return answer
+    }
 }
 
 /// A kernel interpreter on a temporary sample directory, run cell by cell.
@@ -35,10 +43,14 @@ struct Kernel {
     let interpreter: ConnectomeInterpreter
     let context = RecordingContext()
 
-    init(transport: (any HTTPTransport)? = nil, sampleDirectory: String? = nil) {
+    init(transport: (any HTTPTransport)? = nil, sampleDirectory: String? = nil, caveSecrets: CaveSecrets? = nil) {
         let directory = sampleDirectory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("scenecmd-tests-\(UUID().uuidString)").path
-        interpreter = ConnectomeInterpreter(environment: KernelEnvironment(transport: transport, sampleDirectory: directory))
+        // Never the user's own ~/.cloudvolume: a temporary folder unless a test gives one.
+        let secrets = caveSecrets ?? CaveSecrets(directory: FileManager.default.temporaryDirectory
+            .appendingPathComponent("cave-secrets-\(UUID().uuidString)").path)
+        interpreter = ConnectomeInterpreter(environment: KernelEnvironment(transport: transport, sampleDirectory: directory,
+                                                                           caveSecrets: secrets))
     }
 
     /// Runs a cell; returns its result bundle, or nil when it has none.

@@ -1,0 +1,111 @@
+import Foundation
+
+/// The chunked-graph calls of a CAVE datastack (PyChunkedGraph `segmentation/api/v1/table/<t>`):
+/// is an ID current, what are the roots of supervoxels, what are a root's leaves.
+///
+/// Timestamps are sent as Unix seconds (UTC), the only form the server reads (crantpy's direct
+/// `is_latest_roots` sends a local-time ISO string and fails with 400). Zeros are never sent:
+/// 0 is no segment, its answer is known (not latest, root 0). Repeated IDs are asked once.
+public struct ChunkedGraphClient: Sendable {
+    public let client: CaveClient
+    /// `{local}/segmentation/api/v1/table/{t}`.
+    public let base: String
+    public let table: String
+
+    public init(client: CaveClient, localServer: String, table: String) {
+        self.client = client
+        self.table = table
+        self.base = CaveDatastack.trimmed(localServer) + "/segmentation/api/v1/table/" + table
+    }
+
+    public init(client: CaveClient, datastack: CaveDatastack) throws(ConnectomeError) {
+        guard let table = datastack.graphTable else {
+            throw ConnectomeError.unsupported(
+                "the segmentation of datastack \(datastack.name) is not a chunked graph (\(datastack.segmentationSource.prefix(120)))",
+                hint: "Chunked-graph commands need a graphene:// segmentation")
+        }
+        self.init(client: client, localServer: datastack.localServer, table: table)
+    }
+
+    /// Whether each ID is a current root at `at` (`is_latest_roots`, in batches of 100,000); 0 is not.
+    public func isLatest(_ ids: [SegmentID], at: Date) async throws -> [Bool] {
+        try Self.checkCount(ids.count, what: "IDs")
+        let unique = Self.uniqueNonzero(ids)
+        var answers: [SegmentID: Bool] = [:]
+        answers.reserveCapacity(unique.count)
+        for start in stride(from: 0, to: unique.count, by: CaveLimits.isLatestBatch) {
+            try Task.checkCancellation()
+            let batch = Array(unique[start..<min(start + CaveLimits.isLatestBatch, unique.count)])
+            let url = base + "/is_latest_roots?timestamp=" + ChunkedGraphDecoding.timestampParameter(at)
+            let body = try await client.post(url, body: ChunkedGraphDecoding.nodeIDsBody(batch), contentType: "application/json",
+                                             what: "is_latest_roots")
+            let flags = try ChunkedGraphDecoding.isLatest(body, count: batch.count, source: "is_latest_roots from \(base)")
+            for (id, flag) in zip(batch, flags) { answers[id] = flag }
+        }
+        return ids.map { answers[$0] ?? false }
+    }
+
+    /// The root of each supervoxel (or node) at `at` (`roots_binary`, in batches); 0 stays 0, and
+    /// the server's 0 means "no root" (an unknown supervoxel).
+    public func roots(_ nodes: [SegmentID], at: Date, stopLayer: Int? = nil,
+                      batchSize: Int = CaveLimits.rootsBatch) async throws -> [SegmentID] {
+        try Self.checkCount(nodes.count, what: "supervoxels")
+        let unique = Self.uniqueNonzero(nodes)
+        var answers: [SegmentID: SegmentID] = [:]
+        answers.reserveCapacity(unique.count)
+        var query = "?timestamp=" + ChunkedGraphDecoding.timestampParameter(at)
+        if let stopLayer { query += "&stop_layer=\(stopLayer)" }
+        for start in stride(from: 0, to: unique.count, by: batchSize) {
+            try Task.checkCancellation()
+            let batch = Array(unique[start..<min(start + batchSize, unique.count)])
+            let body = try await client.post(base + "/roots_binary" + query, body: ChunkedGraphDecoding.binaryBody(batch),
+                                             contentType: "application/octet-stream", what: "roots_binary",
+                                             maxBytes: batch.count * 8)
+            let roots = try ChunkedGraphDecoding.binaryIDs(body, count: batch.count, source: "roots_binary from \(base)")
+            for (node, root) in zip(batch, roots) { answers[node] = root }
+        }
+        return nodes.map { answers[$0] ?? SegmentID(rawValue: 0) }
+    }
+
+    /// The leaves of `node` down to `stopLayer` (1 = supervoxels), optionally inside `bounds`
+    /// (voxel ranges x, y, z at the graph's resolution, half-open).
+    public func leaves(_ node: SegmentID, stopLayer: Int = 1, bounds: [Range<Int>]? = nil) async throws -> [SegmentID] {
+        guard node.rawValue != 0 else {
+            throw ConnectomeError.argument("0 is not a segment and has no supervoxels", hint: "Give a root ID")
+        }
+        var url = base + "/node/\(node.rawValue)/leaves?stop_layer=\(stopLayer)"
+        if let bounds {
+            precondition(bounds.count == 3, "bounds are x, y and z")
+            url += "&bounds=" + bounds.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: "_")
+        }
+        let body = try await client.get(url, what: "the leaves of \(node.rawValue)")
+        return try ChunkedGraphDecoding.leafIDs(body, source: "leaves of \(node.rawValue) from \(base)")
+    }
+
+    /// CAVEclient's `suggest_latest_roots`: the current roots that `root`'s level-`stopLayer` nodes
+    /// belong to at `at`, most shared first (ties: larger ID first), with the fraction of nodes each holds.
+    public func suggestLatestRoots(_ root: SegmentID, at: Date, stopLayer: Int) async throws -> [(root: SegmentID, fraction: Double)] {
+        let chunks = try await leaves(root, stopLayer: stopLayer)
+        guard !chunks.isEmpty else { return [] }
+        let current = try await roots(chunks, at: at)
+        var counts: [SegmentID: Int] = [:]
+        for id in current where id.rawValue != 0 { counts[id, default: 0] += 1 }
+        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }
+            .map { ($0.key, Double($0.value) / Double(chunks.count)) }
+    }
+
+    // MARK: - Helpers
+
+    static func uniqueNonzero(_ ids: [SegmentID]) -> [SegmentID] {
+        var seen = Set<SegmentID>()
+        seen.reserveCapacity(ids.count)
+        return ids.filter { $0.rawValue != 0 && seen.insert($0).inserted }
+    }
+
+    static func checkCount(_ count: Int, what: String) throws(ConnectomeError) {
+        guard count <= CaveLimits.maxIDs else {
+            throw ConnectomeError.argument("\(count) \(what) is more than one command asks the chunked graph about (at most \(CaveLimits.maxIDs))",
+                                           hint: "Split the IDs into parts")
+        }
+    }
+}

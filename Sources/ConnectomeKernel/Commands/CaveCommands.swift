@@ -1,0 +1,301 @@
+import CommandLanguage
+import ConnectomeCore
+import Foundation
+import Synchronization
+
+/// The CAVE datastack behind the current dataset (`dataset crant`, `dataset cave`), and the
+/// ID-update cache; the datastack's description is read from the info service when a token is there.
+final class CaveState: Sendable {
+    struct Target: Sendable {
+        /// The CAVE (global and auth) server, without a trailing slash.
+        var server: String
+        var datastack: String
+        /// The kernel dataset this datastack belongs to (commands check it is still current).
+        var datasetName: String
+        /// Read from the info service; nil until a token lets it be read.
+        var info: CaveDatastack?
+    }
+
+    let target = Mutex<Target?>(nil)
+    /// The server of the last `dataset cave` / `dataset crant`, even when it refused: `token` saves for it.
+    let lastServer = Mutex<String?>(nil)
+    let updateCache = IDUpdateCache()
+}
+
+/// The chunked-graph commands of a CAVE datastack (`latest`, `roots`, `supervoxels`, `update`) and
+/// the datastack side of `dataset crant` / `dataset cave`. The work is `ChunkedGraphClient`'s and
+/// `IDUpdater`'s in ConnectomeCore; this maps arguments and shows tables.
+enum CaveCommands {
+    /// CRANT's CAVE server and datastacks (crantpy `config.py`).
+    static let crantServer = "https://proofreading.zetta.ai"
+    static let crantDatastacks = (latest: "kronauer_ant", sandbox: "kronauer_ant_sandbox")
+
+    static func all(state: KernelState) -> [CommandSpec] {
+        [latest(state), roots(state), supervoxels(state), update(state)]
+    }
+
+    // MARK: - Datastacks
+
+    /// `dataset cave server="https://…" datastack="NAME"`: reads the datastack from the info service.
+    static func openDatastack(_ invocation: Invocation, state: KernelState) async throws -> DatasetDescription {
+        guard invocation.has("server"), invocation.has("datastack") else {
+            throw EvaluationError(.argumentError, "dataset cave needs the CAVE server and the datastack",
+                                  hint: "Write it like: dataset cave server=\"https://global.daf-apis.com\" datastack=\"flywire_fafb_public\"",
+                                  range: invocation.range)
+        }
+        let server = try serverURL(invocation)
+        let name = try invocation.string("datastack")
+        guard !name.isEmpty, name.count <= 200, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) else {
+            throw invocation.argumentError("datastack", "datastack \"\(name.prefix(60))\" is not a datastack name (letters, digits, _ - .)")
+        }
+        state.cave.lastServer.withLock { $0 = server }
+        let info = try await CaveDatastack.fetch(server: server, name: name, client: client(state, server: server))
+        let base = DatasetDescription(name: name, imageLayers: [], voxelSize: [8, 8, 42], viewerBase: DatasetDescription.spelunker)
+        state.cave.target.withLock { $0 = CaveState.Target(server: server, datastack: name, datasetName: name, info: info) }
+        return info.dataset(base: base)
+    }
+
+    /// `dataset crant [sandbox=true]`: the preset, completed from the info service when a token is there.
+    static func openCrant(_ invocation: Invocation, state: KernelState) async throws -> DatasetDescription {
+        let sandbox = try invocation.bool("sandbox", default: false)
+        let name = sandbox ? crantDatastacks.sandbox : crantDatastacks.latest
+        var preset = DatasetDescription.crant
+        if sandbox {
+            preset.segmentationURL = preset.segmentationURL?.replacingOccurrences(of: "/kronauer_ant_x1", with: "/kronauer_ant_sandbox_x1")
+        }
+        var target = CaveState.Target(server: crantServer, datastack: name, datasetName: preset.name, info: nil)
+        state.cave.lastServer.withLock { $0 = crantServer }
+        defer { state.cave.target.withLock { [target] in $0 = target } }
+        let credentials = self.credentials(state, server: crantServer)
+        guard try credentials.hasToken() else {
+            invocation.output.printError("No CAVE token for \(CredentialScope.host(of: crantServer)!): dataset crant is the built-in preset; "
+                + "latest, roots, supervoxels and update need one. Run token to set it.\n")
+            return preset
+        }
+        let info = try await CaveDatastack.fetch(server: crantServer, name: name, client: client(state, server: crantServer))
+        target.info = info
+        var dataset = info.dataset(base: preset)
+        dataset.name = preset.name
+        return dataset
+    }
+
+    /// The CAVE server of the current dataset if it is a datastack, else of the last `dataset cave` tried.
+    static func currentServer(_ state: KernelState) -> String? {
+        let name = state.dataset.name
+        return state.cave.target.withLock { $0?.datasetName == name ? $0?.server : nil } ?? state.cave.lastServer.withLock { $0 }
+    }
+
+    /// The URLs whose token files `token` writes for `host`: the datastack's server and local server when `host` is its server.
+    static func serversForToken(state: KernelState, host: String) -> [String] {
+        let name = state.dataset.name
+        if let target = state.cave.target.withLock({ $0?.datasetName == name ? $0 : nil }),
+           CredentialScope.host(of: target.server) == host {
+            return [target.server] + (target.info.map { [$0.localServer] } ?? [])
+        }
+        if let last = state.cave.lastServer.withLock({ $0 }), CredentialScope.host(of: last) == host { return [last] }
+        return ["https://" + host]
+    }
+
+    static func serverURL(_ invocation: Invocation) throws -> String {
+        var text = try invocation.string("server").trimmingCharacters(in: .whitespaces)
+        while text.hasSuffix("/") { text.removeLast() }
+        guard let scheme = CredentialScope.scheme(of: text), ["http", "https"].contains(scheme), CredentialScope.host(of: text) != nil else {
+            throw invocation.argumentError("server", "server \"\(text.prefix(120))\" is not an http(s) URL with a plain host",
+                                           hint: "Write it like server=\"https://global.daf-apis.com\"")
+        }
+        if scheme == "http", !CredentialScope.isLoopback(host: CredentialScope.host(of: text)!) {
+            throw invocation.argumentError("server", "server \(text.prefix(120)) is plain http: the CAVE token would travel unencrypted",
+                                           hint: "Use the https:// address (plain http only to this machine)")
+        }
+        return text
+    }
+
+    static func credentials(_ state: KernelState, server: String) -> CaveCredentials {
+        let tokens = state.tokens
+        return CaveCredentials(server: server, secrets: state.environment.caveSecrets, memory: { tokens.token(forHost: $0) })
+    }
+
+    static func client(_ state: KernelState, server: String) throws -> CaveClient {
+        guard let transport = state.environment.transport else {
+            throw ConnectomeError.network("this kernel has no network transport, so CAVE cannot be reached")
+        }
+        return CaveClient(transport: transport, credentials: credentials(state, server: server))
+    }
+
+    /// The chunked graph of the current dataset's datastack, reading the datastack first if a token has appeared since.
+    static func graph(_ state: KernelState, command: String) async throws -> (ChunkedGraphClient, CaveState.Target) {
+        let dataset = state.dataset
+        guard var target = state.cave.target.withLock({ $0?.datasetName == dataset.name ? $0 : nil }) else {
+            throw ConnectomeError.argument("\(command) asks a CAVE chunked graph, and dataset \(dataset.name) is not a CAVE datastack",
+                                           hint: "Switch with dataset crant, or dataset cave server=\"https://…\" datastack=\"NAME\"")
+        }
+        let client = try client(state, server: target.server)
+        if target.info == nil {
+            guard try client.credentials.hasToken() else {
+                throw CaveAuthError.noToken(server: target.server, secrets: state.environment.caveSecrets, dataset: dataset.name)
+            }
+            let info = try await CaveDatastack.fetch(server: target.server, name: target.datastack, client: client)
+            target.info = info
+            state.cave.target.withLock { [target] in $0 = target }
+        }
+        return (try ChunkedGraphClient(client: client, datastack: target.info!), target)
+    }
+
+    // MARK: - Timestamps
+
+    /// The `at=` parameter: `now`, ISO 8601 (naive = UTC) or Unix seconds.
+    static let atParameter = ParameterSpec("at", ParameterType("timestamp"), default: "now",
+                                           range: NumberRange(CaveLimits.unixSecondsRange, shown: "Unix seconds 0 to 4102444800 (year 2100)"),
+                                           help: "the time to ask about: now, an ISO 8601 date-time (no zone = UTC) or Unix seconds",
+                                           choices: ["now"])
+
+    /// The instant of `at=` and its cache key (`now` or the instant).
+    static func instant(_ invocation: Invocation) throws -> (date: Date, key: String, shown: String) {
+        guard let value = invocation.value("at") else { return (Date(), "now", "now") }
+        let timestamp: Timestamp
+        do {
+            switch value {
+            case .string(let text): timestamp = try Timestamp(parsing: text)
+            case .int, .float:
+                guard let seconds = value.asDouble, CaveLimits.unixSecondsRange.contains(seconds) else {
+                    throw ConnectomeError.argument("at=\(value.plainText) is outside Unix seconds 0 to 4102444800")
+                }
+                timestamp = Timestamp(unixSeconds: seconds)
+            default:
+                throw ConnectomeError.argument("at= is \(value.errorDescription), not a timestamp",
+                                               hint: "Write now, an ISO 8601 date-time like \"2025-01-31T12:00:00Z\", or Unix seconds")
+            }
+        } catch let error as ConnectomeError {
+            throw invocation.argumentError("at", error.message, hint: error.hint.isEmpty ? nil : error.hint)
+        }
+        switch timestamp {
+        case .now:
+            return (Date(), "now", "now")
+        case .instant(let date):
+            guard CaveLimits.unixSecondsRange.contains(date.timeIntervalSince1970) else {
+                throw invocation.argumentError("at", "at=\(timestamp) is outside 1970 to 2100")
+            }
+            return (date, Timestamp.iso8601(date), Timestamp.iso8601(date))
+        case .materialization:
+            throw invocation.argumentError("at", "at=\(timestamp): materialization times need the materialization service, which the kernel does not read yet",
+                                           hint: "Give the date-time instead (ISO 8601 or Unix seconds)")
+        }
+    }
+
+    static func idValue(_ id: SegmentID) -> Value { .int(Int128(id.rawValue)) }
+
+    // MARK: - Commands
+
+    static func latest(_ state: KernelState) -> CommandSpec {
+        CommandSpec(
+            name: "latest",
+            summary: "Whether root IDs are current in the CAVE datastack's chunked graph (is_latest_roots).",
+            details: "Asks the chunked graph in batches of 100,000 IDs; 0 is never sent and is not current. "
+                + "The table has id and latest; a stale ID's current root comes from update.",
+            parameters: [atParameter],
+            positional: PositionalSpec("IDS", .ids, help: "root IDs: an integer, a list, a string of IDs, or a table with an id column", required: true),
+            examples: ["latest 576460752664524086", "latest [576460752664524086, 576460752590602315] at=\"2025-01-31T12:00:00\"",
+                       "neurons cell_class=\"kenyon_cell\" | latest"],
+            synopsis: "latest IDS [at=TIMESTAMP]"
+        ) { invocation in
+            let ids = try IDArguments.ids(invocation, at: 0)
+            let at = try instant(invocation)
+            let (graph, target) = try await graph(state, command: "latest")
+            let flags = try await graph.isLatest(ids, at: at.date)
+            let current = flags.filter { $0 }.count
+            return .table(Table(title: "latest roots in \(target.datastack) at \(at.shown)", columns: ["id", "latest"],
+                                rows: zip(ids, flags).map { [idValue($0), .bool($1)] },
+                                footer: "\(NumberFormat.grouped(current)) of \(NumberFormat.count(ids.count, "ID")) \(current == 1 ? "is" : "are") current"))
+        }
+    }
+
+    static func roots(_ state: KernelState) -> CommandSpec {
+        CommandSpec(
+            name: "roots",
+            summary: "The root IDs of supervoxels in the CAVE datastack's chunked graph (roots_binary).",
+            details: "Asks in batches of 100,000 supervoxels, as uint64 arrays; 0 stays 0, and a root of 0 means the graph does not know the supervoxel.",
+            parameters: [atParameter],
+            positional: PositionalSpec("SUPERVOXELS", .ids, help: "supervoxel IDs: an integer, a list, a string of IDs, or a table", required: true),
+            examples: ["roots 74029213930668373", "roots [74029213930668373, 74029213930668374] at=1735689600"],
+            synopsis: "roots SUPERVOXELS [at=TIMESTAMP]"
+        ) { invocation in
+            let ids = try IDArguments.ids(invocation, at: 0, what: "SUPERVOXELS")
+            let at = try instant(invocation)
+            let (graph, target) = try await graph(state, command: "roots")
+            let roots = try await graph.roots(ids, at: at.date)
+            return .table(Table(title: "roots in \(target.datastack) at \(at.shown)", columns: ["supervoxel_id", "root_id"],
+                                rows: zip(ids, roots).map { [idValue($0), idValue($1)] },
+                                footer: NumberFormat.count(ids.count, "supervoxel")))
+        }
+    }
+
+    static func supervoxels(_ state: KernelState) -> CommandSpec {
+        CommandSpec(
+            name: "supervoxels",
+            summary: "The supervoxels (leaves) of a root ID in the CAVE datastack's chunked graph.",
+            details: "stop_layer=2 gives the level-2 nodes instead (what update compares).",
+            parameters: [ParameterSpec("stop_layer", .integer, default: "1", range: 1...255, help: "the layer to stop at (1 = supervoxels)")],
+            positional: PositionalSpec("ROOT", .ids, help: "one root ID", required: true),
+            examples: ["supervoxels 576460752664524086", "supervoxels 576460752664524086 stop_layer=2"],
+            synopsis: "supervoxels ROOT [stop_layer=N]"
+        ) { invocation in
+            let ids = try IDArguments.ids(invocation, at: 0, what: "ROOT")
+            guard ids.count == 1 else {
+                throw invocation.argumentError(at: 0, "supervoxels takes one root ID, got \(ids.count)", hint: "Ask for each root in turn")
+            }
+            let layer = try invocation.int("stop_layer", in: NumberRange(1...255), default: 1)
+            let (graph, target) = try await graph(state, command: "supervoxels")
+            let leaves = try await graph.leaves(ids[0], stopLayer: layer)
+            let column = layer == 1 ? "supervoxel_id" : "node_id"
+            return .table(Table(title: "\(layer == 1 ? "supervoxels" : "level-\(layer) nodes") of \(ids[0].rawValue) in \(target.datastack)",
+                                columns: [column], rows: leaves.map { [idValue($0)] },
+                                footer: NumberFormat.count(leaves.count, layer == 1 ? "supervoxel" : "node")))
+        }
+    }
+
+    static func update(_ state: KernelState) -> CommandSpec {
+        CommandSpec(
+            name: "update",
+            summary: "The current root of each ID (crantpy's update_ids): kept if latest, else through its supervoxel or its level-2 nodes.",
+            details: """
+                A current ID is kept (confidence 1). A stale ID with a known supervoxel (supervoxels=, or the \
+                supervoxel_id column of a table) becomes that supervoxel's root now (confidence 1); any other \
+                stale ID becomes the root most of its level-2 nodes belong to now, with that share as confidence \
+                (0 and the old ID when nothing is found). 0 stays 0. Rows are cached per ID and time for 2 hours; \
+                clear_cache=true empties the cache first.
+                """,
+            parameters: [atParameter,
+                         ParameterSpec("supervoxels", .ids, help: "one supervoxel per ID (0 = unknown), to resolve stale IDs exactly"),
+                         ParameterSpec("clear_cache", .bool, default: "false", help: "empty the update cache first")],
+            positional: PositionalSpec("IDS", .ids, help: "root IDs: an integer, a list, a string of IDs, or a table", required: true),
+            examples: ["update 576460752664524086", "update [576460752664524086, 576460752590602315] at=\"2025-01-31\"",
+                       "update 576460752664524086 supervoxels=[74029213930668373]"],
+            synopsis: "update IDS [at=TIMESTAMP] [supervoxels=IDS] [clear_cache=true]"
+        ) { invocation in
+            let ids = try IDArguments.ids(invocation, at: 0)
+            var supervoxels: [SegmentID?]? = try IDArguments.ids(invocation, "supervoxels")
+            if supervoxels == nil, case .table(let table) = invocation.value(at: 0)!, let column = table.column("supervoxel_id"),
+               table.column("root_id") != nil || table.column("id") != nil {
+                supervoxels = try column.enumerated().map { index, value -> SegmentID? in
+                    if value == .null { return nil }
+                    do { return try IDArguments.ids(in: value).first } catch let error as ConnectomeError {
+                        throw invocation.argumentError(at: 0, "supervoxel_id of row \(index + 1): \(error.message)")
+                    }
+                }
+            }
+            if let given = supervoxels, given.count != ids.count {
+                throw invocation.argumentError("supervoxels", "\(NumberFormat.count(ids.count, "ID")) but \(NumberFormat.count(given.count, "supervoxel"))",
+                                               hint: "Give one supervoxel per ID, 0 where it is not known")
+            }
+            if try invocation.bool("clear_cache", default: false) { state.cave.updateCache.clear() }
+            let at = try instant(invocation)
+            let (graph, target) = try await graph(state, command: "update")
+            let rows = try await IDUpdater(graph: graph, cache: state.cave.updateCache)
+                .update(ids, supervoxels: supervoxels, at: at.date, key: at.key)
+            let changed = rows.filter(\.changed).count
+            return .table(Table(title: "IDs updated in \(target.datastack) at \(at.shown)", columns: ["old_id", "new_id", "confidence", "changed"],
+                                rows: rows.map { [idValue($0.oldID), idValue($0.newID), .float($0.confidence), .bool($0.changed)] },
+                                footer: "\(NumberFormat.grouped(changed)) of \(NumberFormat.count(rows.count, "ID")) changed"))
+        }
+    }
+}

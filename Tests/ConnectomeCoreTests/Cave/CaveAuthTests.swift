@@ -1,0 +1,122 @@
+import ConnectomeCore
+import Foundation
+import Testing
+import TestSupport
+
+/// middle_auth's refusals become AuthErrors that say which, for which host and what to do; tokens
+/// are read from and saved to CAVEclient's files, and go only where the rule allows.
+@Suite("CAVE auth and tokens")
+struct CaveAuthTests {
+    static func temporary() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("cave-secrets-\(UUID().uuidString)").path
+    }
+
+    static func client(_ transport: ScriptedTransport, memory: String? = "tok") -> CaveClient {
+        CaveClient(transport: transport, credentials: CaveCredentials(server: "https://cave.example.org", secrets: CaveSecrets(directory: temporary()),
+                                                                      memory: { $0 == "cave.example.org" ? memory : nil }))
+    }
+
+    @Test("401 without and with a token, 403 permission and terms of service, login redirects")
+    func refusals() async throws {
+        let cases: [(HTTPResponse, String?, [String])] = [
+            (ScriptedTransport.json(#"{"error":"no_token","message":"Unauthorized - No Token Provided"}"#, status: 401, url: "u"), nil,
+             ["401", "no CAVE token is set for cave.example.org", "Run token", "cave.example.org-cave-secret.json", "https://cave.example.org/auth/api/v1/create_token"]),
+            (ScriptedTransport.json(#"{"error":"invalid_token","message":"Unauthorized - Token is Invalid or Expired"}"#, status: 401, url: "u"), "tok",
+             ["401", "invalid or expired", "create_token"]),
+            (ScriptedTransport.json(#"{"error":"missing_permission","message":"Missing permission: view for dataset d","data":{"required_permission":"view","auth_dataset":"d"}}"#, status: 403, url: "u"), "tok",
+             ["403", "view permission for dataset d"]),
+            (ScriptedTransport.json(#"{"error":"missing_tos","message":"Need to accept","data":{"tos_id":1,"tos_name":"T","tos_form_url":"https://cave.example.org/tos/1"}}"#, status: 403, url: "u"), "tok",
+             ["403", "terms of service (T)", "https://cave.example.org/tos/1"]),
+            (HTTPResponse(status: 302, headers: ["location": "https://cave.example.org/auth/api/v1/authorize?redirect=x"], body: Data(), url: "u"), "tok",
+             ["redirected", "login page", "may be invalid or expired"]),
+            (HTTPResponse(status: 200, headers: ["content-type": "text/html; charset=utf-8"], body: Data("<html>".utf8), url: "u"), nil,
+             ["login page", "no token is set"]),
+        ]
+        for (response, token, words) in cases {
+            let transport = ScriptedTransport { _ in response }
+            let error = await #expect(throws: ConnectomeError.self) {
+                try await Self.client(transport, memory: token).get("https://cave.example.org/info/api/v2/datastacks", what: "the datastacks")
+            }
+            #expect(error?.kind == .auth, "\(response.status)")
+            for word in words { #expect(error?.description.contains(word) == true, "\(word) in \(error?.description ?? "")") }
+            #expect(error?.description.contains("tok ") == false)
+            #expect(transport.requests[0].headers["X-Requested-With"] != nil)
+        }
+    }
+
+    @Test("other failures: a PCG 400 is an ArgumentError with the server's message, 503 after retries a NetworkError")
+    func otherFailures() async throws {
+        let bad = ScriptedTransport { ScriptedTransport.json(#"{"code":400,"message":"[400]: Timestamp parameter timestamp is not a valid unix timestamp"}"#, status: 400, url: $0.url) }
+        let error = await #expect(throws: ConnectomeError.self) { try await Self.client(bad).get("https://cave.example.org/x", what: "x") }
+        #expect(error?.kind == .argument && error!.message.contains("not a valid unix timestamp"))
+        let down = ScriptedTransport { ScriptedTransport.json("{}", status: 503, url: $0.url) }
+        let downError = await #expect(throws: ConnectomeError.self) { try await Self.client(down).get("https://cave.example.org/x", what: "x") }
+        #expect(downError?.kind == .network && downError!.message.contains("503"))
+    }
+
+    @Test("token files: the server's file, then cave-secret.json; saved 0600 keeping other keys; bad files are errors")
+    func secretFiles() throws {
+        let secrets = CaveSecrets(directory: Self.temporary())
+        #expect(try secrets.token(for: "https://cave.example.org", shared: true) == nil)
+        let written = try secrets.save("abc123", for: ["http://127.0.0.1:8123", "https://cave.example.org/"])
+        #expect(written.map { URL(fileURLWithPath: $0).lastPathComponent }
+            == ["127.0.0.1:8123-cave-secret.json", "cave.example.org-cave-secret.json", "cave-secret.json"])
+        for path in written {
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(path)")
+        }
+        #expect(try secrets.token(for: "https://cave.example.org/info", shared: false)?.token == "abc123")
+        #expect(try secrets.token(for: "https://other.example.org", shared: false) == nil)
+        #expect(try secrets.token(for: "https://other.example.org", shared: true)?.token == "abc123")
+        // Other keys survive a save.
+        let shared = secrets.directory + "/cave-secret.json"
+        try Data(#"{"token":"old","other":"keep"}"#.utf8).write(to: URL(fileURLWithPath: shared))
+        try secrets.save("new1", for: [])
+        #expect(String(decoding: FileManager.default.contents(atPath: shared)!, as: UTF8.self) == #"{"other":"keep","token":"new1"}"#)
+        // Broken files and tokens that would inject headers.
+        try Data("[1]".utf8).write(to: URL(fileURLWithPath: secrets.directory + "/bad.example.org-cave-secret.json"))
+        #expect(throws: ConnectomeError.self) { try secrets.token(for: "https://bad.example.org", shared: false) }
+        try Data(#"{"token":"a\r\nX-Evil: 1"}"#.utf8).write(to: URL(fileURLWithPath: secrets.directory + "/evil.example.org-cave-secret.json"))
+        #expect(throws: ConnectomeError.self) { try secrets.token(for: "https://evil.example.org", shared: false) }
+        #expect(throws: ConnectomeError.self) { try secrets.save("two words", for: []) }
+    }
+
+    @Test("CAVEclient's standard folder: CLOUD_VOLUME_DIR, else HOME")
+    func standardFolder() {
+        #expect(CaveSecrets.standard(environment: ["HOME": "/h"]).directory == "/h/.cloudvolume/secrets")
+        #expect(CaveSecrets.standard(environment: ["HOME": "/h", "CLOUD_VOLUME_DIR": "/cv"]).directory == "/cv/secrets")
+    }
+
+    @Test("the server's token goes to it and hosts under it, never to another host or over plain http")
+    func tokenScope() throws {
+        let secrets = CaveSecrets(directory: Self.temporary())
+        try secrets.save("shared1", for: [])
+        let credentials = CaveCredentials(server: "https://proofreading.zetta.ai", secrets: secrets)
+        #expect(try credentials.token(for: "https://proofreading.zetta.ai/info") == "shared1")
+        #expect(try credentials.token(for: "https://data.proofreading.zetta.ai/segmentation") == "shared1")
+        #expect(try credentials.token(for: "https://evil.zetta.ai/x") == nil)
+        #expect(try credentials.token(for: "https://proofreading.zetta.ai.evil.org/x") == nil)
+        #expect(try credentials.token(for: "http://data.proofreading.zetta.ai/x") == nil)
+        let local = CaveCredentials(server: "http://127.0.0.1:9000", secrets: secrets)
+        #expect(try local.token(for: "http://127.0.0.1:9000/info") == "shared1")
+    }
+
+    @Test("datastack info: fields read and checked; a bad local server or resolution is a DataError")
+    func datastackInfo() throws {
+        let good = #"{"aligned_volume":{"image_source":"precomputed://gs://b/em"},"segmentation_source":"graphene://https://data.example.org/segmentation/table/t_x1","local_server":"https://data.example.org/","viewer_site":"https://spelunker.cave-explorer.org","synapse_table":"syn","soma_table":"soma","viewer_resolution_x":8,"viewer_resolution_y":8,"viewer_resolution_z":42}"#
+        let info = try CaveDatastack.decode(Data(good.utf8), server: "https://example.org", name: "ds")
+        #expect(info.graphTable == "t_x1" && info.localServer == "https://data.example.org" && info.synapseTable == "syn")
+        #expect(info.neuroglancerSegmentation == "graphene://middleauth+https://data.example.org/segmentation/table/t_x1")
+        #expect(info.viewerResolution == [8, 8, 42])
+        let bad = [
+            good.replacingOccurrences(of: "\"https://data.example.org/\"", with: "\"ftp://x\""): "local_server",
+            good.replacingOccurrences(of: "\"viewer_resolution_z\":42", with: "\"viewer_resolution_z\":1e300"): "viewer_resolution_z",
+            good.replacingOccurrences(of: "\"synapse_table\":\"syn\"", with: "\"synapse_table\":5"): "synapse_table",
+            "[]": "not a JSON object",
+        ]
+        for (text, field) in bad {
+            let error = #expect(throws: ConnectomeError.self) { try CaveDatastack.decode(Data(text.utf8), server: "https://example.org", name: "ds") }
+            #expect(error?.kind == .data && error!.message.contains(field), "\(field): \(error?.message ?? "")")
+        }
+    }
+}
