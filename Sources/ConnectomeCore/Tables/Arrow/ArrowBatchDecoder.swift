@@ -115,41 +115,16 @@ struct ArrowBatchDecoder: @unchecked Sendable {
         }
     }
 
-    /// Buffer `index` (advanced), at least `needed` bytes once uncompressed.
-    func bufferBytes(_ index: inout Int, needed: Int, _ what: String) throws(ArrowError) -> Bytes {
-        guard index < layout.buffers.count else {
-            throw ArrowError("\(what): the record batch has \(layout.buffers.count) buffers, too few for its schema")
-        }
-        let (offset, length) = layout.buffers[index]
-        index += 1
-        guard offset <= bodyLength, length <= bodyLength - offset else {
-            throw ArrowError("\(what): buffer \(index - 1) (offset \(offset), \(length) bytes) lies outside the \(bodyLength)-byte message body")
-        }
-        let raw = UnsafeRawBufferPointer(rebasing: file[(bodyStart + offset)..<(bodyStart + offset + length)])
-        guard let codec = layout.codec, length > 0 else {
-            guard raw.count >= needed else {
-                throw ArrowError("\(what): buffer \(index - 1) has \(raw.count) bytes, \(needed) expected")
-            }
-            return .view(raw)
-        }
-        guard raw.count >= 8 else { throw ArrowError("\(what): compressed buffer \(index - 1) has \(raw.count) bytes, no room for its 8-byte length") }
-        let declared = Int64(littleEndian: raw.loadUnaligned(as: Int64.self))
-        let payload = UnsafeRawBufferPointer(rebasing: raw[8...])
-        if declared == -1 {
-            guard payload.count >= needed else { throw ArrowError("\(what): buffer \(index - 1) has \(payload.count) bytes, \(needed) expected") }
-            return .view(payload)
-        }
-        guard declared >= Int64(needed), declared <= Int64(Int.max / 2) else {
-            throw ArrowError("\(what): compressed buffer \(index - 1) declares \(declared) bytes, \(needed) expected")
-        }
-        try budget.take(Int(declared), what)
-        return .owned(try codec.decompress(payload, length: Int(declared)))
+    /// Where a buffer's bytes are, once every bound from the file is checked: a view of the file, or
+    /// a compressed payload with the size it declares (at least `needed`).
+    enum Location {
+        case view(UnsafeRawBufferPointer)
+        case compressed(UnsafeRawBufferPointer, declared: Int, codec: BufferCodec)
     }
 
-    /// Buffer `index` (advanced) written into all of `target`: decompressed straight into it, or
-    /// copied once from the file. The buffer must hold at least `target.count` bytes.
-    func copyBuffer(_ index: inout Int, into target: UnsafeMutableRawBufferPointer, _ what: String) throws(ArrowError) {
-        let needed = target.count
+    /// Buffer `index`, which must hold at least `needed` bytes once uncompressed: the one place the
+    /// buffer table, the message body and a compressed buffer's length prefix are checked.
+    func locate(_ index: Int, needed: Int, _ what: String) throws(ArrowError) -> Location {
         guard index < layout.buffers.count else {
             throw ArrowError("\(what): the record batch has \(layout.buffers.count) buffers, too few for its schema")
         }
@@ -158,60 +133,76 @@ struct ArrowBatchDecoder: @unchecked Sendable {
             throw ArrowError("\(what): buffer \(index) (offset \(offset), \(length) bytes) lies outside the \(bodyLength)-byte message body")
         }
         let raw = UnsafeRawBufferPointer(rebasing: file[(bodyStart + offset)..<(bodyStart + offset + length)])
-        if let codec = layout.codec, length > 0, raw.count >= 8,
-           Int64(littleEndian: raw.loadUnaligned(as: Int64.self)) == Int64(needed) {
-            try budget.take(needed, what)
-            try codec.decompress(UnsafeRawBufferPointer(rebasing: raw[8...]), into: target)
+        guard let codec = layout.codec, length > 0 else {
+            guard raw.count >= needed else {
+                throw ArrowError("\(what): buffer \(index) has \(raw.count) bytes, \(needed) expected")
+            }
+            return .view(raw)
+        }
+        guard raw.count >= 8 else { throw ArrowError("\(what): compressed buffer \(index) has \(raw.count) bytes, no room for its 8-byte length") }
+        let declared = Int64(littleEndian: raw.loadUnaligned(as: Int64.self))
+        let payload = UnsafeRawBufferPointer(rebasing: raw[8...])
+        if declared == -1 {
+            guard payload.count >= needed else { throw ArrowError("\(what): buffer \(index) has \(payload.count) bytes, \(needed) expected") }
+            return .view(payload)
+        }
+        guard declared >= Int64(needed), declared <= Int64(Int.max / 2) else {
+            throw ArrowError("\(what): compressed buffer \(index) declares \(declared) bytes, \(needed) expected")
+        }
+        return .compressed(payload, declared: Int(declared), codec: codec)
+    }
+
+    /// Buffer `index` (advanced), at least `needed` bytes once uncompressed.
+    func bufferBytes(_ index: inout Int, needed: Int, _ what: String) throws(ArrowError) -> Bytes {
+        let location = try locate(index, needed: needed, what)
+        index += 1
+        switch location {
+        case .view(let raw): return .view(raw)
+        case .compressed(let payload, let declared, let codec):
+            try budget.take(declared, what)
+            return .owned(try codec.decompress(payload, length: declared))
+        }
+    }
+
+    /// Buffer `index` (advanced) written into all of `target`: decompressed straight into it, or
+    /// copied once from the file.
+    func copyBuffer(_ index: inout Int, into target: UnsafeMutableRawBufferPointer, _ what: String) throws(ArrowError) {
+        let location = try locate(index, needed: target.count, what)
+        if case .compressed(let payload, let declared, let codec) = location, declared == target.count {
+            try budget.take(declared, what)
+            try codec.decompress(payload, into: target)
             index += 1
             return
         }
-        // Uncompressed, stored raw inside a compressed batch (-1), or padded: the general path.
-        try bufferBytes(&index, needed: needed, what).with { bytes throws(ArrowError) in
-            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<needed]))
+        // Stored raw, or padded past what the rows need: through the general path.
+        try bufferBytes(&index, needed: target.count, what).with { bytes throws(ArrowError) in
+            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<target.count]))
         }
     }
 
     /// Checks, before the table-wide array is allocated, that this batch's buffers can supply a
     /// 64-bit field's values; returns the bytes a compressed buffer will decompress to (0 if stored raw).
     func checkFixed64(_ field: ArrowField, node: Int, buffer: Int) throws(ArrowError) -> Int {
-        let context = "column '\(field.name)'"
-        guard node < layout.nodes.count, buffer + 1 < layout.buffers.count else {
-            throw ArrowError("\(context): the record batch has too few field nodes or buffers for its schema")
+        guard node < layout.nodes.count else {
+            throw ArrowError("column '\(field.name)': the record batch has \(layout.nodes.count) field nodes, too few for its schema")
         }
         guard layout.nodes[node].length == layout.length else {
-            throw ArrowError("\(context) has \(layout.nodes[node].length) rows in a record batch of \(layout.length)")
+            throw ArrowError("column '\(field.name)' has \(layout.nodes[node].length) rows in a record batch of \(layout.length)")
         }
-        let needed = 8 * layout.length
-        let (offset, length) = layout.buffers[buffer + 1]
-        guard offset <= bodyLength, length <= bodyLength - offset else {
-            throw ArrowError("\(context) values: buffer \(buffer + 1) (offset \(offset), \(length) bytes) lies outside the \(bodyLength)-byte message body")
+        switch try locate(buffer + 1, needed: 8 * layout.length, "column '\(field.name)' values") {
+        case .view: return 0
+        case .compressed(_, let declared, _): return declared
         }
-        guard layout.codec != nil, length > 0 else {
-            guard length >= needed else { throw ArrowError("\(context) values: buffer \(buffer + 1) has \(length) bytes, \(needed) expected") }
-            return 0
-        }
-        guard length >= 8 else { throw ArrowError("\(context) values: compressed buffer \(buffer + 1) has \(length) bytes, no room for its 8-byte length") }
-        let declared = Int64(littleEndian: file.loadUnaligned(fromByteOffset: bodyStart + offset, as: Int64.self))
-        if declared == -1 {
-            guard length - 8 >= needed else { throw ArrowError("\(context) values: buffer \(buffer + 1) has \(length - 8) bytes, \(needed) expected") }
-            return 0
-        }
-        guard declared >= Int64(needed), declared <= Int64(Int.max / 2) else {
-            throw ArrowError("\(context) values: compressed buffer \(buffer + 1) declares \(declared) bytes, \(needed) expected")
-        }
-        return Int(declared)
     }
 
     /// A field of 64-bit values (no dictionary) written into `target`, 8 bytes a row for exactly the
     /// batch's rows; its node and buffers are the field's first (`node`, `buffer`). Returns its validity.
     func decodeFixed64(_ field: ArrowField, node: Int, buffer: Int,
                        into target: UnsafeMutableRawBufferPointer) throws(ArrowError) -> Validity? {
-        guard node < layout.nodes.count else {
-            throw ArrowError("column '\(field.name)': the record batch has \(layout.nodes.count) field nodes, too few for its schema")
-        }
+        _ = try checkFixed64(field, node: node, buffer: buffer)
         let (length, nullCount) = layout.nodes[node]
-        guard length == layout.length, target.count == 8 * length else {
-            throw ArrowError("column '\(field.name)' has \(length) rows in a record batch of \(layout.length)")
+        guard target.count == 8 * length else {
+            throw ArrowError("column '\(field.name)': \(target.count) bytes set aside for \(length) rows")
         }
         var index = buffer
         let validity = try readValidity(&index, length: length, nullCount: nullCount, "column '\(field.name)'")

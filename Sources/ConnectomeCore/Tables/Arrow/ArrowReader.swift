@@ -141,6 +141,7 @@ public enum ArrowReader {
         // 64-bit columns go straight into table-wide arrays (ArrowReader+Direct); the rest per batch.
         let kept = fields.indices.filter { !isPandasIndex(fields[$0].name) }
         let general = kept.filter { !isDirect(fields[$0]) }
+        let positionInGeneral = Dictionary(uniqueKeysWithValues: general.enumerated().map { ($1, $0) })
         let tasks = decoders.indices.flatMap { batch in general.map { (batch, $0) } }
         let decoded = try ParallelWork.map(tasks, throwing: { (task: (Int, Int)) throws(ArrowError) -> ColumnData in
             let (batch, column) = task
@@ -159,7 +160,7 @@ public enum ArrowReader {
                 data = try directColumn(field, decoders: decoders, node: firstNodes[index], buffer: firstBuffers[index],
                                         rowStarts: rowStarts, rows: rows)
             } else {
-                let position = general.firstIndex(of: index)!
+                let position = positionInGeneral[index]!
                 let parts = decoders.indices.map { decoded[$0 * general.count + position] }
                 data = parts.isEmpty ? ColumnData.nulls(columnType(field), count: 0) : DataTable.concatenate(parts)
                 if ColumnNaming.isIDName(field.name) { data = data.asIDs() }
