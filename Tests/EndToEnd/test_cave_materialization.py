@@ -7,12 +7,17 @@ so the server is held to what CAVEclient reads, and the kernel's tables must equ
 """
 import datetime
 import json
+import os
+import pathlib
+import subprocess
+import tempfile
 import urllib.request
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import binary
 from cave_server import server as cave
 from test_cave import caveclient, caveclient_home, client, home, kernel, server  # noqa: F401 (fixtures)
 
@@ -45,7 +50,20 @@ def expected_rows(df):
 
 
 def unedited_roots(server, n=6):
-    return [x["root"] for x in server.graph.neurons[5:5 + n]]
+    """The n neurons with the most outgoing synapses that the graph's edits leave alone."""
+    edited = {x["root"] for x in server.graph.neurons[:5]}
+    counts = server.materialization.frame.pre_pt_root_id.value_counts()
+    return [int(r) for r in counts.index if int(r) not in edited][:n]
+
+
+def shown_output(server, home, cell):
+    """What `eval` prints for one cell after `dataset cave` (the table with its notes)."""
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="ck-mat-"))
+    (folder / "cells.cq").write_text(f'dataset cave server="{server.url}" datastack="{cave.DATASTACK}"\n{cell}\n')
+    proc = subprocess.run([binary(), "eval", str(folder / "cells.cq")], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, HOME=str(home)))
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
 
 
 def set_faults(server, faults):
@@ -72,7 +90,7 @@ def test_synapses_equal_caveclient_in_every_format(server, home, fmt, accept):
 def test_partners_and_synapses_onto_equal_crantpy(server, home):
     c = client(server, home)
     ids = unedited_roots(server, 4)
-    _, (partners, onto) = kernel(server, home, [f"partners {json.dumps(ids)} threshold=2", f"synapses post={json.dumps(ids)}"])
+    _, (partners, onto) = kernel(server, home, [f"partners {json.dumps(ids)} threshold=2", f"synapses post={json.dumps(ids)} | select id pre post size"])
     both = pd.concat([frame(c, ids, "pre_pt_root_id"), frame(c, ids, "post_pt_root_id")]).drop_duplicates("id")
     clean = crantpy_synapses(both)
     weights = clean.groupby(["pre_pt_root_id", "post_pt_root_id"]).size().reset_index(name="weight")
@@ -91,9 +109,9 @@ def test_versions_and_live_queries_equal_caveclient(server, home):
     edited = server.graph.neurons[0]["root"]   # split at EDIT_TIME: its synapses are only in version 1
     before = datetime.datetime.fromtimestamp(cave.EDIT_TIME - 3600, UTC)
     _, (v1, v2, live, latest) = kernel(server, home, [
-        f"synapses pre={edited} at=mat_1", f"synapses pre={edited}",
-        f"synapses pre={edited} at=\"{before.replace(tzinfo=None).isoformat()}\"",
-        f"latest {edited} at=mat_1",
+        f"synapses pre={edited} at=\"mat_1\" | select id pre post size", f"synapses pre={edited}",
+        f"synapses pre={edited} at=\"{before.replace(tzinfo=None).isoformat()}\" | select id pre post size",
+        f"latest {edited} at=\"mat_1\"",
     ])
     expected_v1 = crantpy_synapses(frame(c, [edited], materialization_version=1))
     assert len(expected_v1) > 0 and v2 == []
@@ -114,15 +132,15 @@ def test_a_limited_batch_is_split_and_a_limit_left_is_said(server, home):
     server.materialization.limit = int(counts.max()) + 1  # one neuron fits, all eight do not
     server.materialization_queries.clear()
     try:
-        _, (table,) = kernel(server, home, [f"synapses pre={json.dumps(ids)} autapses=true"])
+        _, (table,) = kernel(server, home, [f"synapses pre={json.dumps(ids)} autapses=true | select id pre post size"])
         queries = [q for q in server.materialization_queries if "/query" in q["path"]]
         assert len(queries) > 1 and queries[0]["limited"]
         assert kernel_rows(table) == expected_rows(full)  # nothing lost, nothing twice
         assert len(frame(c, ids)) == int(counts.max()) + 1  # CAVEclient's one query is cut (a logged warning)
         # One neuron above the limit on its own: its rows are said to be missing.
         server.materialization.limit = max(1, int(counts.min()) - 1)
-        proc, _ = kernel(server, home, [f"synapses pre={int(counts.idxmin())}"])
-        assert "rows are missing" in proc.stdout + proc.stderr, proc.stdout
+        shown = shown_output(server, home, f"synapses pre={int(counts.idxmin())}")
+        assert "rows are missing" in shown and f"pre_pt_root_id {int(counts.idxmin())}" in shown, shown
     finally:
         server.materialization.limit = cave.materialization.QUERY_LIMIT_SIZE
 

@@ -33,7 +33,7 @@ UTC = datetime.timezone.utc
 
 
 def _naive_iso(t):
-    return datetime.datetime.fromtimestamp(t, UTC).replace(tzinfo=None).isoformat()
+    return datetime.datetime.fromtimestamp(t, UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 class Materialization:
