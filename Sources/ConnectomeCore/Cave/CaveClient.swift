@@ -36,6 +36,11 @@ public struct CaveClient: Sendable {
 
     /// Adds the headers, sends, and checks the answer.
     public func send(_ request: HTTPRequest, what: String, maxBytes: Int) async throws -> Data {
+        try await response(request, what: what, maxBytes: maxBytes).body
+    }
+
+    /// `send`, keeping the answer's headers (materialization says its format and limits there).
+    public func response(_ request: HTTPRequest, what: String, maxBytes: Int) async throws -> HTTPResponse {
         var request = request
         request.headers["X-Requested-With"] = "connectome-kernel"
         request.headers["Accept-Encoding"] = request.headers["Accept-Encoding"] ?? "gzip"
@@ -49,7 +54,7 @@ public struct CaveClient: Sendable {
             throw ConnectomeError.outOfRange("\(what) from \(request.url)", field: "the body", value: "\(response.body.count) bytes",
                                              allowed: "at most \(DataLimits.describe(bytes: maxBytes))")
         }
-        return response.body
+        return response
     }
 
     /// Throws the error an answer means; returns for 2xx JSON or binary answers.

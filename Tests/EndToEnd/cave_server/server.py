@@ -19,6 +19,8 @@ import threading
 import time
 import urllib.parse
 
+from . import materialization
+
 GOOD_TOKENS = {"good-token"}
 EXPIRED_TOKENS = {"expired-token"}
 NO_PERMISSION_TOKENS = {"nopermission-token"}
@@ -183,7 +185,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """Answers an injected fault for this path, if one is pending."""
         with self.server.lock:
             for fault in self.server.faults:
-                if fault["path"] in self.path and fault["count"] > 0:
+                if fault["path"] in self.path and fault["count"] > 0 and "kind" not in fault:  # kinds: materialization.py
                     fault["count"] -= 1
                     break
             else:
@@ -230,6 +232,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_body(200, graph_info(host))
         elif path.startswith(f"/segmentation/api/v1/table/{TABLE}/"):
             self.chunkedgraph(method, path[len(f"/segmentation/api/v1/table/{TABLE}/"):], query, body)
+        elif path.startswith("/materialize/") and materialization.route(self, method, path, query, body):
+            pass
         else:
             self.send_body(404, {"message": f"no route {path}"})
 
@@ -314,6 +318,8 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, port, sample_dir):
         super().__init__(("127.0.0.1", port), Handler)
         self.graph = Graph(sample_dir)
+        self.materialization = materialization.Materialization(sample_dir, self.graph, CREATED, EDIT_TIME, DATASTACK)
+        self.materialization_queries = []
         self.seen = []
         self.faults = []
         self.batch_sizes = []
