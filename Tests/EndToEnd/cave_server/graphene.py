@@ -6,31 +6,34 @@ A real chunked graph's info (`GET /segmentation/table/<t>/info`, PyChunkedGraph)
 `spatial_bit_masks`); neuroglancer's graphene source and CloudVolume's `GrapheneMetadata` read the
 scales from it and the chunks from `data_dir/<key>/<x0-x1_y0-y1_z0-z1>`.
 
-The watershed here is the sample's segmentation relabelled chunk by chunk: in each 64³ graph chunk,
-the voxels of one of the graph's neurons carry one of its supervoxels, chosen by the chunk — the
-chunk holding the neuron's soma (`position` in neurons.csv) carries the table's `supervoxel_id`, the
-other chunks the supervoxels of its other level-2 nodes. So a split neuron's voxels belong to two
-roots after the edit, and supervoxels never cross a chunk boundary, as PyChunkedGraph's do. Neurons
-the graph does not hold carry their table `supervoxel_id` (the graph answers root 0 for them).
+The watershed here is the sample's segmentation relabelled block by block: in each 16³ block, the
+voxels of one of the graph's neurons carry one of its supervoxels, chosen by the block — the block
+holding the neuron's soma (`position` in neurons.csv) carries the table's `supervoxel_id`, the other
+blocks the supervoxels of its other level-2 nodes. So a split neuron's voxels belong to two roots
+after the edit, and no supervoxel crosses a 64³ graph chunk's boundary without being in both (as
+PyChunkedGraph's supervoxels never cross one). Neurons the graph does not hold carry their table
+`supervoxel_id` (the graph answers root 0 for them).
 Chunks are served as compressed_segmentation (gzip-compressed when the client accepts it), without
 a token, as from a public bucket.
 
-`leaves` with `bounds=x0-x1_y0-y1_z0-z1` (voxels) keeps the supervoxels whose chunk lies in the chunk
-range floor(x0/64)…ceil(x1/64) (PyChunkedGraph's `normalize_bounding_box`, half-open).
+`leaves` with `bounds=x0-x1_y0-y1_z0-z1` (voxels) keeps the supervoxels with voxels in a graph chunk of
+the chunk range floor(x0/64)…ceil(x1/64) (PyChunkedGraph's `normalize_bounding_box`, half-open).
 """
 import csv
-import functools
 import gzip
 import json
 import math
 import pathlib
 import re
+import threading
 
 import compressed_segmentation as cseg
 import numpy as np
 
 WATERSHED = "/watershed"
+EM = "/em"                      # the sample's image layer, as the datastack's aligned volume
 GRAPH_CHUNK = (64, 64, 64)      # the sample's chunks; supervoxel IDs carry the soma's 64³ chunk
+BLOCK = (16, 16, 16)            # a supervoxel covers (part of) one 16³ block of a neuron
 SPATIAL_BITS = 10               # bits per chunk coordinate in the sample's supervoxel IDs
 CHUNK_NAME = re.compile(r"^(\d+)-(\d+)_(\d+)-(\d+)_(\d+)-(\d+)$")
 
@@ -50,70 +53,92 @@ class Watershed:
         for row in csv.DictReader(open(pathlib.Path(sample_dir) / "neurons.csv", newline="")):
             self.table_sv[int(row["root_id"])] = int(row["supervoxel_id"])
         self.graph_neurons = {n["root"]: n for n in graph.neurons}
-        self.chunks_of_sv = {}  # supervoxel -> set of graph chunks it was served in (filled as chunks are made)
-        for n in graph.neurons:
-            self.chunks_of_sv[n["supervoxel"]] = {chunk_of_supervoxel(n["supervoxel"])}
+        self.chunks_of_sv = {}  # supervoxel -> the graph chunk its voxels are in (see index)
+        self.indexed = False
+        self.lock = threading.Lock()
+        self.soma_block = {}
+        for row in csv.DictReader(open(pathlib.Path(sample_dir) / "neurons.csv", newline="")):
+            position = json.loads(row["position"])
+            self.soma_block[int(row["root_id"])] = tuple(position[d] // BLOCK[d] for d in range(3))
 
     # -- labels --------------------------------------------------------------------------------
 
-    def supervoxel(self, root, chunk):
-        """The supervoxel the voxels of sample segment `root` carry in graph chunk `chunk`."""
+    def supervoxel(self, root, block):
+        """The supervoxel the voxels of sample segment `root` carry in the 16³ block `block` (mip-0 block coordinates)."""
         neuron = self.graph_neurons.get(root)
         if neuron is None:
             return self.table_sv.get(root, 0)
-        if tuple(chunk) == chunk_of_supervoxel(neuron["supervoxel"]):
+        if tuple(block) == self.soma_block[root]:
             return neuron["supervoxel"]
-        cx, cy, cz = chunk
-        l2 = neuron["l2"][1 + (cx + cy + cz) % 3]
+        bx, by, bz = block
+        l2 = neuron["l2"][1 + (bx + by + bz) % 3]
         svs = self.graph.svs_of_l2[l2]
-        return svs[(cx * 7 + cy * 3 + cz) % len(svs)]
+        return svs[(bx * 7 + by * 3 + bz) % len(svs)]
 
-    def chunk_of(self, sv):
-        """Where a supervoxel lies: the chunk of its voxels (each supervoxel is in one chunk)."""
-        if sv in self.chunks_of_sv:
-            return next(iter(self.chunks_of_sv[sv]))
-        self.scan()
-        return next(iter(self.chunks_of_sv.get(sv, {None})))
+    def chunks_of(self, sv):
+        """The graph chunks that hold voxels of a supervoxel (empty when the watershed shows none)."""
+        with self.lock:
+            if not self.indexed:
+                self.index()
+            return self.chunks_of_sv.get(sv, set())
 
-    @functools.cache
-    def scan(self):
-        """Relabels every mip-0 chunk once, so that every supervoxel's chunk is known."""
+    def index(self):
+        """Finds, once, the graph chunks of every supervoxel the watershed shows (from the mip-0 chunks)."""
         scale = self.info["scales"][0]
-        size, chunk = scale["size"], scale["chunk_sizes"][0]
-        for z in range(0, size[2], chunk[2]):
-            for y in range(0, size[1], chunk[1]):
-                for x in range(0, size[0], chunk[0]):
-                    name = f"{x}-{min(x + chunk[0], size[0])}_{y}-{min(y + chunk[1], size[1])}_{z}-{min(z + chunk[2], size[2])}"
-                    self.labels(scale["key"], name)
+        for path in (self.directory / scale["key"]).iterdir():
+            roots, origin = self.stored(scale, path.name.removesuffix(".gz"))
+            if roots is None:
+                continue
+            for block, part in self.blocks(roots, origin, [1, 1, 1]):
+                chunk = tuple(block[d] * BLOCK[d] // GRAPH_CHUNK[d] for d in range(3))
+                for root in np.unique(part):
+                    if int(root) in self.graph_neurons:
+                        self.chunks_of_sv.setdefault(self.supervoxel(int(root), block), set()).add(chunk)
+        self.indexed = True
 
-    def labels(self, key, name):
-        """The relabelled chunk `name` of scale `key` as an array [x, y, z], or None when the sample has none."""
-        scale = next((s for s in self.info["scales"] if s["key"] == key), None)
+    @staticmethod
+    def blocks(roots, origin, factor):
+        """(mip-0 block coordinates, view) of each 16³ block of a chunk of a scale `factor` times coarser than mip 0."""
+        step = [max(1, BLOCK[d] // factor[d]) for d in range(3)]
+        for bx in range(0, roots.shape[0], step[0]):
+            for by in range(0, roots.shape[1], step[1]):
+                for bz in range(0, roots.shape[2], step[2]):
+                    block = tuple((origin[d] + (bx, by, bz)[d]) * factor[d] // BLOCK[d] for d in range(3))
+                    yield block, roots[bx:bx + step[0], by:by + step[1], bz:bz + step[2]]
+
+    def stored(self, scale, name):
+        """The sample's chunk `name` of `scale` (root IDs, [x, y, z]) and its origin; (None, None) when absent."""
         match = CHUNK_NAME.match(name)
-        if scale is None or match is None:
-            return None
+        if match is None:
+            return None, None
         x0, x1, y0, y1, z0, z1 = map(int, match.groups())
-        path = self.directory / key / name
+        path = self.directory / scale["key"] / name
         if path.exists():
             data = path.read_bytes()
         elif path.with_name(name + ".gz").exists():
             data = gzip.decompress(path.with_name(name + ".gz").read_bytes())
         else:
-            return None
+            return None, None
         shape = (x1 - x0, y1 - y0, z1 - z0)
         roots = cseg.decompress(data, shape + (1,), np.uint64, scale["compressed_segmentation_block_size"], order="F")[..., 0]
+        return roots, (x0, y0, z0)
+
+    def labels(self, key, name):
+        """The relabelled chunk `name` of scale `key` as an array [x, y, z], or None when the sample has none."""
+        scale = next((s for s in self.info["scales"] if s["key"] == key), None)
+        if scale is None:
+            return None
+        roots, origin = self.stored(scale, name)
+        if roots is None:
+            return None
         base = self.info["scales"][0]["resolution"]
-        factor = [round(scale["resolution"][d] / base[d]) for d in range(3)]
-        axes = [(np.arange(lo, hi) * factor[d]) // GRAPH_CHUNK[d] for d, (lo, hi) in enumerate([(x0, x1), (y0, y1), (z0, z1)])]
-        cx, cy, cz = np.meshgrid(*axes, indexing="ij")
-        keys = np.stack([roots.ravel(), cx.ravel().astype(np.uint64), cy.ravel().astype(np.uint64), cz.ravel().astype(np.uint64)], axis=1)
-        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-        values = np.array([self.supervoxel(int(r), (int(a), int(b), int(c))) if r else 0 for r, a, b, c in unique], dtype=np.uint64)
-        if factor == [1, 1, 1]:
-            for (r, a, b, c), sv in zip(unique, values):
-                if sv:
-                    self.chunks_of_sv.setdefault(int(sv), set()).add((int(a), int(b), int(c)))
-        return values[inverse.ravel()].reshape(shape)
+        factor = [max(1, round(scale["resolution"][d] / base[d])) for d in range(3)]
+        out = np.zeros(roots.shape, dtype=np.uint64)
+        for block, part in self.blocks(roots, origin, factor):
+            unique, inverse = np.unique(part, return_inverse=True)
+            values = np.array([self.supervoxel(int(r), block) if r else 0 for r in unique], dtype=np.uint64)
+            part[...] = values[inverse].reshape(part.shape)
+        return roots
 
     def chunk_file(self, key, name):
         """The relabelled chunk as compressed_segmentation bytes (the encoding of the sample's)."""
@@ -131,8 +156,7 @@ class Watershed:
         hi = [math.ceil(bounds[1][d] / GRAPH_CHUNK[d]) for d in range(3)]
         kept = []
         for leaf in leaves:
-            chunk = self.chunk_of(leaf)
-            if chunk is not None and all(lo[d] <= chunk[d] < hi[d] for d in range(3)):
+            if any(all(lo[d] <= chunk[d] < hi[d] for d in range(3)) for chunk in self.chunks_of(leaf)):
                 kept.append(leaf)
         return kept
 
@@ -180,4 +204,18 @@ def serve_watershed(handler, path):
         handler.send_body(404, b"<Error><Code>NoSuchKey</Code></Error>", "application/xml")
     else:
         handler.send_body(200, body, "application/octet-stream")
+    return True
+
+
+def serve_em(handler, path):
+    """Answers GET /em/info and /em/<key>/<chunk> with the sample's image layer files (no token needed); True when it was one."""
+    if not (path == EM + "/info" or path.startswith(EM + "/")):
+        return False
+    image = (pathlib.Path(handler.server.watershed.directory).parent / "image").resolve()
+    parts = path[len(EM) + 1:].split("/")
+    file = image.joinpath(*parts).resolve() if all(p not in ("", ".", "..") for p in parts) else None
+    if file is None or image not in file.parents or not file.is_file():
+        handler.send_body(404, b"<Error><Code>NoSuchKey</Code></Error>", "application/xml")
+    else:
+        handler.send_body(200, file.read_bytes(), "application/json" if parts == ["info"] else "application/octet-stream")
     return True

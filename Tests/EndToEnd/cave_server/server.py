@@ -215,7 +215,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/auth/api/v1/authorize":
             self.send_body(200, b"<html><body>Log in</body></html>", "text/html")
             return
-        if method == "GET" and graphene.serve_watershed(self, path):
+        if method == "GET" and (graphene.serve_watershed(self, path) or graphene.serve_em(self, path)):
             return
         if self.fault() or not self.authorized():
             return
@@ -297,7 +297,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 def datastack_info(host):
     return {
         "aligned_volume": {"id": 1, "name": "kronauer_ant", "display_name": "CRANT", "description": "local",
-                           "image_source": "precomputed://gs://dkronauer-ant-001-alignment-final/aligned"},
+                           "image_source": f"precomputed://{host}{graphene.EM}"},
         "segmentation_source": f"graphene://{host}/segmentation/table/{TABLE}",
         "skeleton_source": None, "analysis_database": None,
         "viewer_site": "https://spelunker.cave-explorer.org",
