@@ -1,3 +1,4 @@
+import CommandLanguage
 import ConnectomeCore
 import Foundation
 import JSONModel
@@ -139,5 +140,12 @@ struct GrapheneCommandTests {
         #expect(state.layer(named: "nuclei")?.segmentation?.visible == false)
         let plain = try NeuroglancerURL.decode(try #require(await kernel.run("scene 576460752664524086")?.text("text/plain")))
         #expect(plain.layers.map(\.name) == ["image", "segmentation", "brain mesh"])  // crantpy's defaults: layers 1-3
+    }
+
+    @Test("update's table pipes on as the current IDs (its new_id column)")
+    func updateTablePipes() throws {
+        let table = Table(title: "IDs updated", columns: ["old_id", "new_id", "confidence", "changed"],
+                          rows: [[.int(1), .int(10), .float(1), .bool(true)], [.int(2), .int(2), .float(1), .bool(false)]])
+        #expect(try IDArguments.ids(in: .table(table)).map(\.rawValue) == [10, 2])
     }
 }
