@@ -304,6 +304,35 @@ def materialization(out: Path) -> None:
         write(out, f"arrow_{compression or 'plain'}", b"\x00" + sink.getvalue())
     write(out, "json_rows", b"\x01" + frame.to_json(orient="records").encode())
     write(out, "json_empty", b"\x01[]")
+def cave(out: Path) -> None:
+    """CAVE answers as the local CAVE server (Tests/EndToEnd/cave_server) writes them, in the services' formats."""
+    host = "https://data.proofreading.zetta.ai"
+    write(out, "datastack", compact({
+        "aligned_volume": {"id": 1, "name": "kronauer_ant", "image_source": "precomputed://gs://dkronauer-ant-001-alignment-final/aligned"},
+        "segmentation_source": f"graphene://{host}/segmentation/table/kronauer_ant_x1", "skeleton_source": None,
+        "viewer_site": "https://spelunker.cave-explorer.org", "synapse_table": "synapses_v2", "soma_table": "somas_v1",
+        "local_server": host, "viewer_resolution_x": 8.0, "viewer_resolution_y": 8.0, "viewer_resolution_z": 42.0}))
+    scale = {"key": "8_8_42", "size": [1024, 1024, 64], "resolution": [8, 8, 42], "voxel_offset": [0, 0, 0],
+             "chunk_sizes": [[64, 64, 64]], "encoding": "compressed_segmentation", "compressed_segmentation_block_size": [8, 8, 8]}
+    write(out, "graphene_info", compact({
+        "@type": "neuroglancer_multiscale_volume", "type": "segmentation", "data_type": "uint64", "num_channels": 1,
+        "scales": [scale, dict(scale, key="16_16_42", size=[512, 512, 64], resolution=[16, 16, 42])],
+        "data_dir": "gs://zetta-crant/ws", "app": {"supported_api_versions": [0, 1]},
+        "graph": {"chunk_size": [64, 64, 64], "bounding_box": [1024, 1024, 64], "n_bits_for_layer_id": 8, "cv_mip": 0,
+                  "n_layers": 8, "spatial_bit_masks": {str(layer): 10 for layer in range(1, 9)}},
+        "chunks_start_at_voxel_offset": True, "mesh": "graphene_meshes", "verify": False}))
+    write(out, "is_latest", compact({"is_latest": [True, False, True]}))
+    write(out, "leaves", compact({"leaf_ids": [72057594037927938, 72057596037927946, 18446744073709551615]}))
+    write(out, "leaves_as_strings", compact({"leaf_ids": ["72057594037927938", "0"]}))
+    write(out, "roots_binary", np.array([576460752810375601, 0, 576460755303423488], dtype="<u8").tobytes())
+    write(out, "missing_tos", compact({"error": "missing_tos", "message": "Need to accept Terms of Service to access resource.",
+                                       "data": {"tos_id": 1, "tos_name": "CRANT terms", "tos_form_url": "https://proofreading.zetta.ai/sticky_auth/tos/1/accept"}}))
+    write(out, "missing_permission", compact({"error": "missing_permission", "message": "Missing permission: view for dataset kronauer_ant",
+                                              "data": {"required_permission": "view", "auth_dataset": "kronauer_ant"}}))
+    write(out, "pcg_error", compact({"timestamp": 1750000000.0, "duration": 0.0, "code": 400,
+                                     "message": "[400]: Timestamp parameter timestamp is not a valid unix timestamp"}))
+    write(out, "graphene_url", b"graphene://middleauth+https://data.proofreading.zetta.ai/segmentation/table/kronauer_ant_x1")
+    write(out, "leaf_bounds", b"0-512_0-512_0-64")
 
 
 # Tokens libFuzzer splices into inputs (`-dict=`): the extremes every reader must refuse by name, and
@@ -341,6 +370,12 @@ DICTIONARIES = {
     "materialization": JSON_TOKENS + [
         "id", "size", "valid", "pre_pt_root_id", "post_pt_root_id", "pre_pt_supervoxel_id", "pre_pt_position_x",
         "pre_pt_position_y", "pre_pt_position_z", "\xff\xff\xff\xff", "\x00\x00\x00\x00", "\xff\xff\xff\xff\xff\xff\xff\xff"],
+    "cave": JSON_TOKENS + [
+        "segmentation_source", "local_server", "aligned_volume", "image_source", "viewer_site", "synapse_table",
+        "soma_table", "viewer_resolution_x", "graphene://", "middleauth+", "https://", "gs://", "file://",
+        "/segmentation/table/", "/segmentation/1.0/", "data_dir", "app", "supported_api_versions", "graph",
+        "n_layers", "n_bits_for_layer_id", "spatial_bit_masks", "is_latest", "leaf_ids", "error", "missing_tos",
+        "missing_permission", "no_token", "invalid_token", "data", "tos_name", "tos_form_url", "message", "_", "-"],
     "neuroglancer-url": JSON_TOKENS + [
         "https://neuroglancer-demo.appspot.com/#!", "#!", "%7B", "%22", "%", "_", "'", "middleauth+",
         "json_url=", "precomputed://gs://", "layers", "segments", "source", "dimensions", "position",
@@ -378,6 +413,7 @@ def main() -> None:
     codecs(corpus / "codecs")
     neuroglancer_url(corpus / "neuroglancer-url")
     materialization(corpus / "materialization")
+    cave(corpus / "cave")
     dictionaries(corpus.parent / "Dictionaries")
     total = sum(f.stat().st_size for f in corpus.rglob("*") if f.is_file())
     print(f"wrote {sum(1 for f in corpus.rglob('*') if f.is_file())} seeds, {total} bytes, to {corpus}")

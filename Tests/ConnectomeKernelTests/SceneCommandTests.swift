@@ -57,6 +57,7 @@ struct SceneCommandTests {
         var dataset = DatasetDescription.crant
         dataset.brainMeshURL = "precomputed://gs://bucket/tissue_mesh/mesh#type=mesh"
         dataset.nucleiURL = "precomputed://gs://bucket/nuclei"
+        dataset.mergeBiasedURL = nil
         kernel.interpreter.state.dataset = dataset
         let full = try NeuroglancerURL.decode(try #require(await kernel.run("scene nuclei=true")?.text("text/plain")))
         #expect(full.layers.map(\.name) == ["image", "segmentation", "brain mesh", "nuclei"])

@@ -69,15 +69,12 @@ public struct ChunkedGraphClient: Sendable {
 
     /// The leaves of `node` down to `stopLayer` (1 = supervoxels), optionally inside `bounds`
     /// (voxel ranges x, y, z at the graph's resolution, half-open).
-    public func leaves(_ node: SegmentID, stopLayer: Int = 1, bounds: [Range<Int>]? = nil) async throws -> [SegmentID] {
+    public func leaves(_ node: SegmentID, stopLayer: Int = 1, bounds: LeafBounds? = nil) async throws -> [SegmentID] {
         guard node.rawValue != 0 else {
             throw ConnectomeError.argument("0 is not a segment and has no supervoxels", hint: "Give a root ID")
         }
         var url = base + "/node/\(node.rawValue)/leaves?stop_layer=\(stopLayer)"
-        if let bounds {
-            precondition(bounds.count == 3, "bounds are x, y and z")
-            url += "&bounds=" + bounds.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: "_")
-        }
+        if let bounds { url += "&bounds=" + bounds.queryValue }
         let body = try await client.get(url, what: "the leaves of \(node.rawValue)")
         return try ChunkedGraphDecoding.leafIDs(body, source: "leaves of \(node.rawValue) from \(base)")
     }

@@ -82,11 +82,16 @@ extension DatasetDescription {
             skeletonsURL: base + "/" + SampleLayout.segmentationLayer + "/" + SampleLayout.skeletonDirectory)
     }
 
-    /// The public CRANT (clonal raider ant) configuration, as crantpy's `latest` dataset.
+    /// The public CRANT (clonal raider ant) configuration, as crantpy's `latest` dataset, with the
+    /// extra sources of its scene template (crantpy `utils/ngl_scenes.json`): the tissue mesh, the
+    /// merge-biased segmentation and the nuclei.
     public static let crant = DatasetDescription(
         name: "crant",
         imageLayers: [("image", "precomputed://gs://dkronauer-ant-001-alignment-final/aligned")],
         segmentationURL: "graphene://middleauth+https://data.proofreading.zetta.ai/segmentation/table/kronauer_ant_x1",
+        brainMeshURL: "precomputed://gs://dkronauer-ant-001-alignment-final/tissue_mesh/mesh#type=mesh",
+        nucleiURL: "precomputed://gs://dkronauer-ant-001-segmentations-prod/nucleus/240910-nucleus",
+        mergeBiasedURL: "precomputed://gs://dkronauer-ant-001-segmentations-prod/ng/seg/240904-finetune-v3.2-0.21-size-1x",
         voxelSize: [8, 8, 42],
         viewerBase: spelunker,
         nodeIDLayers: 8,

@@ -62,22 +62,24 @@ extension SceneRequest {
         if try include(brainMesh, available: dataset.brainMeshURL != nil, what: "brain mesh", dataset: dataset),
            let url = dataset.brainMeshURL
         {
+            // crantpy's template: the tissue mesh, faint, segment "1" found and shown, no hover highlight.
             var layer = SegmentationLayer(name: Self.brainMeshLayerName, source: [DataSource(url: url)],
-                                          segments: [SegmentSelection(1)])
+                                          segments: [SegmentSelection(1)], extra: ["tab": "segments", "hoverHighlight": false])
             layer.objectAlpha = 0.11
+            layer.segmentQuery = "1"
             state.layers.append(.segmentation(layer))
         }
         if try include(mergeBiased, available: dataset.mergeBiasedURL != nil, what: "merge-biased segmentation", dataset: dataset),
            let url = dataset.mergeBiasedURL
         {
             state.layers.append(.segmentation(SegmentationLayer(name: Self.mergeBiasedLayerName, source: [DataSource(url: url)],
-                                                                visible: false)))
+                                                                visible: false, extra: ["tab": "segments"])))
         }
         if try include(nuclei, available: dataset.nucleiURL != nil, what: "nuclei", dataset: dataset),
            let url = dataset.nucleiURL
         {
             state.layers.append(.segmentation(SegmentationLayer(name: Self.nucleiLayerName, source: [DataSource(url: url)],
-                                                                visible: false)))
+                                                                visible: false, extra: ["tab": "source"])))
         }
 
         // Annotations and skeletons.

@@ -269,19 +269,22 @@ enum CaveCommands {
         CommandSpec(
             name: "supervoxels",
             summary: "The supervoxels (leaves) of a root ID in the CAVE datastack's chunked graph.",
-            details: "stop_layer=2 gives the level-2 nodes instead (what update compares).",
-            parameters: [ParameterSpec("stop_layer", .integer, default: "1", range: 1...255, help: "the layer to stop at (1 = supervoxels)")],
+            details: "stop_layer=2 gives the level-2 nodes instead (what update compares). bounds= keeps the leaves in a box of voxels at the graph's resolution (the leaves endpoint's bounds, chunk by chunk).",
+            parameters: [ParameterSpec("stop_layer", .integer, default: "1", range: 1...255, help: "the layer to stop at (1 = supervoxels)"),
+                         LeafBoundsArgument.parameter],
             positional: PositionalSpec("ROOT", .ids, help: "one root ID", required: true),
-            examples: ["supervoxels 576460752664524086", "supervoxels 576460752664524086 stop_layer=2"],
-            synopsis: "supervoxels ROOT [stop_layer=N]"
+            examples: ["supervoxels 576460752664524086", "supervoxels 576460752664524086 stop_layer=2",
+                       "supervoxels 576460752664524086 bounds=[(0, 512), (0, 512), (0, 64)]"],
+            synopsis: "supervoxels ROOT [stop_layer=N] [bounds=BOX]"
         ) { invocation in
             let ids = try IDArguments.ids(invocation, at: 0, what: "ROOT")
             guard ids.count == 1 else {
                 throw invocation.argumentError(at: 0, "supervoxels takes one root ID, got \(ids.count)", hint: "Ask for each root in turn")
             }
             let layer = try invocation.int("stop_layer", in: NumberRange(1...255), default: 1)
+            let bounds = try LeafBoundsArgument.bounds(invocation)
             let (graph, target) = try await graph(state, command: "supervoxels")
-            let leaves = try await graph.leaves(ids[0], stopLayer: layer)
+            let leaves = try await graph.leaves(ids[0], stopLayer: layer, bounds: bounds)
             let column = layer == 1 ? "supervoxel_id" : "node_id"
             return .table(Table(title: "\(layer == 1 ? "supervoxels" : "level-\(layer) nodes") of \(ids[0].rawValue) in \(target.datastack)",
                                 columns: [column], rows: leaves.map { [idValue($0)] },

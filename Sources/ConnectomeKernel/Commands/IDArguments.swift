@@ -8,8 +8,9 @@ import JSONModel
 /// IDs never pass through `Double`: list elements are exact integers or decimal strings, and every
 /// rejected element is named by its position, so a typo in a list of 10,000 IDs can be found.
 enum IDArguments {
-    /// Column names read as IDs, in order of preference (`valid` and `decode format=table` write `id`).
-    static let idColumns = ["id", "root_id", "pt_root_id", "segment_id", "supervoxel_id", "segment", "root", "supervoxel"]
+    /// Column names read as IDs, in order of preference (`valid` and `decode format=table` write `id`;
+    /// `update` writes `new_id`, so its table pipes on as the current IDs).
+    static let idColumns = ["id", "root_id", "pt_root_id", "segment_id", "supervoxel_id", "segment", "root", "supervoxel", "new_id"]
 
     /// The IDs in `value`, in order; a scene gives every selected segment once.
     static func ids(in value: Value) throws(ConnectomeError) -> [SegmentID] {

@@ -28,7 +28,9 @@ enum SliceCommands {
                 and the summary says how many there were.
                 overlay=true draws the segmentation in distinct colours over the EM (alpha= sets its \
                 opacity); segments=IDS colours only those neurons; layer=segmentation shows the \
-                segmentation alone.
+                segmentation alone. On a graphene:// segmentation (a CAVE datastack) the watershed's \
+                supervoxels are coloured by their root at at= (default now), asked in one roots call for the \
+                section's distinct supervoxels; the summary says how many supervoxels and roots there were.
                 After `stack` (CATMAID), slice reads that stack's tiles instead: x and y are level-0 stack \
                 voxels and z the section (or units="nm" for project coordinates), zoom= picks the level, and \
                 broken sections show the next good one (the summary says so).
@@ -49,6 +51,7 @@ enum SliceCommands {
                 ParameterSpec("overlay", .bool, default: "false", help: "draw the segmentation over the EM"),
                 ParameterSpec("alpha", .number, default: "0.35", range: NumberRange(0.0...1.0), help: "opacity of the overlay"),
                 ParameterSpec("segments", .ids, help: "colour only these IDs in the overlay"),
+                CaveCommands.atParameter,
                 ParameterSpec("contrast", .string, default: "none", help: "none, or auto (stretch the 0.5–99.5 percentiles)",
                               choices: ["none", "auto"]),
                 ParameterSpec("window", .vector, help: "(low, high): grey values mapped to black and white"),
@@ -63,6 +66,7 @@ enum SliceCommands {
                 "slice x=512 y=512 z=32 size=512 overlay=true alpha=0.5",
                 "slice x=512 y=512 z=32 overlay=true segments=[576460752303423489]",
                 "slice x=512 y=512 z=32 layer=segmentation",
+                "slice x=512 y=512 z=32 overlay=true at=\"2025-01-31T12:00:00\"",
             ]
         ) { invocation in
             try await SliceRequest(invocation: invocation, state: state).run()
@@ -73,11 +77,22 @@ enum SliceCommands {
         CommandSpec(
             name: "segment",
             summary: "The segmentation ID at a voxel position, or the IDs at a list of positions.",
-            details: "Positions are mip-0 voxels (x, y, z), voxel offset included. Positions outside the volume read 0.",
+            details: """
+                Positions are mip-0 voxels (x, y, z), voxel offset included. Positions outside the volume read 0.
+                On a graphene:// segmentation (a CAVE datastack: dataset crant, dataset cave) the supervoxel is \
+                read from the watershed layer the chunked graph's info names, and its root at at= (default now) \
+                is asked from the chunked graph in one roots call; layer="supervoxel" gives the supervoxel itself.
+                """,
+            parameters: [
+                CaveCommands.atParameter,
+                ParameterSpec("layer", .string, default: "root", help: "graphene:// only: root (the root at at=) or supervoxel (the watershed ID)",
+                              choices: ["root", "supervoxel"]),
+            ],
             positional: PositionalSpec("POSITIONS", .any, help: "a vector (x, y, z) or a list of vectors",
                                        range: .coordinate),
             keywords: ["at"],
-            examples: ["segment at (512, 512, 32)", "segment at [(500, 500, 32), (600, 420, 32)]"]
+            examples: ["segment at (512, 512, 32)", "segment at [(500, 500, 32), (600, 420, 32)]",
+                       "segment at (512, 512, 32) at=\"2025-01-31T12:00:00\"", "segment at (512, 512, 32) layer=\"supervoxel\""]
         ) { invocation in
             guard invocation.hasKeyword("at") else {
                 throw EvaluationError(.argumentError, "segment needs the word 'at' before the position",
@@ -88,9 +103,29 @@ enum SliceCommands {
                                       hint: "Write: segment at (512, 512, 32)", range: invocation.range)
             }
             let (points, single) = try parsePositions(positions, invocation: invocation)
+            let kind = try invocation.string("layer", default: "root")
+            guard ["root", "supervoxel"].contains(kind) else {
+                throw invocation.argumentError("layer", "layer=\"\(kind.prefix(40))\" is not root or supervoxel",
+                                               hint: "layer=\"supervoxel\" gives the watershed ID, layer=\"root\" (the default) its root")
+            }
             let layer = try state.layerURL("segmentation")
-            let volume = try await state.volume(url: layer.url)
-            let ids = try await volume.readValues(mip: 0, points: points)
+            let ids: [UInt64]
+            if GrapheneSource.isGraphene(layer.url) {
+                let at = try CaveCommands.instant(invocation)
+                let graphene = try await state.graphene(url: layer.url)
+                if kind == "supervoxel" {
+                    ids = try await graphene.watershed.readValues(mip: 0, points: points)
+                } else {
+                    ids = try await graphene.roots(at: points, time: at.date).roots.map(\.rawValue)
+                }
+            } else {
+                for name in ["at", "layer"] where invocation.has(name) && !(name == "layer" && kind == "root") {
+                    throw invocation.argumentError(name, "\(name)= is for graphene:// segmentations, and dataset '\(state.dataset.name)' has a precomputed one, whose voxels are the IDs as stored",
+                                                   hint: "Leave \(name)= out; open a CAVE datastack (dataset crant, dataset cave) for supervoxels and roots at a time")
+                }
+                let volume = try await state.volume(url: layer.url)
+                ids = try await volume.readValues(mip: 0, points: points)
+            }
             let values = ids.map { Value.int(Int128($0)) }
             return single ? values[0] : .list(values)
         }

@@ -29,6 +29,7 @@ struct SliceRequest {
 
     func run() async throws -> Value {
         if let connection = state.currentStack {
+            _ = try grapheneTime(url: nil)
             return try await runOnStack(connection)
         }
         for name in ["zoom", "units"] where invocation.has(name) {
@@ -55,7 +56,12 @@ struct SliceRequest {
         try checkOverlap(scale: scale, base: base, xs: xs, ys: ys, z: z)
         let isSegmentation = info.type == .segmentation
         let overlayInfo = display.overlay && !isSegmentation ? try await overlayInfo() : nil
-        try checkBudget(voxels: info, overlay: overlayInfo, colour: isSegmentation || display.overlay)
+        // graphene:// labels are supervoxels, coloured by their roots at `at=`.
+        var grapheneURL: String? = isSegmentation ? layer.url : nil
+        if overlayInfo != nil { grapheneURL = try state.layerURL("segmentation").url }
+        if let url = grapheneURL, !GrapheneSource.isGraphene(url) { grapheneURL = nil }
+        let at = try grapheneTime(url: grapheneURL)
+        try checkBudget(voxels: info, overlay: overlayInfo, colour: isSegmentation || display.overlay, roots: grapheneURL != nil)
         var reads = [try await volume.readSection(mip: mip, x: xs, y: ys, z: z, progress: progress.report)]
         var labels: SectionRead? = isSegmentation ? reads[0] : nil
         if display.overlay && !isSegmentation {
@@ -66,9 +72,18 @@ struct SliceRequest {
             labels = read
             reads.append(read)
         }
+        var roots: RootSection?
+        if let grapheneURL, let at, let read = labels {
+            roots = try await state.graphene(url: grapheneURL).rootSection(read.section, time: at.date)
+            labels?.section = roots!.section
+        }
         let image = try await SliceRendering.render(em: isSegmentation ? nil : reads[0].section, labels: labels?.section,
                                               options: display)
-        let summary = summaryLine(layer: layer.name, scale: scale, xs: xs, ys: ys, z: z, reads: reads)
+        var summary = summaryLine(layer: layer.name, scale: scale, xs: xs, ys: ys, z: z, reads: reads)
+        if let roots, let at {
+            summary += " · \(NumberFormat.count(roots.supervoxels, "supervoxel")) → \(NumberFormat.count(roots.roots, "root")) at \(at.shown)"
+            if roots.unresolved > 0 { summary += " (\(NumberFormat.grouped(roots.unresolved)) unknown to the graph, shown as background)" }
+        }
         progress.finish(summary)
         for read in reads where read.chunksMissing > 0 && read.chunksMissing == read.chunksTotal {
             invocation.output.printError("warning: every chunk of this region is missing from \(layer.name) (shown as background); check the position and mip")
@@ -78,18 +93,31 @@ struct SliceRequest {
 
     /// What the slice will hold at its peak, against the cell's memory budget, before anything is read:
     /// the section of each layer, the rendered image, its PNG and the PNG's base64 in the display.
-    private func checkBudget(voxels info: PrecomputedInfo, overlay: PrecomputedInfo?, colour: Bool) throws {
+    private func checkBudget(voxels info: PrecomputedInfo, overlay: PrecomputedInfo?, colour: Bool, roots: Bool) throws {
         typealias Part = MemoryBudget.Part
         var parts = [Part("the \(info.dataType.rawValue) section", width, height, info.numChannels, info.dataType.itemSize)]
         if let overlay {
             parts.append(Part("the segmentation section", width, height, overlay.numChannels, overlay.dataType.itemSize))
         }
+        if roots { parts.append(Part("the section of roots", width, height, 1, 8)) }
         let image = Part(colour ? "the RGB image" : "the grey image", width, height, colour ? 3 : 1)
         parts.append(image)
         parts += Part.encoded(imageBytes: image.bytes)
         try state.memoryBudget.check(parts, doing: "this \(width) × \(height) slice", invocation: invocation,
                                      blame: ["size", "width", "height"],
                                      fix: "Ask for a smaller size= (or width= and height=) or a coarser mip= (each halves x and y)")
+    }
+
+    /// The instant of `at=` when the labels are a graphene segmentation's supervoxels; `at=` without one is an error.
+    private func grapheneTime(url: String?) throws -> (date: Date, key: String, shown: String)? {
+        guard url != nil else {
+            if invocation.has("at") {
+                throw invocation.argumentError("at", "at= is for graphene:// segmentations, and this slice shows none",
+                                               hint: "Leave at= out, or add overlay=true / layer=segmentation on a CAVE datastack")
+            }
+            return nil
+        }
+        return try CaveCommands.instant(invocation)
     }
 
     /// The segmentation's info, for an overlay (opened once; `volume` caches it).

@@ -18,6 +18,8 @@ final class KernelState: Sendable {
     private let storage: Mutex<Storage>
     /// The neuron source of the last dataset asked (see `neuronSource()`).
     let neuronSources = Mutex<(DatasetDescription, any NeuronSource)?>(nil)
+    /// The `graphene://` segmentations opened, by CAVE server and URL (see `graphene(url:)`).
+    let grapheneSegmentations = Mutex<[String: GrapheneSegmentation]>([:])
 
     struct Storage {
         var dataset: DatasetDescription
@@ -102,10 +104,9 @@ final class KernelState: Sendable {
         if url.hasPrefix("precomputed://file://" + sample) {
             try await SampleData.ensureInterruptibly(in: sample, progress: progress)
         }
-        if url.hasPrefix("graphene://") {
-            throw ConnectomeError.unsupported(
-                "graphene (CAVE chunked-graph) segmentations are not read by this kernel: \(url)",
-                hint: "Scenes and ID validation work with it; for voxels open the watershed layer as precomputed://")
+        if GrapheneSource.isGraphene(url) {
+            // The watershed (supervoxel) volume its chunked graph names; roots come from `graphene(url:)`.
+            return try await graphene(url: url).watershed
         }
         let volume = try await PrecomputedVolume.open(url: url, transport: environment.transport,
                                                       cache: chunkCache, infoCache: infoCache)
@@ -116,5 +117,6 @@ final class KernelState: Sendable {
     /// Forgets open volumes (after `cache clear`, so `info` files are read again).
     func forgetVolumes() {
         storage.withLock { $0.volumes.removeAll() }
+        grapheneSegmentations.withLock { $0.removeAll() }
     }
 }

@@ -13,8 +13,8 @@ struct SceneRequestTests {
         #expect(state.dimensions?.nanometres == [8, 8, 42])
         #expect(state.layout == ViewerLayout("xy-3d"))
         #expect(state.position == nil)
-        // CRANT has no brain-mesh URL configured, so the optional layer is simply absent.
-        #expect(try SceneRequest().build(for: .crant).layers.map(\.kind) == ["image", "segmentation"])
+        // CRANT carries crantpy's brain mesh, on by default (crantpy's layers 1-3); nuclei and merge-biased are asked for.
+        #expect(try SceneRequest().build(for: .crant).layers.map(\.name) == ["image", "segmentation", "brain mesh"])
     }
 
     @Test func segmentsHiddenSegmentsAndColours() throws {

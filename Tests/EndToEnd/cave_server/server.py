@@ -20,6 +20,7 @@ import time
 import urllib.parse
 
 from . import materialization
+from cave_server import graphene
 
 GOOD_TOKENS = {"good-token"}
 EXPIRED_TOKENS = {"expired-token"}
@@ -215,6 +216,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/auth/api/v1/authorize":
             self.send_body(200, b"<html><body>Log in</body></html>", "text/html")
             return
+        if method == "GET" and (graphene.serve_watershed(self, path) or graphene.serve_em(self, path)):
+            return
         if self.fault() or not self.authorized():
             return
         host = f"http://{self.headers.get('Host')}"
@@ -229,7 +232,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/segmentation/api/version":
             self.send_body(200, "2.18.0")
         elif path == f"/segmentation/table/{TABLE}/info":
-            self.send_body(200, graph_info(host))
+            self.send_body(200, graphene.graph_info(host, self.server.watershed))
         elif path.startswith(f"/segmentation/api/v1/table/{TABLE}/"):
             self.chunkedgraph(method, path[len(f"/segmentation/api/v1/table/{TABLE}/"):], query, body)
         elif path.startswith("/materialize/") and materialization.route(self, method, path, query, body):
@@ -276,6 +279,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if leaves is None:
                 self.pcg_error(400, f"Node {node} is not a root of this graph")
                 return
+            if "bounds" in query:
+                bounds = graphene.parse_bounds(query["bounds"][0])
+                if bounds is None:
+                    self.pcg_error(400, f"bounds {query['bounds'][0]} is not x0-x1_y0-y1_z0-z1")
+                    return
+                leaves = self.server.watershed.within(leaves, bounds)
             if query.get("int64_as_str", ["false"])[0].lower() == "true":
                 leaves = [str(x) for x in leaves]
             self.send_body(200, {"leaf_ids": leaves})
@@ -291,7 +300,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 def datastack_info(host):
     return {
         "aligned_volume": {"id": 1, "name": "kronauer_ant", "display_name": "CRANT", "description": "local",
-                           "image_source": "precomputed://gs://dkronauer-ant-001-alignment-final/aligned"},
+                           "image_source": f"precomputed://{host}{graphene.EM}"},
         "segmentation_source": f"graphene://{host}/segmentation/table/{TABLE}",
         "skeleton_source": None, "analysis_database": None,
         "viewer_site": "https://spelunker.cave-explorer.org",
@@ -302,16 +311,6 @@ def datastack_info(host):
     }
 
 
-def graph_info(host):
-    return {"data_dir": "gs://local/ws", "data_type": "uint64", "type": "segmentation", "app": {"supported_api_versions": [0, 1]},
-            "graph": {"chunk_size": [256, 256, 512], "bounding_box": [2048, 2048, 512], "n_bits_for_layer_id": 8,
-                      "cv_mip": 0, "n_layers": 8, "spatial_bit_masks": {}},
-            "chunks_start_at_voxel_offset": True, "mesh": "graphene_meshes", "scales": [
-                {"chunk_sizes": [[256, 256, 32]], "encoding": "compressed_segmentation", "key": "8_8_42", "resolution": [8, 8, 42],
-                 "size": [1024, 1024, 64], "voxel_offset": [0, 0, 0], "compressed_segmentation_block_size": [8, 8, 8]}],
-            "num_channels": 1, "verify": False}
-
-
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
@@ -320,6 +319,8 @@ class Server(http.server.ThreadingHTTPServer):
         self.graph = Graph(sample_dir)
         self.materialization = materialization.Materialization(sample_dir, self.graph, CREATED, EDIT_TIME, DATASTACK)
         self.materialization_queries = []
+        self.watershed = graphene.Watershed(sample_dir, self.graph)
+        self.watershed_requests = []
         self.seen = []
         self.faults = []
         self.batch_sizes = []
