@@ -111,7 +111,7 @@ enum SliceCommands {
             let layer = try state.layerURL("segmentation")
             let ids: [UInt64]
             if GrapheneSource.isGraphene(layer.url) {
-                let at = try CaveCommands.instant(invocation)
+                let at = try await CaveCommands.instant(invocation, state: state)
                 let graphene = try await state.graphene(url: layer.url)
                 if kind == "supervoxel" {
                     ids = try await graphene.watershed.readValues(mip: 0, points: points)

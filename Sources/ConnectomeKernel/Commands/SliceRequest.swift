@@ -29,7 +29,7 @@ struct SliceRequest {
 
     func run() async throws -> Value {
         if let connection = state.currentStack {
-            _ = try grapheneTime(url: nil)
+            _ = try await grapheneTime(url: nil)
             return try await runOnStack(connection)
         }
         for name in ["zoom", "units"] where invocation.has(name) {
@@ -60,7 +60,7 @@ struct SliceRequest {
         var grapheneURL: String? = isSegmentation ? layer.url : nil
         if overlayInfo != nil { grapheneURL = try state.layerURL("segmentation").url }
         if let url = grapheneURL, !GrapheneSource.isGraphene(url) { grapheneURL = nil }
-        let at = try grapheneTime(url: grapheneURL)
+        let at = try await grapheneTime(url: grapheneURL)
         try checkBudget(voxels: info, overlay: overlayInfo, colour: isSegmentation || display.overlay, roots: grapheneURL != nil)
         var reads = [try await volume.readSection(mip: mip, x: xs, y: ys, z: z, progress: progress.report)]
         var labels: SectionRead? = isSegmentation ? reads[0] : nil
@@ -109,7 +109,7 @@ struct SliceRequest {
     }
 
     /// The instant of `at=` when the labels are a graphene segmentation's supervoxels; `at=` without one is an error.
-    private func grapheneTime(url: String?) throws -> (date: Date, key: String, shown: String)? {
+    private func grapheneTime(url: String?) async throws -> (date: Date, key: String, shown: String)? {
         guard url != nil else {
             if invocation.has("at") {
                 throw invocation.argumentError("at", "at= is for graphene:// segmentations, and this slice shows none",
@@ -117,7 +117,7 @@ struct SliceRequest {
             }
             return nil
         }
-        return try CaveCommands.instant(invocation)
+        return try await CaveCommands.instant(invocation, state: state)
     }
 
     /// The segmentation's info, for an overlay (opened once; `volume` caches it).
