@@ -156,6 +156,7 @@ bench: system-test-deps $(VENV)/.bench-installed kernelspec
 	swift build $(SWIFT_RELEASE) --product connectome-bench
 	bench/kernel/run.sh
 	$(PY) bench/slice/run.py
+	$(PY) bench/slice/kernel.py
 	$(PY) bench/slice/stack.py
 	$(PY) bench/neurons/run.py
 
