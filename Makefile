@@ -13,7 +13,7 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # C libraries the Swift targets link, pkg-config to find them, nginx to serve volumes in tests.
-APT_BUILD := libzmq3-dev libcurl4-openssl-dev libspng-dev libturbojpeg0-dev libjpeg62-turbo-dev zlib1g-dev liblz4-dev libzstd-dev pkg-config
+APT_BUILD := libzmq3-dev libcurl4-openssl-dev libspng-dev libturbojpeg0-dev libjpeg62-turbo-dev zlib1g-dev libisal-dev liblz4-dev libzstd-dev pkg-config
 APT_TEST  := nginx-light chromium chromium-driver
 
 .PHONY: help lab test build kernelspec sample system-deps system-test-deps peer-fixtures swift-test e2e-test bench clean
@@ -156,6 +156,7 @@ bench: system-test-deps $(VENV)/.bench-installed kernelspec
 	swift build $(SWIFT_RELEASE) --product connectome-bench
 	bench/kernel/run.sh
 	$(PY) bench/slice/run.py
+	$(PY) bench/slice/kernel.py
 	$(PY) bench/slice/stack.py
 	$(PY) bench/neurons/run.py
 

@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CCKCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCKSpng", pkgConfig: "spng", providers: [.apt(["libspng-dev"])]),
         .systemLibrary(name: "CCKZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        /// ISA-L's igzip: inflates gzip-stored chunks 2–3× faster than zlib (bench/slice/FINDINGS.md).
+        .systemLibrary(name: "CCKIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         /// LZ4 frames and ZSTD: the buffer compressions of Arrow IPC (pyarrow, CAVE's materialization answers).
         .systemLibrary(name: "CCKLz4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CCKZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -53,7 +55,7 @@ let package = Package(
         .target(name: "CommandLanguage"),
 
         // MARK: - The connectome domain
-        .target(name: "ImageCodecs", dependencies: ["CCKSpng", "CCKJpeg", "CCKZlib"]),
+        .target(name: "ImageCodecs", dependencies: ["CCKSpng", "CCKJpeg", "CCKZlib", "CCKIsal"]),
         .target(name: "ConnectomeCore", dependencies: [
             "ImageCodecs", "JSONModel", "CCKLz4", "CCKZstd",
             .product(name: "Logging", package: "swift-log"),

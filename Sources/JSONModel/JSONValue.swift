@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Jupyter metadata, MIME bundles, neuroglancer states and precomputed `info` files all carry
 /// keys we do not model; this type keeps them intact. Integers stay exact: a 64-bit neuron ID
-/// written as a JSON number must not pass through `Double`. Parsing and printing go through
-/// Foundation's `JSONDecoder` / `JSONEncoder`.
+/// written as a JSON number must not pass through `Double`. Parsing goes through
+/// Foundation's `JSONDecoder`; compact text is written by `JSONWriter`, pretty text by `JSONEncoder`.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -73,6 +73,11 @@ extension JSONValue {
 
     /// Compact JSON text (no spaces, `/` not escaped); keys sorted when asked, for stable output.
     public func serialized(sortedKeys: Bool = false, pretty: Bool = false) -> Data {
+        if !pretty {
+            var writer = JSONWriter(sortedKeys: sortedKeys, capacity: estimatedSize)
+            writer.write(self)
+            return Data(writer.bytes)
+        }
         let encoder = JSONEncoder()
         var formatting: JSONEncoder.OutputFormatting = [.withoutEscapingSlashes]
         if sortedKeys { formatting.insert(.sortedKeys) }
@@ -81,6 +86,17 @@ extension JSONValue {
         // Only non-finite doubles can fail; they are written as null, which is what JSON.parse-based
         // readers (the browser) would make of them anyway.
         return (try? encoder.encode(self)) ?? Data("null".utf8)
+    }
+
+    /// Roughly the length of the compact text (its strings' bytes and a little per element), so that the
+    /// writer allocates once for a display message.
+    var estimatedSize: Int {
+        switch self {
+        case .string(let text): text.utf8.count + 2
+        case .array(let items): items.reduce(2) { $0 + $1.estimatedSize + 1 }
+        case .object(let object): object.reduce(2) { $0 + $1.key.utf8.count + $1.value.estimatedSize + 4 }
+        default: 24
+        }
     }
 
     /// `serialized()` as a string.

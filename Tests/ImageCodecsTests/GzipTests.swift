@@ -60,4 +60,23 @@ import ImageCodecs
         let data = Gzip.compress(Data("x".utf8)) + Data("junk".utf8)
         #expect(throws: CodecError.self) { try Gzip.decompress(data) }
     }
+
+    @Test func aWrongCRCIsCorruptNotTruncated() {
+        var data = Gzip.compress(Data(TestImages.em(width: 64, height: 64).pixels))
+        data[data.count - 8] ^= 0xFF  // the trailer's CRC-32
+        do {
+            _ = try Gzip.decompress(data)
+            Issue.record("a wrong CRC-32 should fail")
+        } catch {
+            #expect(error.message.contains("corrupt") && error.message.contains("CRC-32"))
+        }
+    }
+
+    @Test func aPrefixReachesIntoTheSecondMember() throws {
+        let first = Data(repeating: 1, count: 70_000), second = Data((0..<50_000).map { UInt8(truncatingIfNeeded: $0 * 7) })
+        let both = Gzip.compress(first) + Gzip.compress(second)
+        #expect(try Gzip.decompress(both, prefix: 100_000) == (first + second).prefix(100_000))
+        #expect(try Gzip.decompress(both, prefix: 500_000) == first + second)
+        #expect(try Gzip.decompress(both, prefix: 0) == Data())
+    }
 }

@@ -88,7 +88,8 @@ struct SliceRequest {
         for read in reads where read.chunksMissing > 0 && read.chunksMissing == read.chunksTotal {
             invocation.output.printError("warning: every chunk of this region is missing from \(layer.name) (shown as background); check the position and mip")
         }
-        return .custom(try await ImageValue.encoded(image: image, summary: summary, compact: image.format != .gray8))
+        let pngOptions: PNGOptions = isSegmentation ? .flat : image.format == .gray8 ? .fast : .compact
+        return .custom(try await ImageValue.encoded(image: image, summary: summary, pngOptions: pngOptions))
     }
 
     /// What the slice will hold at its peak, against the cell's memory budget, before anything is read:

@@ -12,14 +12,14 @@ import Synchronization
 final class ImageValue: RichDisplay, Sendable {
     let image: PixelImage
     let summary: String
-    /// Flat colour regions (segmentation) compress far better with the default strategy.
-    let compact: Bool
+    /// How the PNG is encoded: `.fast` for EM, `.flat` for a segmentation, `.compact` for overlays.
+    let pngOptions: PNGOptions
     private let encoded = Mutex<Data?>(nil)
 
-    init(image: PixelImage, summary: String, compact: Bool = false) {
+    init(image: PixelImage, summary: String, pngOptions: PNGOptions = .fast) {
         self.image = image
         self.summary = summary
-        self.compact = compact
+        self.pngOptions = pngOptions
     }
 
     var kindName: String { "image" }
@@ -32,8 +32,8 @@ final class ImageValue: RichDisplay, Sendable {
 
     /// A value whose PNG is encoded now, off the cooperative pool: an interrupt during the encoding
     /// of a large image returns at once (the encoder's thread finishes on its own and is dropped).
-    static func encoded(image: PixelImage, summary: String, compact: Bool = false) async throws -> ImageValue {
-        let value = ImageValue(image: image, summary: summary, compact: compact)
+    static func encoded(image: PixelImage, summary: String, pngOptions: PNGOptions = .fast) async throws -> ImageValue {
+        let value = ImageValue(image: image, summary: summary, pngOptions: pngOptions)
         do {
             _ = try await BlockingWork.run { _ in try value.png() }
         } catch is CancellationError {
@@ -46,7 +46,7 @@ final class ImageValue: RichDisplay, Sendable {
 
     func png() throws -> Data {
         if let data = encoded.withLock({ $0 }) { return data }
-        let data = try PNGCodec.encode(image, options: compact ? .compact : .fast)
+        let data = try PNGCodec.encode(image, options: pngOptions)
         encoded.withLock { $0 = data }
         return data
     }

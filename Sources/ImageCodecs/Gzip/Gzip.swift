@@ -1,7 +1,8 @@
+internal import CCKIsal
 internal import CCKZlib
 import Foundation
 
-/// gzip (RFC 1952) with zlib, for chunk objects stored as `.gz` and gzip-encoded sharded data.
+/// gzip (RFC 1952): inflated with ISA-L (igzip), compressed with zlib; for chunk objects stored as `.gz` and gzip-encoded sharded data.
 ///
 /// Concatenated members (as `cat a.gz b.gz` or pigz produce) decode to the concatenation of
 /// their contents. Errors say whether the input was cut short or is corrupt, because the fix
@@ -84,15 +85,17 @@ public enum Gzip {
         return Data(bytesNoCopy: output, count: length, deallocator: .custom { pointer, _ in pointer.deallocate() })
     }
 
+    /// Inflates with ISA-L's igzip (2–3× zlib's rate on EM, the bound of gzip-stored sections), stopping
+    /// at `bound`; the CRC-32 of every member read to its end is checked.
     private static func inflate(_ input: UnsafeBufferPointer<UInt8>, bound: Bound) throws(CodecError) -> Data {
         guard input.count <= Int(UInt32.max) else {
-            throw CodecError("gzip data of \(input.count) bytes is more than zlib reads in one call (4 GiB)")
+            throw CodecError("gzip data of \(input.count) bytes is more than igzip reads in one call (4 GiB)")
         }
-        var stream = z_stream()
-        guard inflateInit2_(&stream, MAX_WBITS + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw CodecError("zlib inflateInit2 failed (out of memory)")
-        }
-        defer { inflateEnd(&stream) }
+        // 87 KB of tables and window: on the heap, not the task's stack.
+        let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
+        defer { state.deallocate() }
+        isal_inflate_init(state)
+        state.pointee.crc_flag = UInt32(ISAL_GZIP)
 
         // The trailer's ISIZE (size mod 2³²) of the last member is exact for the usual single member.
         var capacity = max(64, input.count * 2)
@@ -106,8 +109,8 @@ public enum Gzip {
         var output = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         var produced = 0
         var members = 0
-        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-        stream.avail_in = uInt(input.count)
+        state.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+        state.pointee.avail_in = UInt32(input.count)
 
         func fail(_ message: String) -> CodecError {
             output.deallocate()
@@ -127,44 +130,47 @@ public enum Gzip {
                 output = grown
                 capacity = grownCapacity
             }
-            stream.next_out = output.assumingMemoryBound(to: UInt8.self) + produced
-            stream.avail_out = uInt(min(capacity - produced, Int(UInt32.max)))
-            let before = Int(stream.avail_out)
-            let status = CCKZlib.inflate(&stream, Z_NO_FLUSH)
-            produced += before - Int(stream.avail_out)
+            state.pointee.next_out = output.assumingMemoryBound(to: UInt8.self) + produced
+            state.pointee.avail_out = UInt32(min(capacity - produced, Int(UInt32.max)))
+            let before = Int(state.pointee.avail_out)
+            let status = isal_inflate(state)
+            produced += before - Int(state.pointee.avail_out)
             if case .maximum(let maximum) = bound, produced > maximum {
                 output.deallocate()
                 throw CodecError("gzip data inflates to more than \(maximum) bytes, the most this object can hold (from \(input.count) compressed bytes); it is corrupt or a decompression bomb",
                                  exceededLimit: maximum)
             }
-            switch status {
-            case Z_STREAM_END:
+            let at = input.count - Int(state.pointee.avail_in)
+            if status < 0 || status == ISAL_NEED_DICT {
+                let reason = switch status {
+                case ISAL_INVALID_BLOCK: "an invalid deflate block"
+                case ISAL_INVALID_SYMBOL: "an invalid deflate symbol"
+                case ISAL_INVALID_LOOKBACK: "an invalid back-reference distance"
+                case ISAL_INVALID_WRAPPER: "an invalid gzip header or trailer"
+                case ISAL_UNSUPPORTED_METHOD: "a compression method other than deflate"
+                case ISAL_INCORRECT_CHECKSUM: "an incorrect CRC-32"
+                case ISAL_NEED_DICT: "a preset dictionary, which gzip does not have"
+                default: "igzip error \(status)"
+                }
+                throw fail("gzip data is corrupt: \(reason) in member \(members + 1) near byte \(at) of \(input.count)")
+            }
+            if state.pointee.block_state == ISAL_BLOCK_FINISH {
                 members += 1
-                let consumed = input.count - Int(stream.avail_in)
-                let rest = UnsafeBufferPointer(rebasing: input[consumed...])
+                let rest = UnsafeBufferPointer(rebasing: input[at...])
                 if rest.count >= 2, rest[0] == 0x1f, rest[1] == 0x8b {
-                    inflateReset(&stream)
+                    isal_inflate_reset(state)
+                    state.pointee.crc_flag = UInt32(ISAL_GZIP)
+                    state.pointee.next_in = UnsafeMutablePointer(mutating: rest.baseAddress)
+                    state.pointee.avail_in = UInt32(rest.count)
                     continue
                 }
                 if rest.contains(where: { $0 != 0 }) {
-                    throw fail("gzip data has \(rest.count) bytes of trailing garbage after member \(members) (at byte \(consumed) of \(input.count))")
+                    throw fail("gzip data has \(rest.count) bytes of trailing garbage after member \(members) (at byte \(at) of \(input.count))")
                 }
-                let result = Data(bytesNoCopy: output, count: produced, deallocator: .custom { pointer, _ in pointer.deallocate() })
-                return result
-            case Z_OK:
-                continue
-            case Z_BUF_ERROR where stream.avail_in == 0:
+                return Data(bytesNoCopy: output, count: produced, deallocator: .custom { pointer, _ in pointer.deallocate() })
+            }
+            if state.pointee.avail_in == 0, state.pointee.avail_out > 0 {
                 throw fail("gzip data is truncated: \(input.count) bytes end inside member \(members + 1) after \(produced) decompressed bytes; the object was cut short (re-download or re-write it)")
-            case Z_BUF_ERROR:
-                continue
-            case Z_DATA_ERROR:
-                let reason = stream.msg.map { String(cString: $0) } ?? "invalid deflate data"
-                let at = input.count - Int(stream.avail_in)
-                throw fail("gzip data is corrupt: \(reason) in member \(members + 1) near byte \(at) of \(input.count)")
-            case Z_MEM_ERROR:
-                throw fail("zlib ran out of memory inflating \(input.count) bytes of gzip")
-            default:
-                throw fail("zlib inflate returned \(status) on \(input.count) bytes of gzip")
             }
         }
     }
