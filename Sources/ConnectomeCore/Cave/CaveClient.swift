@@ -78,7 +78,7 @@ public struct CaveClient: Sendable {
         case 403:
             throw CaveAuthError.forbidden(host: host, url: url, body: response.body)
         case 404:
-            throw ConnectomeError.network("\(host) has no \(what) at \(url) (404)\(Self.serverMessage(response.body))",
+            throw ConnectomeError.network("\(host) answered 404 (not found) for \(what) at \(url)\(Self.serverMessage(response.body))",
                                           hint: "Check the datastack name and that the server is a CAVE server")
         case 400..<500:
             throw ConnectomeError.argument("\(host) refused \(what) (\(status))\(Self.serverMessage(response.body))",
