@@ -36,6 +36,16 @@ public struct CaveClient: Sendable {
 
     /// Adds the headers, sends, and checks the answer.
     public func send(_ request: HTTPRequest, what: String, maxBytes: Int) async throws -> Data {
+        try await send(request, what: what, maxBytes: maxBytes, missingIsNil: false)!
+    }
+
+    /// GETs `url`; nil when the server answers 404 (a service or route a deployment may not have,
+    /// such as the skeleton service), otherwise as `get`.
+    public func getIfPresent(_ url: String, what: String, maxBytes: Int = CaveLimits.maxJSONBytes) async throws -> Data? {
+        try await send(HTTPRequest(method: .get, url: url), what: what, maxBytes: maxBytes, missingIsNil: true)
+    }
+
+    private func send(_ request: HTTPRequest, what: String, maxBytes: Int, missingIsNil: Bool) async throws -> Data? {
         var request = request
         request.headers["X-Requested-With"] = "connectome-kernel"
         request.headers["Accept-Encoding"] = request.headers["Accept-Encoding"] ?? "gzip"
@@ -44,6 +54,7 @@ public struct CaveClient: Sendable {
             request.headers["Authorization"] = HTTPAuthorization.bearer(token).headerValue
         }
         let response = try await transport.send(request)
+        if missingIsNil, response.status == 404 { return nil }
         try check(response, url: request.url, what: what, sentToken: request.headers["Authorization"] != nil)
         guard response.body.count <= maxBytes else {
             throw ConnectomeError.outOfRange("\(what) from \(request.url)", field: "the body", value: "\(response.body.count) bytes",
