@@ -85,7 +85,7 @@ public final class SkeletonServiceClient: Sendable {
     }
 
     /// Version 4 when offered, else the newest real version (−1 means "latest" and 0 is 2 again).
-    static func choose(_ offered: [Int]) -> Int? {
+    public static func choose(_ offered: [Int]) -> Int? {
         if offered.contains(preferredVersion) { return preferredVersion }
         return offered.filter { $0 >= 1 }.max()
     }

@@ -22,10 +22,11 @@ public final class SeatableClient: Sendable {
     let accountToken: @Sendable () -> (token: String, origin: String)?
     private let session = Mutex<Session?>(nil)
 
-    /// Rows per SQL page: Seatable's maximum for one SELECT.
-    public static let pageSize = 10_000
-    /// Pages one read may take: a million rows.
-    public static let maxPages = 100
+    /// Rows per SQL page: Seatable's maximum for one SELECT (tests page smaller).
+    public static let maximumPageSize = 10_000
+    public let pageSize: Int
+    /// Rows one read may take: a million (CRANT's table has about 6,000).
+    public static let maxRows = 1_000_000
     /// Bytes of one answer: a page of 10,000 rows of 30 fields is a few MB.
     public static let maxAnswerBytes = 256 << 20
     /// Bytes of a token answer, and of a token.
@@ -41,7 +42,10 @@ public final class SeatableClient: Sendable {
     }
 
     public init(table: SeatableTable, transport: any HTTPTransport,
+                pageSize: Int = SeatableClient.maximumPageSize,
                 accountToken: @escaping @Sendable () -> (token: String, origin: String)?) {
+        precondition((1...Self.maximumPageSize).contains(pageSize), "a Seatable page holds 1 to 10,000 rows")
+        self.pageSize = pageSize
         self.table = table
         self.transport = transport
         self.accountToken = accountToken
@@ -69,23 +73,23 @@ public final class SeatableClient: Sendable {
     func readPages(fields: [String]) async throws -> [SeatableQueryResult] {
         let columns = fields.map { "`" + $0.replacingOccurrences(of: "`", with: "") + "`" }.joined(separator: ", ")
         var pages: [SeatableQueryResult] = []
-        for page in 0..<Self.maxPages {
+        for page in 0..<(Self.maxRows + pageSize - 1) / pageSize {
             try Task.checkCancellation()
-            let offset = page * Self.pageSize
-            let sql = "SELECT \(columns) FROM \(table.sqlName) LIMIT \(Self.pageSize) OFFSET \(offset)"
+            let offset = page * pageSize
+            let sql = "SELECT \(columns) FROM \(table.sqlName) LIMIT \(pageSize) OFFSET \(offset)"
             let result: SeatableQueryResult
             do {
                 result = try await query(sql)
             } catch let error as ConnectomeError {
                 throw ConnectomeError(error.kind,
-                                      "page \(page + 1) of \(table) (rows \(offset + 1)–\(offset + Self.pageSize)) failed, so no table is kept: \(error.message)",
+                                      "page \(page + 1) of \(table) (rows \(offset + 1)–\(offset + pageSize)) failed, so no table is kept: \(error.message)",
                                       hint: error.hint)
             }
             pages.append(result)
-            if result.rows.count < Self.pageSize { return pages }
+            if result.rows.count < pageSize { return pages }
         }
-        throw ConnectomeError.outOfRange(table.description, field: "its rows", value: "more than \(Self.maxPages * Self.pageSize)",
-                                         allowed: "at most \(Self.maxPages * Self.pageSize) rows in one read")
+        throw ConnectomeError.outOfRange(table.description, field: "its rows", value: "more than \(Self.maxRows)",
+                                         allowed: "at most \(Self.maxRows) rows in one read")
     }
 
     /// A row `_id` that occurs twice across the pages, if any.
@@ -108,7 +112,7 @@ public final class SeatableClient: Sendable {
                                       headers: ["Content-Type": "application/json", "Accept": "application/json"], body: body)
             do {
                 let data = try await send(request, token: session.accessToken, step: .access)
-                return try SeatableQueryResult.decode(data, maxRows: Self.pageSize, source: "the SQL answer of \(table.host)")
+                return try SeatableQueryResult.decode(data, maxRows: pageSize, source: "the SQL answer of \(table.host)")
             } catch SeatableRefusal.expired where attempt == 1 {
                 self.session.withLock { $0 = nil }
                 session = try await currentSession()
