@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import urllib.request
 
+import numpy as np
 import pytest
 
 from conftest import binary
@@ -95,15 +96,15 @@ def normalised(df):
         column = df[field] if field in df else pd.Series([None] * len(df))
         values = []
         for v in column:
+            if hasattr(v, "tolist"):
+                v = v.tolist()  # numpy arrays of list cells (Feather lists and fixed-size lists)
             if v is None or (isinstance(v, float) and v != v):
                 values.append(None)
             elif field in ("root_id", "supervoxel_id", "nucleus_id"):
                 values.append(int(v))
             elif field.endswith("position"):
-                tokens = [int(t) for t in str(v).replace("[", "").replace("]", "").split(",") if t.strip().isdigit()]
-                values.append(tokens or None)
-            elif hasattr(v, "tolist"):
-                values.append([str(x) for x in v.tolist()])
+                tokens = v if isinstance(v, list) else [int(t) for t in str(v).split(",") if t.strip().isdigit()]
+                values.append([int(t) for t in tokens] or None)
             elif isinstance(v, list):
                 values.append([str(x) for x in v])
             else:
@@ -205,7 +206,7 @@ def test_refusals_are_auth_errors_that_say_what_to_do(seatable, token, words):
 
 def test_tokens_go_only_to_the_seatable_host_and_token_seatable_sets_one(seatable):
     _, (table,) = kernel(seatable, ["neurons | head 3"], token=None,
-                         prefix=f'token seatable="{st.ACCOUNT_TOKEN}"\ndataset crant seatable="{seatable.url}"')
+                         prefix=f'dataset crant seatable="{seatable.url}"\ntoken seatable="{st.ACCOUNT_TOKEN}"')
     assert len(table) == 3
     tokens = {r["path"]: r["token"] for r in seatable.seen}
     assert tokens[f"/api/v2.1/workspace/{st.WORKSPACE_ID}/dtable/{st.BASE_NAME}/temp-api-token/"] == st.ACCOUNT_TOKEN
@@ -269,8 +270,8 @@ def test_skeleton_from_the_service_equals_caveclient_get_skeleton(cave_server, c
     sk = client.skeleton.get_skeleton(root, output_format="dict")
     parents = {int(c): int(p) for c, p in sk["edges"]}
     assert [int(p) for p in nodes["parent_id"]] == [parents.get(i, -1) for i in range(len(sk["vertices"]))]
-    assert nodes[["x", "y", "z"]].to_numpy().tolist() == pytest.approx(sk["vertices"].tolist(), abs=1e-3)
-    assert nodes["radius"].tolist() == pytest.approx(sk["radius"].tolist(), abs=1e-3)
+    np.testing.assert_allclose(nodes[["x", "y", "z"]].to_numpy(), np.asarray(sk["vertices"], float), atol=1e-3)
+    np.testing.assert_allclose(nodes["radius"].to_numpy(), np.asarray(sk["radius"], float), atol=1e-3)
     assert (nodes["parent_id"] == -1).sum() == 1 and int(nodes["parent_id"][sk["root"]]) == -1
 
 
@@ -281,4 +282,4 @@ def test_without_a_skeleton_service_the_precomputed_source_is_read(cave_server, 
     fallback = skeleton_nodes(cave_server, cave_home, root, service=False)
     assert cave_server.skeleton_requests == [(4, root, "async")]
     assert fallback["parent_id"].tolist() == from_service["parent_id"].tolist()
-    assert fallback[["x", "y", "z"]].to_numpy().tolist() == pytest.approx(from_service[["x", "y", "z"]].to_numpy().tolist())
+    np.testing.assert_allclose(fallback[["x", "y", "z"]].to_numpy(), from_service[["x", "y", "z"]].to_numpy())

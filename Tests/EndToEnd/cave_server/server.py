@@ -19,6 +19,8 @@ import threading
 import time
 import urllib.parse
 
+from . import skeletons
+
 GOOD_TOKENS = {"good-token"}
 EXPIRED_TOKENS = {"expired-token"}
 NO_PERMISSION_TOKENS = {"nopermission-token"}
@@ -209,7 +211,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/_test/requests":
             self.send_body(200, self.server.seen)
             return
-        body = self.read_body() if method == "POST" else b""
+        body = self.read_body()  # GETs may carry a body too (valid_nodes, past_id_mapping)
         if path == "/auth/api/v1/authorize":
             self.send_body(200, b"<html><body>Log in</body></html>", "text/html")
             return
@@ -228,6 +230,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_body(200, "2.18.0")
         elif path == f"/segmentation/table/{TABLE}/info":
             self.send_body(200, graph_info(host))
+        elif skeletons.route(self, method, path, query, body):
+            pass
         elif path.startswith(f"/segmentation/api/v1/table/{TABLE}/"):
             self.chunkedgraph(method, path[len(f"/segmentation/api/v1/table/{TABLE}/"):], query, body)
         else:
@@ -289,7 +293,7 @@ def datastack_info(host):
         "aligned_volume": {"id": 1, "name": "kronauer_ant", "display_name": "CRANT", "description": "local",
                            "image_source": "precomputed://gs://dkronauer-ant-001-alignment-final/aligned"},
         "segmentation_source": f"graphene://{host}/segmentation/table/{TABLE}",
-        "skeleton_source": None, "analysis_database": None,
+        "skeleton_source": f"precomputed://{host}/static/skeletons", "analysis_database": None,
         "viewer_site": "https://spelunker.cave-explorer.org",
         "synapse_table": "synapses_v2", "soma_table": "somas_v1", "local_server": host,
         "description": "local test datastack",
@@ -314,6 +318,7 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, port, sample_dir):
         super().__init__(("127.0.0.1", port), Handler)
         self.graph = Graph(sample_dir)
+        skeletons.attach(self, sample_dir)
         self.seen = []
         self.faults = []
         self.batch_sizes = []
