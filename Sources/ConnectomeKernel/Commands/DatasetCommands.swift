@@ -47,6 +47,10 @@ enum DatasetCommands {
                        "dataset cave server=\"https://global.daf-apis.com\" datastack=\"flywire_fafb_public\"",
                        "dataset image=\"precomputed://https://example.org/em\" segmentation=\"precomputed://gs://bucket/seg\""]
         ) { invocation in
+            if invocation.has("seatable"), invocation.value(at: 0)?.asString != "crant" {
+                throw invocation.argumentError("seatable", "seatable= names the Seatable server of CRANT's annotation table, so it goes with dataset crant",
+                                               hint: "Write it like: dataset crant seatable=\"https://cloud.seatable.io\"")
+            }
             if let preset = invocation.value(at: 0) {
                 guard case .string(let name) = preset else {
                     throw invocation.argumentError("PRESET", "a preset is a name: sample or crant")
