@@ -282,6 +282,30 @@ def neuroglancer_url(out: Path) -> None:
     write(out, "json_url", b"https://neuroglancer-demo.appspot.com/?json_url=https://example.org/state.json")
 
 
+def materialization(out: Path) -> None:
+    """Materialization answers as the engine writes them: byte 0 even = Arrow stream, odd = JSON rows."""
+    import io
+
+    import pandas as pd
+    import pyarrow as pa
+    frame = pd.DataFrame({
+        "id": [1, 2, 3], "created": pd.to_datetime([1_600_000_000_000] * 3, unit="ms", utc=True),
+        "superceded_id": [float("nan")] * 3, "valid": ["t"] * 3, "size": [8, 23, 40],
+        "pre_pt_supervoxel_id": [72268700270460985] * 3, "pre_pt_root_id": [576460752775454392, 576460752775454392, 0],
+        "post_pt_supervoxel_id": [72339069014638604] * 3, "post_pt_root_id": [576460752779623067, 576460752775454392, 5],
+        "pre_pt_position_x": [1920, 1896, 8], "pre_pt_position_y": [0, 24, 16], "pre_pt_position_z": [0, 42, 84],
+        "post_pt_position_x": [1888, 1896, 8], "post_pt_position_y": [0, 0, 16], "post_pt_position_z": [0, 0, 84],
+    })
+    for compression in (None, "lz4", "zstd"):
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        sink = io.BytesIO()
+        with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression=compression)) as writer:
+            writer.write_table(table)
+        write(out, f"arrow_{compression or 'plain'}", b"\x00" + sink.getvalue())
+    write(out, "json_rows", b"\x01" + frame.to_json(orient="records").encode())
+    write(out, "json_empty", b"\x01[]")
+
+
 # Tokens libFuzzer splices into inputs (`-dict=`): the extremes every reader must refuse by name, and
 # the field names of each format, so mutations reach the checks behind the parsers quickly.
 EXTREMES = ["0", "-1", "1e308", "-1e308", "1e-320", "NaN", "Infinity", "4294967295", "4294967296",
@@ -314,6 +338,9 @@ DICTIONARIES = {
         "slice ", "segment at ", "scene ", "decode ", "valid root ", "print ", "show ", "help ", "cache ",
         "sleep ", "dataset ", "info ", "stack ", "catmaid ", "x=", "y=", "z=", "size=", "mip=", "layer=",
         "segments=", "colors=", "position=", "format=", "overlay=true", "alpha=", "1e19", "-0"],
+    "materialization": JSON_TOKENS + [
+        "id", "size", "valid", "pre_pt_root_id", "post_pt_root_id", "pre_pt_supervoxel_id", "pre_pt_position_x",
+        "pre_pt_position_y", "pre_pt_position_z", "\xff\xff\xff\xff", "\x00\x00\x00\x00", "\xff\xff\xff\xff\xff\xff\xff\xff"],
     "neuroglancer-url": JSON_TOKENS + [
         "https://neuroglancer-demo.appspot.com/#!", "#!", "%7B", "%22", "%", "_", "'", "middleauth+",
         "json_url=", "precomputed://gs://", "layers", "segments", "source", "dimensions", "position",
@@ -350,6 +377,7 @@ def main() -> None:
     chunk(corpus / "chunk")
     codecs(corpus / "codecs")
     neuroglancer_url(corpus / "neuroglancer-url")
+    materialization(corpus / "materialization")
     dictionaries(corpus.parent / "Dictionaries")
     total = sum(f.stat().st_size for f in corpus.rglob("*") if f.is_file())
     print(f"wrote {sum(1 for f in corpus.rglob('*') if f.is_file())} seeds, {total} bytes, to {corpus}")

@@ -170,12 +170,16 @@ final class CurlLoop: @unchecked Sendable {
             guard let transfer = active.removeValue(forKey: handle) else { continue }
             var status = 0
             cck_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            // Set only for a redirect libcurl did not follow (a request carrying a secret).
+            var location: UnsafeMutableRawPointer?
+            cck_easy_getinfo_pointer(handle, CURLINFO_REDIRECT_URL, &location)
+            let redirect = location.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) }
             recycle(handle)
-            finish(transfer, code: code, status: status)
+            finish(transfer, code: code, status: status, redirect: redirect)
         }
     }
 
-    private func finish(_ transfer: CurlTransfer, code: CURLcode, status: Int) {
+    private func finish(_ transfer: CurlTransfer, code: CURLcode, status: Int, redirect: String?) {
         let request = transfer.request
         let canRetry = transfer.tries < configuration.maxTries
         if code != CURLE_OK, let error = Self.bodyError(transfer, code: code) {
@@ -196,6 +200,17 @@ final class CurlLoop: @unchecked Sendable {
             transfer.complete(.failure(ConnectomeError.network(
                 "\(request.method.rawValue) \(request.url) failed after \(transfer.tries) \(transfer.tries == 1 ? "try" : "tries"): \(text) (curl error \(code.rawValue)\(detail.isEmpty ? "" : ": \(detail)"))",
                 hint: Self.hint(for: code))))
+            return
+        }
+        if let redirect, let next = CurlTransfer.redirected(request, status: status, to: redirect) {
+            guard transfer.follow(next) else {
+                transfer.complete(.failure(ConnectomeError.network(
+                    "\(request.method.rawValue) \(request.url) was redirected more than \(CurlTransfer.maxRedirects) times",
+                    hint: "the server sends requests in a circle: check the URL")))
+                return
+            }
+            transfer.tries -= 1  // a redirect is not a failed try
+            waiting.insert(transfer, at: 0)
             return
         }
         if RetryPolicy.isRetryable(status: status) {

@@ -8,7 +8,10 @@ import Foundation
 /// Owned by the loop thread from submission to completion; `complete` is called exactly once.
 final class CurlTransfer: @unchecked Sendable {
     let id: UInt64
-    let request: HTTPRequest
+    /// The request of the next try: a redirect followed by the loop replaces it (see `follow`).
+    private(set) var request: HTTPRequest
+    /// Redirects followed by the loop for this request so far.
+    private(set) var redirects = 0
     let complete: @Sendable (Result<HTTPResponse, any Error>) -> Void
 
     var tries = 0
@@ -64,8 +67,11 @@ final class CurlTransfer: @unchecked Sendable {
             // Every encoding libcurl can decode is offered, and the body arrives decoded.
             cck_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
         }
-        cck_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1)
-        cck_easy_setopt_long(easy, CURLOPT_MAXREDIRS, 10)
+        // libcurl keeps only `Authorization` and `Cookie` off other hosts on a redirect; an
+        // `X-Authorization` or `Proxy-Authorization` would follow to any host. A request that carries
+        // a secret is therefore redirected by the loop (`follow`), which drops secrets off-origin.
+        cck_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, CredentialScope.carriesSecret(request.headers) ? 0 : 1)
+        cck_easy_setopt_long(easy, CURLOPT_MAXREDIRS, Self.maxRedirects)
         cck_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1)
         cck_easy_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
         cck_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, 256 * 1024)
@@ -108,6 +114,48 @@ final class CurlTransfer: @unchecked Sendable {
         if let headerList {
             cck_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
         }
+    }
+
+    /// Redirects followed for one request, by libcurl or by the loop (libcurl's own default is 30).
+    static let maxRedirects = 10
+
+    /// Points the next try at `next`, the target of a redirect; false when too many were followed.
+    func follow(_ next: HTTPRequest) -> Bool {
+        guard redirects < Self.maxRedirects else { return false }
+        redirects += 1
+        request = next
+        curl_slist_free_all(headerList)
+        headerList = nil
+        resetReceived()
+        return true
+    }
+
+    /// The request that follows a `status` redirect of `request` to the absolute URL `target`, as a
+    /// browser and libcurl do it (303, and 301/302 after a POST, become a GET without a body); secret
+    /// headers are kept only when the target has the same scheme, host and port. Nil for a target
+    /// that is not http(s) or a status that is not a redirect.
+    static func redirected(_ request: HTTPRequest, status: Int, to target: String) -> HTTPRequest? {
+        guard [301, 302, 303, 307, 308].contains(status),
+              let scheme = CredentialScope.scheme(of: target), scheme == "http" || scheme == "https" else { return nil }
+        var next = request
+        next.url = target
+        if status == 303 || (request.method == .post && status != 307 && status != 308) {
+            if next.method != .head { next.method = .get }
+            next.body = nil
+            next.headers = next.headers.filter { !["content-type", "content-encoding", "content-length"].contains($0.key.lowercased()) }
+        }
+        if origin(of: target) != origin(of: request.url) {
+            next.headers = next.headers.filter { !CredentialScope.secretHeaders.contains($0.key.lowercased()) }
+        }
+        return next
+    }
+
+    /// `scheme://host:port` in lower case with the default port written out; nil when not parseable.
+    static func origin(of url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              let host = components.host?.lowercased() else { return nil }
+        let port = components.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
+        return "\(scheme)://\(host):\(port)"
     }
 
     /// Seconds as whole milliseconds for libcurl: negative and NaN become 0 (no limit), anything

@@ -146,11 +146,25 @@ import Testing
             guard case .pipeline(let pipeline)? = Parser.parse(example).statements.first,
                   pipeline.commands.count == 1, case .call(let verb, _, _, _) = pipeline.commands[0] else { return false }
             return verb == spec.name && !example.contains("\n") && !example.contains(";")
-        }
+        }.map(confined)
         for example in own.prefix(4) {
             if case .value = await run(example, in: context.kernel) { return example }
         }
         return own.first ?? spec.name
+    }
+
+    /// Where the examples' relative output files go (`save hubs "hubs.feather"`), so that the sweep never
+    /// writes into the checkout the tests run from.
+    static let outputDirectory: String = {
+        let path = NSTemporaryDirectory() + "registry-extremes-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    /// `example` with every quoted relative file name (no `/`, a file extension) moved into `outputDirectory`.
+    static func confined(_ example: String) -> String {
+        let pattern = /"([A-Za-z0-9_.-]+\.(?:csv|tsv|feather|arrow|arrows|png|json|gz))"/
+        return example.replacing(pattern) { match in "\"\(outputDirectory)/\(match.1)\"" }
     }
 
     /// `baseline` with `slot` set to `value`: an argument already there is replaced in place, else added.

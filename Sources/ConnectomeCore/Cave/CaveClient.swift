@@ -36,16 +36,21 @@ public struct CaveClient: Sendable {
 
     /// Adds the headers, sends, and checks the answer.
     public func send(_ request: HTTPRequest, what: String, maxBytes: Int) async throws -> Data {
-        try await send(request, what: what, maxBytes: maxBytes, missingIsNil: false)!
+        try await response(request, what: what, maxBytes: maxBytes).body
     }
 
     /// GETs `url`; nil when the server answers 404 (a service or route a deployment may not have,
     /// such as the skeleton service), otherwise as `get`.
     public func getIfPresent(_ url: String, what: String, maxBytes: Int = CaveLimits.maxJSONBytes) async throws -> Data? {
-        try await send(HTTPRequest(method: .get, url: url), what: what, maxBytes: maxBytes, missingIsNil: true)
+        try await response(HTTPRequest(method: .get, url: url), what: what, maxBytes: maxBytes, missingIsNil: true)?.body
     }
 
-    private func send(_ request: HTTPRequest, what: String, maxBytes: Int, missingIsNil: Bool) async throws -> Data? {
+    /// `send`, keeping the answer's headers (materialization says its format and limits there).
+    public func response(_ request: HTTPRequest, what: String, maxBytes: Int) async throws -> HTTPResponse {
+        try await response(request, what: what, maxBytes: maxBytes, missingIsNil: false)!
+    }
+
+    private func response(_ request: HTTPRequest, what: String, maxBytes: Int, missingIsNil: Bool) async throws -> HTTPResponse? {
         var request = request
         request.headers["X-Requested-With"] = "connectome-kernel"
         request.headers["Accept-Encoding"] = request.headers["Accept-Encoding"] ?? "gzip"
@@ -60,7 +65,7 @@ public struct CaveClient: Sendable {
             throw ConnectomeError.outOfRange("\(what) from \(request.url)", field: "the body", value: "\(response.body.count) bytes",
                                              allowed: "at most \(DataLimits.describe(bytes: maxBytes))")
         }
-        return response.body
+        return response
     }
 
     /// Throws the error an answer means; returns for 2xx JSON or binary answers.

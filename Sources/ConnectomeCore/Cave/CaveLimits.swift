@@ -28,6 +28,18 @@ public enum CaveLimits {
     public static let gzipRequestBytes = 1 << 16
     /// Requests of one command in flight at once.
     public static let concurrentRequests = 4
+    /// Root IDs in one materialization query's `filter_in_dict` list: 10,000 IDs are 200 KB of body.
+    /// A batch whose answer hits the server's row limit is split in halves and asked again.
+    public static let materializationIDBatch = 10_000
+    /// The materialization service's row limit (MaterializationEngine `QUERY_LIMIT_SIZE`): an answer
+    /// of exactly this many rows is treated as limited even without the server's `Warning` header.
+    public static let materializationRowLimit = 200_000
+    /// Bytes of one materialization answer (200,000 rows of a synapse table are about 40 MB).
+    public static let maxQueryBytes = 1 << 30
+    /// Rows of one synapse command, over all its batches: 20 million.
+    public static let maxQueryRows = 20_000_000
+    /// Materialization versions a datastack lists (a few hundred in practice).
+    public static let maxVersions = 100_000
     /// Unix seconds accepted in a timestamp: 1970 to 2100.
     public static let unixSecondsRange: ClosedRange<Double> = 0...4_102_444_800
 }

@@ -1,9 +1,9 @@
 import Synchronization
 
-/// A neuron source whose annotations or skeletons come from a service rather than from the files
-/// of `base`: CRANT's Seatable table, a CAVE datastack's skeleton service.
+/// A neuron source whose annotation table comes from a service rather than from `base`'s files:
+/// CRANT's Seatable table when the dataset's synapses are the user's own file rather than CAVE's.
 ///
-/// What is not replaced is `base`'s (the dataset's own tables and skeleton source, if any).
+/// Synapses and skeletons are `base`'s.
 public final class CompositeNeuronSource: NeuronSource {
     /// A replacement part: where it reads from (for `info`) and the read.
     public struct Part<Input: Sendable, Output: Sendable>: Sendable {
@@ -17,22 +17,19 @@ public final class CompositeNeuronSource: NeuronSource {
     }
 
     public let base: any NeuronSource
-    let annotationPart: Part<Void, DataTable>?
-    let skeletonPart: Part<SegmentID, Skeleton>?
+    let annotationPart: Part<Void, DataTable>
     private let columns = Mutex<[String]>([])
 
-    public init(base: any NeuronSource, annotations: Part<Void, DataTable>? = nil, skeletons: Part<SegmentID, Skeleton>? = nil) {
+    public init(base: any NeuronSource, annotations: Part<Void, DataTable>) {
         self.base = base
         self.annotationPart = annotations
-        self.skeletonPart = skeletons
     }
 
-    public var annotationOrigin: String? { annotationPart?.origin ?? base.annotationOrigin }
+    public var annotationOrigin: String? { annotationPart.origin }
     public var synapseOrigin: String? { base.synapseOrigin }
-    public var skeletonOrigin: String? { skeletonPart?.origin ?? base.skeletonOrigin }
+    public var skeletonOrigin: String? { base.skeletonOrigin }
 
     public func annotations() async throws -> DataTable {
-        guard let annotationPart else { return try await base.annotations() }
         let table = try await annotationPart.read(())
         columns.withLock { $0 = table.columnNames }
         return table
@@ -40,12 +37,7 @@ public final class CompositeNeuronSource: NeuronSource {
 
     public func synapses(_ selection: SynapseSelection) async throws -> SynapseTable { try await base.synapses(selection) }
 
-    public func skeleton(_ id: SegmentID) async throws -> Skeleton {
-        guard let skeletonPart else { return try await base.skeleton(id) }
-        return try await skeletonPart.read(id)
-    }
+    public func skeleton(_ id: SegmentID) async throws -> Skeleton { try await base.skeleton(id) }
 
-    public var knownAnnotationColumns: [String] {
-        annotationPart == nil ? base.knownAnnotationColumns : columns.withLock { $0 }
-    }
+    public var knownAnnotationColumns: [String] { columns.withLock { $0 } }
 }

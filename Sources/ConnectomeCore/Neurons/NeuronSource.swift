@@ -10,6 +10,22 @@ public enum SynapseSelection: Sendable, Equatable {
     case between(pre: [SegmentID], post: [SegmentID])
 }
 
+/// How a remote source reads synapses: which state of the table, in which format, and the
+/// smallest size (sent to the server as a filter; the connectivity queries filter again). A local
+/// table ignores them.
+public struct SynapseQueryOptions: Sendable, Equatable {
+    /// nil = the latest valid materialization version.
+    public var at: MaterializationPoint?
+    public var format: MaterializationFormat
+    public var minSize: Double?
+
+    public init(at: MaterializationPoint? = nil, format: MaterializationFormat = .arrow, minSize: Double? = nil) {
+        self.at = at
+        self.format = format
+        self.minSize = minSize
+    }
+}
+
 /// Where a dataset's neurons come from: its annotation table, its synapses, its skeletons.
 ///
 /// The seam between the neuron commands and their data: the sample and a user's own files
@@ -26,6 +42,8 @@ public protocol NeuronSource: Sendable {
     func annotations() async throws -> DataTable
     /// At least the synapses `selection` asks for.
     func synapses(_ selection: SynapseSelection) async throws -> SynapseTable
+    /// The same, read as `options` say (a source without versions or formats ignores them).
+    func synapses(_ selection: SynapseSelection, options: SynapseQueryOptions) async throws -> SynapseTable
     /// The skeleton of `id`.
     func skeleton(_ id: SegmentID) async throws -> Skeleton
     /// The annotation table's columns if it has been read (for completion, which must not wait).
@@ -33,6 +51,10 @@ public protocol NeuronSource: Sendable {
 }
 
 extension NeuronSource {
+    public func synapses(_ selection: SynapseSelection, options: SynapseQueryOptions) async throws -> SynapseTable {
+        try await synapses(selection)
+    }
+
     /// The error for a query the dataset has no table for, with how to give one.
     static func missing(_ what: String, parameter: String) -> ConnectomeError {
         ConnectomeError.argument("the current dataset has no \(what)",

@@ -18,6 +18,8 @@ public struct SynapseTable: Sendable {
     public let table: DataTable
     /// Which source columns became `pre`, `post` and `weight`: said by `info synapses`.
     public let sourceNames: (pre: String, post: String, weight: String?)
+    /// What the commands show under the result: the version read, rows a server limited.
+    public var notes: [String] = []
 
     /// Column names read as the presynaptic root, in order of preference.
     public static let preNames = ["pre_pt_root_id", "pre_root_id", "pre", "pre_id", "source", "pre_segment_id"]

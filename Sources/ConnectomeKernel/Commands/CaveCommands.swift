@@ -140,11 +140,12 @@ enum CaveCommands {
         return CaveClient(transport: transport, credentials: credentials(state, server: server))
     }
 
-    /// The chunked graph of the current dataset's datastack, reading the datastack first if a token has appeared since.
-    static func graph(_ state: KernelState, command: String) async throws -> (ChunkedGraphClient, CaveState.Target) {
+    /// The current dataset's datastack and a client for it, reading the datastack first if a token has appeared since.
+    static func datastack(_ state: KernelState, command: String, service: String = "a CAVE chunked graph") async throws
+        -> (CaveClient, CaveState.Target, CaveDatastack) {
         let dataset = state.dataset
         guard var target = state.cave.target.withLock({ $0?.datasetName == dataset.name ? $0 : nil }) else {
-            throw ConnectomeError.argument("\(command) asks a CAVE chunked graph, and dataset \(dataset.name) is not a CAVE datastack",
+            throw ConnectomeError.argument("\(command) asks \(service), and dataset \(dataset.name) is not a CAVE datastack",
                                            hint: "Switch with dataset crant, or dataset cave server=\"https://…\" datastack=\"NAME\"")
         }
         let client = try client(state, server: target.server)
@@ -156,7 +157,19 @@ enum CaveCommands {
             target.info = info
             state.cave.target.withLock { [target] in $0 = target }
         }
-        return (try ChunkedGraphClient(client: client, datastack: target.info!), target)
+        return (client, target, target.info!)
+    }
+
+    /// The chunked graph of the current dataset's datastack.
+    static func graph(_ state: KernelState, command: String) async throws -> (ChunkedGraphClient, CaveState.Target) {
+        let (client, target, info) = try await datastack(state, command: command)
+        return (try ChunkedGraphClient(client: client, datastack: info), target)
+    }
+
+    /// The materialization service of the current dataset's datastack.
+    static func materialization(_ state: KernelState, command: String) async throws -> (MaterializationClient, CaveDatastack) {
+        let (client, target, info) = try await datastack(state, command: command, service: "a CAVE materialization service")
+        return (MaterializationClient(client: client, localServer: info.localServer, datastack: target.datastack), info)
     }
 
     /// The skeleton service of the current dataset's datastack (reading the datastack first if a token has appeared since).
@@ -179,42 +192,65 @@ enum CaveCommands {
 
     // MARK: - Timestamps
 
-    /// The `at=` parameter: `now`, ISO 8601 (naive = UTC) or Unix seconds.
+    /// The `at=` parameter: `now`, ISO 8601 (naive = UTC), Unix seconds, `mat` or `mat_<version>`.
     static let atParameter = ParameterSpec("at", ParameterType("timestamp"), default: "now",
                                            range: NumberRange(CaveLimits.unixSecondsRange, shown: "Unix seconds 0 to 4102444800 (year 2100)"),
-                                           help: "the time to ask about: now, an ISO 8601 date-time (no zone = UTC) or Unix seconds",
-                                           choices: ["now"])
+                                           help: "the time to ask about: now, an ISO 8601 date-time (no zone = UTC), Unix seconds, mat (the latest materialization) or mat_<version>",
+                                           choices: ["now", "mat"])
 
-    /// The instant of `at=` and its cache key (`now` or the instant).
-    static func instant(_ invocation: Invocation) throws -> (date: Date, key: String, shown: String) {
-        guard let value = invocation.value("at") else { return (Date(), "now", "now") }
-        let timestamp: Timestamp
+    /// `at=` as written (nil when not given): the one parser of the parameter for every CAVE command.
+    static func timestamp(_ invocation: Invocation) throws -> Timestamp? {
+        guard let value = invocation.value("at") else { return nil }
         do {
             switch value {
-            case .string(let text): timestamp = try Timestamp(parsing: text)
+            case .string(let text): return try Timestamp(parsing: text)
             case .int, .float:
                 guard let seconds = value.asDouble, CaveLimits.unixSecondsRange.contains(seconds) else {
                     throw ConnectomeError.argument("at=\(value.plainText) is outside Unix seconds 0 to 4102444800")
                 }
-                timestamp = Timestamp(unixSeconds: seconds)
+                return Timestamp(unixSeconds: seconds)
             default:
                 throw ConnectomeError.argument("at= is \(value.errorDescription), not a timestamp",
-                                               hint: "Write now, an ISO 8601 date-time like \"2025-01-31T12:00:00Z\", or Unix seconds")
+                                               hint: "Write now, an ISO 8601 date-time like \"2025-01-31T12:00:00Z\", Unix seconds, mat or mat_<version>")
             }
         } catch let error as ConnectomeError {
             throw invocation.argumentError("at", error.message, hint: error.hint.isEmpty ? nil : error.hint)
         }
+    }
+
+    /// The instant of `at=` and its cache key (`now` or the instant); `mat` / `mat_<v>` are the
+    /// version's time from the datastack's materialization service.
+    static func instant(_ invocation: Invocation, state: KernelState) async throws -> (date: Date, key: String, shown: String) {
+        let timestamp = try timestamp(invocation) ?? .now
+        let date: Date
         switch timestamp {
         case .now:
             return (Date(), "now", "now")
-        case .instant(let date):
+        case .instant(let given):
+            date = given
+        case .materialization(let version):
+            let (materialization, _) = try await materialization(state, command: "at=\(timestamp)")
+            date = try await materialization.timestamp(ofVersion: version)
+        }
+        guard CaveLimits.unixSecondsRange.contains(date.timeIntervalSince1970) else {
+            throw invocation.argumentError("at", "at=\(timestamp) is outside 1970 to 2100")
+        }
+        let shown = Timestamp.iso8601(date)
+        return (date, shown, timestamp == .instant(date) ? shown : "\(timestamp) (\(shown))")
+    }
+
+    /// Which state of the synapse table `at=` asks for: nil (not given, or `mat`) = the latest
+    /// version, `mat_<v>` = version v, any instant = the live table then.
+    static func materializationPoint(_ invocation: Invocation) throws -> MaterializationPoint? {
+        switch try timestamp(invocation) {
+        case nil, .materialization(nil)?: return nil
+        case .materialization(let version?)?: return .version(version)
+        case .now?: return .live(Date())
+        case .instant(let date)?:
             guard CaveLimits.unixSecondsRange.contains(date.timeIntervalSince1970) else {
-                throw invocation.argumentError("at", "at=\(timestamp) is outside 1970 to 2100")
+                throw invocation.argumentError("at", "at=\(Timestamp.iso8601(date)) is outside 1970 to 2100")
             }
-            return (date, Timestamp.iso8601(date), Timestamp.iso8601(date))
-        case .materialization:
-            throw invocation.argumentError("at", "at=\(timestamp): materialization times need the materialization service, which the kernel does not read yet",
-                                           hint: "Give the date-time instead (ISO 8601 or Unix seconds)")
+            return .live(date)
         }
     }
 
@@ -235,7 +271,7 @@ enum CaveCommands {
             synopsis: "latest IDS [at=TIMESTAMP]"
         ) { invocation in
             let ids = try IDArguments.ids(invocation, at: 0)
-            let at = try instant(invocation)
+            let at = try await instant(invocation, state: state)
             let (graph, target) = try await graph(state, command: "latest")
             let flags = try await graph.isLatest(ids, at: at.date)
             let current = flags.filter { $0 }.count
@@ -256,7 +292,7 @@ enum CaveCommands {
             synopsis: "roots SUPERVOXELS [at=TIMESTAMP]"
         ) { invocation in
             let ids = try IDArguments.ids(invocation, at: 0, what: "SUPERVOXELS")
-            let at = try instant(invocation)
+            let at = try await instant(invocation, state: state)
             let (graph, target) = try await graph(state, command: "roots")
             let roots = try await graph.roots(ids, at: at.date)
             return .table(Table(title: "roots in \(target.datastack) at \(at.shown)", columns: ["supervoxel_id", "root_id"],
@@ -324,7 +360,7 @@ enum CaveCommands {
                                                hint: "Give one supervoxel per ID, 0 where it is not known")
             }
             if try invocation.bool("clear_cache", default: false) { state.cave.updateCache.clear() }
-            let at = try instant(invocation)
+            let at = try await instant(invocation, state: state)
             let (graph, target) = try await graph(state, command: "update")
             let rows = try await IDUpdater(graph: graph, cache: state.cave.updateCache)
                 .update(ids, supervoxels: supervoxels, at: at.date, key: at.key)

@@ -9,6 +9,13 @@ enum ConnectivityCommands {
 
     static let autapses = ParameterSpec("autapses", .bool, default: "false",
                                         help: "keep synapses of a neuron onto itself (crantpy drops them)")
+    /// CAVE datastacks: which state of the synapse table to read, and in which format.
+    static let at = ParameterSpec("at", ParameterType("timestamp"), default: "mat",
+                                  help: "CAVE datastacks: mat (the latest materialization), mat_<version>, or a time (now, ISO 8601, Unix seconds) for a live query",
+                                  choices: ["mat", "now"])
+    static let format = ParameterSpec("format", .string, default: "arrow",
+                                      help: "CAVE datastacks: the answer format: arrow (ZSTD buffers), arrow_lz4, arrow_uncompressed (gzip) or json (gzip)",
+                                      choices: MaterializationFormat.allCases.map(\.rawValue))
     static let thresholds = NumberRange(1...Int(Int32.max))
     static let threshold = ParameterSpec("threshold", .integer, default: "1", range: thresholds,
                                          help: "keep connections of at least this many synapses")
@@ -28,7 +35,7 @@ enum ConnectivityCommands {
                 ParameterSpec("post", .ids, help: "postsynaptic neurons"),
                 ParameterSpec("min_size", .number, range: NumberRange(0...1e15, shown: "0 to 1e15"),
                               help: "the smallest synapse size to keep"),
-                autapses,
+                autapses, at, format,
             ],
             positional: PositionalSpec("IDS", .ids, help: "neurons whose input and output synapses to list"),
             examples: [
@@ -55,11 +62,11 @@ enum ConnectivityCommands {
                 throw EvaluationError(.argumentError, "synapses needs IDS, pre=IDS or post=IDS",
                                       hint: "Write it like: synapses pre=576460752664524086", range: invocation.range)
             }
-            let table = try await state.neuronSource().synapses(selection)
+            let table = try await state.neuronSource().synapses(selection, options: try options(invocation, minSize: minSize))
             let rows = try table.synapses(selection, minSize: minSize, autapses: keepAutapses)
             let what = table.level == .synapse ? "synapse" : "connection"
-            return .custom(DataTableValue(rows, title: "\(what)s", notes: table.level == .connection
-                ? ["the synapse table is connection-level: one row per pair, with its weight"] : []))
+            return .custom(DataTableValue(rows, title: "\(what)s", notes: table.notes + (table.level == .connection
+                ? ["the synapse table is connection-level: one row per pair, with its weight"] : [])))
         }
     }
 
@@ -76,7 +83,7 @@ enum ConnectivityCommands {
             parameters: [
                 ParameterSpec("direction", .string, default: "both", help: "upstream (inputs), downstream (outputs) or both",
                               choices: PartnerDirection.allCases.map(\.rawValue)),
-                threshold, autapses,
+                threshold, autapses, at, format,
             ],
             positional: PositionalSpec("IDS", .ids, help: "the neurons: IDs, or a table piped in", required: true),
             examples: [
@@ -89,11 +96,11 @@ enum ConnectivityCommands {
             let direction = try self.direction(invocation)
             let minimum = try thresholdValue(invocation)
             let keepAutapses = try invocation.bool("autapses", default: false)
-            let table = try await state.neuronSource().synapses(direction.selection(ids))
+            let table = try await state.neuronSource().synapses(direction.selection(ids), options: try options(invocation))
             let pairs = try table.partners(of: ids, direction: direction, threshold: minimum, autapses: keepAutapses)
             let title = "\(direction == .both ? "" : direction.rawValue + " ")partners of \(NumberFormat.count(ids.count, "neuron"))"
             return .custom(DataTableValue(pairs, title: title,
-                                          notes: minimum > 1 ? ["connections of at least \(minimum) synapses"] : []))
+                                          notes: table.notes + (minimum > 1 ? ["connections of at least \(minimum) synapses"] : [])))
         }
     }
 
@@ -108,7 +115,7 @@ enum ConnectivityCommands {
                 """,
             parameters: [
                 ParameterSpec("targets", .ids, default: "IDS", help: "the neurons of the columns"),
-                threshold, autapses,
+                threshold, autapses, at, format,
             ],
             positional: PositionalSpec("IDS", .ids, help: "the neurons of the rows: IDs, or a table piped in", required: true),
             examples: [
@@ -121,13 +128,22 @@ enum ConnectivityCommands {
             let targets = try IDArguments.ids(invocation, "targets") ?? sources
             let minimum = try thresholdValue(invocation)
             let keepAutapses = try invocation.bool("autapses", default: false)
-            let table = try await state.neuronSource().synapses(.between(pre: sources, post: targets))
+            let table = try await state.neuronSource().synapses(.between(pre: sources, post: targets), options: try options(invocation))
             let matrix = try table.adjacency(sources: sources, targets: targets, threshold: minimum, autapses: keepAutapses)
-            return .custom(AdjacencyValue(matrix: matrix, table: try matrix.table()))
+            return .custom(AdjacencyValue(matrix: matrix, table: try matrix.table(), notes: table.notes))
         }
     }
 
     // MARK: - Arguments
+
+    /// `at=` and `format=` for a remote synapse table (a local table ignores them).
+    static func options(_ invocation: Invocation, minSize: Double? = nil) throws -> SynapseQueryOptions {
+        let text = try invocation.string("format", default: MaterializationFormat.arrow.rawValue)
+        guard let format = MaterializationFormat(rawValue: text.lowercased()) else {
+            throw invocation.argumentError("format", "format must be \(MaterializationFormat.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text.prefix(40))\"")
+        }
+        return SynapseQueryOptions(at: try CaveCommands.materializationPoint(invocation), format: format, minSize: minSize)
+    }
 
     static func direction(_ invocation: Invocation) throws -> PartnerDirection {
         let text = try invocation.string("direction", default: "both")

@@ -31,20 +31,45 @@ extension KernelState {
                 try ensureSample(url)
                 return try await SkeletonSource.open(url: url, transport: environment.transport, cache: cache)
             })
-        var annotations: CompositeNeuronSource.Part<Void, DataTable>?
-        if dataset.neuronsURL == nil, let table = dataset.annotationTable {
+        // CRANT's annotations come from its Seatable table, a CAVE datastack's skeletons from its skeleton
+        // service, unless the user gave files for them.
+        var annotations: (@Sendable () async throws -> DataTable)?
+        var annotationOrigin = dataset.neuronsURL
+        if dataset.neuronsURL != nil {
+            annotations = { @Sendable in try await local.annotations() }
+        } else if let table = dataset.annotationTable {
             let seatable = self.seatable
-            annotations = .init(origin: table.description) { _ in try await seatable.annotations(table, environment: environment).read() }
+            annotations = { @Sendable in try await seatable.annotations(table, environment: environment).read() }
+            annotationOrigin = table.description
         }
-        var skeletons: CompositeNeuronSource.Part<SegmentID, Skeleton>?
-        if dataset.skeletonsURL == nil, let server = cave.target.withLock({ $0?.datasetName == dataset.name ? $0?.server : nil }) {
-            skeletons = .init(origin: "the CAVE skeleton service of \(server)") { [weak self] id in
+        let target = cave.target.withLock { $0?.datasetName == dataset.name ? $0 : nil }
+        var skeleton: (@Sendable (SegmentID) async throws -> Skeleton)?
+        var skeletonOrigin = dataset.skeletonsURL
+        if dataset.skeletonsURL != nil {
+            skeleton = { @Sendable id in try await local.skeleton(id) }
+        } else if let target {
+            skeleton = { @Sendable [weak self] id in
                 guard let self else { throw CancellationError() }
                 return try await CaveCommands.skeletonService(self).skeleton(id)
             }
+            skeletonOrigin = "the CAVE skeleton service of \(target.datastack), else its skeleton_source"
         }
-        guard annotations != nil || skeletons != nil else { return local }
-        return CompositeNeuronSource(base: local, annotations: annotations, skeletons: skeletons)
+        // A CAVE datastack's synapses come from its materialization service, unless the user gave a table.
+        guard dataset.synapsesURL == nil, let target else {
+            guard dataset.neuronsURL == nil, let annotations, let annotationOrigin else { return local }
+            return CompositeNeuronSource(base: local, annotations: .init(origin: annotationOrigin) { _ in try await annotations() })
+        }
+        let voxelSize = dataset.voxelSize
+        return CaveNeuronSource(
+            datastack: target.datastack,
+            connect: { [weak self] in
+                guard let self else { throw CancellationError() }
+                let (materialization, info) = try await CaveCommands.materialization(self, command: "synapses")
+                return CaveNeuronSource.Connection(materialization: materialization, synapseTable: info.synapseTable,
+                                                   viewerResolution: info.viewerResolution ?? voxelSize)
+            },
+            annotations: annotations, annotationOrigin: annotationOrigin,
+            skeleton: skeleton, skeletonOrigin: skeletonOrigin)
     }
 
     /// `clear_cache=true`: the current dataset's annotation table is read again on next use.

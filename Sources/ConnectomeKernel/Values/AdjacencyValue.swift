@@ -11,12 +11,14 @@ import JupyterProtocol
 struct AdjacencyValue: RichDisplay {
     let matrix: AdjacencyMatrix
     let table: DataTable
+    /// Said under the table: the materialization read, rows a server limited.
+    var notes: [String] = []
 
     var kindName: String { "table" }
 
     var tableValue: DataTableValue {
         DataTableValue(table, title: "synapses from \(NumberFormat.count(matrix.sources.count, "neuron")) (rows) onto \(NumberFormat.count(matrix.targets.count, "neuron")) (columns)",
-                       notes: ["\(NumberFormat.grouped(Int(clamping: matrix.total))) synapses in \(NumberFormat.count(matrix.nonzeroCount, "connected pair")); the most between one pair: \(matrix.maximum)"])
+                       notes: ["\(NumberFormat.grouped(Int(clamping: matrix.total))) synapses in \(NumberFormat.count(matrix.nonzeroCount, "connected pair")); the most between one pair: \(matrix.maximum)"] + notes)
     }
 
     var plainText: String { tableValue.plainText }

@@ -25,6 +25,8 @@ final class ScriptedServer: Sendable {
     private let listener: Int32
     private let script: Script
     private let counts = Mutex<[String: Int]>([:])
+    /// Every request's header lines by path (names in lower case), in arrival order.
+    private let heads = Mutex<[String: [[String: String]]]>([:])
     private let stopped = Atomic<Bool>(false)
     private let acceptorDone = DispatchSemaphore(value: 0)
 
@@ -38,6 +40,9 @@ final class ScriptedServer: Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     func count(_ path: String) -> Int { counts.withLock { $0[path] ?? 0 } }
+
+    /// The headers of each request for `path` so far (names in lower case).
+    func headers(_ path: String) -> [[String: String]] { heads.withLock { $0[path] ?? [] } }
 
     func stop() {
         guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
@@ -65,7 +70,8 @@ final class ScriptedServer: Sendable {
         defer { close(connection) }
         var buffer = Data()
         while !stopped.load(ordering: .sequentiallyConsistent) {
-            guard let path = readRequest(connection, &buffer) else { return }
+            guard let (path, headers) = readRequest(connection, &buffer) else { return }
+            heads.withLock { $0[path, default: []].append(headers) }
             let count = counts.withLock { counts in
                 counts[path, default: 0] += 1
                 return counts[path]!
@@ -91,8 +97,8 @@ final class ScriptedServer: Sendable {
         }
     }
 
-    /// Reads one request head; returns its path, or nil when the client closed the connection.
-    private func readRequest(_ connection: Int32, _ buffer: inout Data) -> String? {
+    /// Reads one request head; returns its path and headers, or nil when the client closed the connection.
+    private func readRequest(_ connection: Int32, _ buffer: inout Data) -> (String, [String: String])? {
         let terminator = Data("\r\n\r\n".utf8)
         while buffer.range(of: terminator) == nil {
             guard waitReadable(connection) else { return nil }
@@ -104,8 +110,14 @@ final class ScriptedServer: Sendable {
         let end = buffer.range(of: terminator)!
         let head = String(decoding: buffer[buffer.startIndex..<end.lowerBound], as: UTF8.self)
         buffer = Data(buffer[end.upperBound...])
-        let parts = head.split(separator: "\r\n").first?.split(separator: " ") ?? []
-        return parts.count >= 2 ? String(parts[1]) : "/"
+        let lines = head.split(separator: "\r\n")
+        let parts = lines.first?.split(separator: " ") ?? []
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return (parts.count >= 2 ? String(parts[1]) : "/", headers)
     }
 
     /// Polls until the socket is readable; false when the server stops.

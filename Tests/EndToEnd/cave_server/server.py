@@ -19,6 +19,7 @@ import threading
 import time
 import urllib.parse
 
+from . import materialization
 from . import skeletons
 
 GOOD_TOKENS = {"good-token"}
@@ -185,7 +186,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """Answers an injected fault for this path, if one is pending."""
         with self.server.lock:
             for fault in self.server.faults:
-                if fault["path"] in self.path and fault["count"] > 0:
+                if fault["path"] in self.path and fault["count"] > 0 and "kind" not in fault:  # kinds: materialization.py
                     fault["count"] -= 1
                     break
             else:
@@ -234,6 +235,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             pass
         elif path.startswith(f"/segmentation/api/v1/table/{TABLE}/"):
             self.chunkedgraph(method, path[len(f"/segmentation/api/v1/table/{TABLE}/"):], query, body)
+        elif path.startswith("/materialize/") and materialization.route(self, method, path, query, body):
+            pass
         else:
             self.send_body(404, {"message": f"no route {path}"})
 
@@ -318,6 +321,8 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, port, sample_dir):
         super().__init__(("127.0.0.1", port), Handler)
         self.graph = Graph(sample_dir)
+        self.materialization = materialization.Materialization(sample_dir, self.graph, CREATED, EDIT_TIME, DATASTACK)
+        self.materialization_queries = []
         skeletons.attach(self, sample_dir)
         self.seen = []
         self.faults = []
