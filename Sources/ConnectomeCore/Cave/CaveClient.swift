@@ -39,8 +39,18 @@ public struct CaveClient: Sendable {
         try await response(request, what: what, maxBytes: maxBytes).body
     }
 
+    /// GETs `url`; nil when the server answers 404 (a service or route a deployment may not have,
+    /// such as the skeleton service), otherwise as `get`.
+    public func getIfPresent(_ url: String, what: String, maxBytes: Int = CaveLimits.maxJSONBytes) async throws -> Data? {
+        try await response(HTTPRequest(method: .get, url: url), what: what, maxBytes: maxBytes, missingIsNil: true)?.body
+    }
+
     /// `send`, keeping the answer's headers (materialization says its format and limits there).
     public func response(_ request: HTTPRequest, what: String, maxBytes: Int) async throws -> HTTPResponse {
+        try await response(request, what: what, maxBytes: maxBytes, missingIsNil: false)!
+    }
+
+    private func response(_ request: HTTPRequest, what: String, maxBytes: Int, missingIsNil: Bool) async throws -> HTTPResponse? {
         var request = request
         request.headers["X-Requested-With"] = "connectome-kernel"
         request.headers["Accept-Encoding"] = request.headers["Accept-Encoding"] ?? "gzip"
@@ -49,6 +59,7 @@ public struct CaveClient: Sendable {
             request.headers["Authorization"] = HTTPAuthorization.bearer(token).headerValue
         }
         let response = try await transport.send(request)
+        if missingIsNil, response.status == 404 { return nil }
         try check(response, url: request.url, what: what, sentToken: request.headers["Authorization"] != nil)
         guard response.body.count <= maxBytes else {
             throw ConnectomeError.outOfRange("\(what) from \(request.url)", field: "the body", value: "\(response.body.count) bytes",

@@ -11,6 +11,8 @@ public struct CaveDatastack: Sendable, Equatable {
     public var imageSource: String?
     public var synapseTable: String?
     public var somaTable: String?
+    /// The precomputed skeleton source (`precomputed://https://…`), read when there is no skeleton service.
+    public var skeletonSource: String?
     public var viewerSite: String?
     /// Where chunkedgraph, materialization and the skeleton service live.
     public var localServer: String
@@ -18,7 +20,7 @@ public struct CaveDatastack: Sendable, Equatable {
     public var viewerResolution: [Double]?
 
     public init(server: String, name: String, segmentationSource: String, imageSource: String? = nil,
-                synapseTable: String? = nil, somaTable: String? = nil, viewerSite: String? = nil,
+                synapseTable: String? = nil, somaTable: String? = nil, skeletonSource: String? = nil, viewerSite: String? = nil,
                 localServer: String, viewerResolution: [Double]? = nil) {
         self.server = server
         self.name = name
@@ -26,6 +28,7 @@ public struct CaveDatastack: Sendable, Equatable {
         self.imageSource = imageSource
         self.synapseTable = synapseTable
         self.somaTable = somaTable
+        self.skeletonSource = skeletonSource
         self.viewerSite = viewerSite
         self.localServer = localServer
         self.viewerResolution = viewerResolution
@@ -91,8 +94,17 @@ public struct CaveDatastack: Sendable, Equatable {
                 resolution!.append(value)
             }
         }
+        // A skeleton source is read over the network only: an info service must not make the kernel read local files.
+        var skeletons = try url("skeleton_source")
+        if let given = skeletons {
+            let inner = given.hasPrefix("precomputed://") ? String(given.dropFirst("precomputed://".count)) : given
+            guard let scheme = CredentialScope.scheme(of: inner), ["http", "https", "gs", "s3"].contains(scheme) else {
+                throw ConnectomeError.data("\(source): skeleton_source is \"\(given.prefix(120))\", not a precomputed source on http(s)://, gs:// or s3://")
+            }
+            skeletons = "precomputed://" + inner
+        }
         return CaveDatastack(server: server, name: name, segmentationSource: segmentation, imageSource: image,
-                             synapseTable: try text("synapse_table"), somaTable: try text("soma_table"),
+                             synapseTable: try text("synapse_table"), somaTable: try text("soma_table"), skeletonSource: skeletons,
                              viewerSite: try url("viewer_site"), localServer: trimmed(local), viewerResolution: resolution)
     }
 

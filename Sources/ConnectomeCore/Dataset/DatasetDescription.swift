@@ -27,12 +27,15 @@ public struct DatasetDescription: Sendable, Equatable {
     public var neuronsURL: String?
     public var synapsesURL: String?
     public var skeletonsURL: String?
+    /// The Seatable table holding the annotations when `neuronsURL` gives none (CRANT's `CRANTb_meta`).
+    public var annotationTable: SeatableTable?
 
     public init(name: String, imageLayers: [(name: String, url: String)], segmentationURL: String? = nil,
                 brainMeshURL: String? = nil, nucleiURL: String? = nil, mergeBiasedURL: String? = nil,
                 voxelSize: [Double], viewerBase: String = DatasetDescription.spelunker,
                 nodeIDLayers: Int? = nil, layerBits: Int = 8,
-                neuronsURL: String? = nil, synapsesURL: String? = nil, skeletonsURL: String? = nil) {
+                neuronsURL: String? = nil, synapsesURL: String? = nil, skeletonsURL: String? = nil,
+                annotationTable: SeatableTable? = nil) {
         self.name = name
         self.imageLayers = imageLayers
         self.segmentationURL = segmentationURL
@@ -46,6 +49,7 @@ public struct DatasetDescription: Sendable, Equatable {
         self.neuronsURL = neuronsURL
         self.synapsesURL = synapsesURL
         self.skeletonsURL = skeletonsURL
+        self.annotationTable = annotationTable
     }
 
     public static let spelunker = "https://spelunker.cave-explorer.org/"
@@ -58,6 +62,7 @@ public struct DatasetDescription: Sendable, Equatable {
             && lhs.mergeBiasedURL == rhs.mergeBiasedURL && lhs.voxelSize == rhs.voxelSize
             && lhs.viewerBase == rhs.viewerBase && lhs.nodeIDLayers == rhs.nodeIDLayers && lhs.layerBits == rhs.layerBits
             && lhs.neuronsURL == rhs.neuronsURL && lhs.synapsesURL == rhs.synapsesURL && lhs.skeletonsURL == rhs.skeletonsURL
+            && lhs.annotationTable == rhs.annotationTable
     }
 }
 
@@ -84,7 +89,7 @@ extension DatasetDescription {
 
     /// The public CRANT (clonal raider ant) configuration, as crantpy's `latest` dataset, with the
     /// extra sources of its scene template (crantpy `utils/ngl_scenes.json`): the tissue mesh, the
-    /// merge-biased segmentation and the nuclei.
+    /// merge-biased segmentation and the nuclei; its annotations are in Seatable.
     public static let crant = DatasetDescription(
         name: "crant",
         imageLayers: [("image", "precomputed://gs://dkronauer-ant-001-alignment-final/aligned")],
@@ -95,5 +100,6 @@ extension DatasetDescription {
         voxelSize: [8, 8, 42],
         viewerBase: spelunker,
         nodeIDLayers: 8,
-        layerBits: 8)
+        layerBits: 8,
+        annotationTable: .crant)
 }

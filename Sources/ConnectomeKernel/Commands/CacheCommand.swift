@@ -12,12 +12,15 @@ enum CacheCommand {
     static func cache(_ state: KernelState) -> CommandSpec {
         CommandSpec(
             name: "cache",
-            summary: "Show the in-memory cache of decoded chunks; `cache clear` empties it, size= sets its limit, budget= a cell's memory.",
+            summary: "Show the kernel's caches (chunks, annotation tables, ID updates, skeletons) and their ages; `cache clear` empties them, size= sets the chunk limit, budget= a cell's memory.",
             details: """
                 Decoded chunks (and volume `info` files) are kept in memory so that reading nearby sections \
                 again costs no network. The cache holds at most `size` bytes, dropping the least recently \
                 used chunks first. `cache clear` empties it and forgets the `info` files, so changed data \
-                on a server is read again.
+                on a server is read again. The same table lists the caches of remote queries with the age \
+                of their oldest entry: annotation tables read from Seatable (neurons, annotations on CRANT), \
+                ID updates (update) and skeletons from CAVE's skeleton service, each kept for 2 hours as \
+                crantpy keeps them; cache clear empties these too.
                 `budget` is the most memory one cell may hold while it builds an image (1 GiB unless set): \
                 a `slice` adds up its voxels, image, PNG and base64 before it reads anything and refuses, \
                 naming the sizes, when they exceed it. Both limits take bytes or a string such as "512 MB" \
@@ -38,20 +41,39 @@ enum CacheCommand {
                 state.chunkCache.clear()
                 state.infoCache.clear()
                 state.cave.updateCache.clear()
+                state.cave.skeletonCache.clear()
+                state.seatable.cache.clear()
                 state.forgetVolumes()
             }
             if let size { state.chunkCache.capacityBytes = size }
             if let budget { state.memoryBudget.bytes = budget }
-            return .table(table(state.chunkCache.stats, infoFiles: state.infoCache.count, budget: state.memoryBudget.bytes))
+            return .table(table(state))
         }
     }
 
-    static func table(_ stats: ChunkCache.Stats, infoFiles: Int, budget: Int) -> Table {
-        Table(
-            title: "chunk cache",
-            columns: ["entries", "memory", "limit", "hits", "misses", "info files"],
-            rows: [[.int(Int128(stats.entries)), .string(ByteCount.format(stats.bytes)), .string(ByteCount.format(stats.capacityBytes)),
-                    .int(Int128(stats.hits)), .int(Int128(stats.misses)), .int(Int128(infoFiles))]],
-            footer: "cell memory budget \(ByteCount.format(budget)) (cache budget=\"2 GB\" changes it)")
+    /// One row per cache: what it holds, its memory and limit, and the age of its oldest entry.
+    static func table(_ state: KernelState, now: Date = Date()) -> Table {
+        let stats = state.chunkCache.stats
+        let maxAge = "\(NumberFormat.grouped(Int(AnnotationTableCache.maximumAge))) s"
+        func age(_ seconds: TimeInterval?) -> Value { seconds.map { .float(($0 * 10).rounded() / 10) } ?? .null }
+        var rows: [[Value]] = [
+            ["chunks", .string("\(NumberFormat.count(stats.entries, "chunk")) · \(NumberFormat.grouped(stats.hits)) hits · \(NumberFormat.grouped(stats.misses)) misses"),
+             .string(ByteCount.format(stats.bytes)), .string(ByteCount.format(stats.capacityBytes)), .null],
+            ["info files", .string(NumberFormat.count(state.infoCache.count, "file")), .null, .null, .null],
+        ]
+        for entry in state.seatable.cache.summary(now: now) {
+            rows.append(["annotation table", .string("\(NumberFormat.count(entry.rows, "row")) · \(entry.key)"), .null, .string(maxAge), age(entry.age)])
+        }
+        let updates = state.cave.updateCache.summary(now: now)
+        rows.append(["ID updates", .string(NumberFormat.count(updates.count, "row")), .null, .string(maxAge), age(updates.oldestAge)])
+        let skeletons = state.cave.skeletonCache.summary(now: now)
+        rows.append(["skeletons", .string(NumberFormat.count(skeletons.count, "skeleton")), .null,
+                     .string("\(SkeletonCache.capacity) · \(maxAge)"), age(skeletons.oldestAge)])
+        return Table(
+            title: "caches",
+            columns: ["cache", "holds", "memory", "limit", "age_s"],
+            rows: rows,
+            footer: "age_s: seconds since the oldest entry was read; older than the limit, it is read again · "
+                + "cell memory budget \(ByteCount.format(state.memoryBudget.bytes)) (cache budget=\"2 GB\" changes it)")
     }
 }

@@ -20,6 +20,9 @@ final class CaveState: Sendable {
     /// The server of the last `dataset cave` / `dataset crant`, even when it refused: `token` saves for it.
     let lastServer = Mutex<String?>(nil)
     let updateCache = IDUpdateCache()
+    let skeletonCache = SkeletonCache()
+    /// The skeleton-service client of the last datastack asked (it remembers the service's versions).
+    let skeletonService = Mutex<SkeletonServiceClient?>(nil)
 }
 
 /// The chunked-graph commands of a CAVE datastack (`latest`, `roots`, `supervoxels`, `update`) and
@@ -60,6 +63,7 @@ enum CaveCommands {
         let sandbox = try invocation.bool("sandbox", default: false)
         let name = sandbox ? crantDatastacks.sandbox : crantDatastacks.latest
         var preset = DatasetDescription.crant
+        if invocation.has("seatable") { preset.annotationTable = try seatableTable(invocation) }
         if sandbox {
             preset.segmentationURL = preset.segmentationURL?.replacingOccurrences(of: "/kronauer_ant_x1", with: "/kronauer_ant_sandbox_x1")
         }
@@ -94,6 +98,20 @@ enum CaveCommands {
         }
         if let last = state.cave.lastServer.withLock({ $0 }), CredentialScope.host(of: last) == host { return [last] }
         return ["https://" + host]
+    }
+
+    /// `dataset crant seatable="https://…"`: CRANT's annotation table on another Seatable server.
+    static func seatableTable(_ invocation: Invocation) throws -> SeatableTable {
+        let text = try invocation.string("seatable")
+        let table: SeatableTable
+        do { table = try SeatableTable.crant.on(server: text) } catch {
+            throw invocation.argumentError("seatable", error.message, hint: error.hint.isEmpty ? nil : error.hint)
+        }
+        guard CredentialScope.isSecureChannel(table.server) else {
+            throw invocation.argumentError("seatable", "seatable \(table.server.prefix(120)) is plain http: the Seatable token would travel unencrypted",
+                                           hint: "Use the https:// address (plain http only to this machine)")
+        }
+        return table
     }
 
     static func serverURL(_ invocation: Invocation) throws -> String {
@@ -152,6 +170,24 @@ enum CaveCommands {
     static func materialization(_ state: KernelState, command: String) async throws -> (MaterializationClient, CaveDatastack) {
         let (client, target, info) = try await datastack(state, command: command, service: "a CAVE materialization service")
         return (MaterializationClient(client: client, localServer: info.localServer, datastack: target.datastack), info)
+    }
+
+    /// The skeleton service of the current dataset's datastack (reading the datastack first if a token has appeared since).
+    static func skeletonService(_ state: KernelState) async throws -> SkeletonServiceClient {
+        let (graph, target) = try await graph(state, command: "skeleton")
+        if let known = state.cave.skeletonService.withLock({ $0 }), known.datastack == target.info!,
+           known.client.credentials.server == graph.client.credentials.server {
+            return known
+        }
+        let transport = state.environment.transport
+        let cache = state.chunkCache
+        let credentials = graph.client.credentials
+        let service = SkeletonServiceClient(client: graph.client, datastack: target.info!, cache: state.cave.skeletonCache) { url in
+            let token = try credentials.token(for: String(url.dropFirst("precomputed://".count)))
+            return try await SkeletonSource.open(url: url, transport: transport, authorization: token.map { .bearer($0) }, cache: cache)
+        }
+        state.cave.skeletonService.withLock { $0 = service }
+        return service
     }
 
     // MARK: - Timestamps

@@ -24,7 +24,9 @@ enum DatasetCommands {
                 `dataset cave server="https://…" datastack="NAME"` reads a CAVE datastack from its info service \
                 (segmentation, viewer, tables, local server); `dataset crant` does so for CRANT when a CAVE token \
                 is saved (see token), and is the built-in preset otherwise. latest, roots, supervoxels and update \
-                ask the datastack's chunked graph.
+                ask the datastack's chunked graph. On CRANT, neurons and annotations read the annotation table \
+                CRANTb_meta from Seatable with the account token of CRANTTABLE_TOKEN or token seatable=… \
+                (seatable="https://…" names another Seatable server), and skeleton asks CAVE's skeleton service.
                 """,
             parameters: [
                 ParameterSpec("image", .string, help: "image volume URL (precomputed://…)"),
@@ -37,12 +39,18 @@ enum DatasetCommands {
                 ParameterSpec("server", .string, help: "dataset cave: the CAVE server (https://…)"),
                 ParameterSpec("datastack", .string, help: "dataset cave: the datastack name"),
                 ParameterSpec("sandbox", .bool, default: "false", help: "dataset crant: CRANT's sandbox datastack"),
+                ParameterSpec("seatable", .string, default: "https://cloud.seatable.io",
+                              help: "dataset crant: the Seatable server of CRANT's annotation table (CRANTb_meta)"),
             ],
             positional: PositionalSpec("PRESET", .string, help: "sample, crant or cave", choices: ["sample", "crant", "cave"]),
             examples: ["dataset", "dataset sample", "dataset crant",
                        "dataset cave server=\"https://global.daf-apis.com\" datastack=\"flywire_fafb_public\"",
                        "dataset image=\"precomputed://https://example.org/em\" segmentation=\"precomputed://gs://bucket/seg\""]
         ) { invocation in
+            if invocation.has("seatable"), invocation.value(at: 0)?.asString != "crant" {
+                throw invocation.argumentError("seatable", "seatable= names the Seatable server of CRANT's annotation table, so it goes with dataset crant",
+                                               hint: "Write it like: dataset crant seatable=\"https://cloud.seatable.io\"")
+            }
             if let preset = invocation.value(at: 0) {
                 guard case .string(let name) = preset else {
                     throw invocation.argumentError("PRESET", "a preset is a name: sample or crant")
@@ -91,7 +99,10 @@ enum DatasetCommands {
             if invocation.has("layers") {
                 dataset.nodeIDLayers = try invocation.int("layers")
             }
-            if invocation.has("neurons") { dataset.neuronsURL = TableCommands.fileURL(try invocation.string("neurons")) }
+            if invocation.has("neurons") {
+                dataset.neuronsURL = TableCommands.fileURL(try invocation.string("neurons"))
+                dataset.annotationTable = nil
+            }
             if invocation.has("synapses") { dataset.synapsesURL = TableCommands.fileURL(try invocation.string("synapses")) }
             if invocation.has("skeletons") { dataset.skeletonsURL = sourceURL(try invocation.string("skeletons")) }
             state.dataset = dataset
@@ -175,6 +186,7 @@ struct DatasetValue: RichDisplay {
         if let url = dataset.brainMeshURL { rows.append(["brain_mesh", "mesh", .string(url)]) }
         if let url = dataset.nucleiURL { rows.append(["nuclei", "segmentation", .string(url)]) }
         if let url = dataset.mergeBiasedURL { rows.append(["merge_biased", "segmentation", .string(url)]) }
+        if dataset.neuronsURL == nil, let table = dataset.annotationTable { rows.append(["neurons", "annotations", .string(table.description)]) }
         let voxel = dataset.voxelSize.map(NumberFormat.plain).joined(separator: " × ")
         var footer = "voxel size \(voxel) nm · scenes open in \(dataset.viewerBase)"
         if let layers = dataset.nodeIDLayers { footer += " · node IDs: \(layers) layers, \(dataset.layerBits) layer bits" }

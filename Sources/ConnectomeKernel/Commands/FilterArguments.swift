@@ -32,9 +32,9 @@ enum FilterArguments {
                       exact: try invocation.bool("exact", default: true))
     }
 
-    /// The criteria in the order they are written in the cell.
-    static func criteria(_ invocation: Invocation) throws -> [FilterCriterion] {
-        let names = invocation.named.keys.filter { !optionNames.contains($0) }
+    /// The criteria in the order they are written in the cell; `except` names the command's own other parameters.
+    static func criteria(_ invocation: Invocation, except: Set<String> = []) throws -> [FilterCriterion] {
+        let names = invocation.named.keys.filter { !optionNames.contains($0) && !except.contains($0) }
             .sorted { (invocation.range(of: $0)?.start ?? 0, $0) < (invocation.range(of: $1)?.start ?? 0, $1) }
         return try names.map { name in
             let value = invocation.named[name] ?? .null
@@ -50,8 +50,9 @@ enum FilterArguments {
     }
 
     /// The rows of `table` matching the invocation's criteria (all rows without criteria).
-    static func filter(_ table: DataTable, _ invocation: Invocation, fields: [String]? = nil) throws -> (DataTable, [FilterCriterion]) {
-        let criteria = try criteria(invocation)
+    static func filter(_ table: DataTable, _ invocation: Invocation, fields: [String]? = nil,
+                       except: Set<String> = []) throws -> (DataTable, [FilterCriterion]) {
+        let criteria = try criteria(invocation, except: except)
         let options = try filterOptions(invocation)
         do throws(FilterError) {
             return (try table.filtered(criteria, options: options, fields: fields), criteria)

@@ -7,6 +7,16 @@ enum NeuronCommands {
         [neurons(state: state), annotations(state: state)]
     }
 
+    /// `clear_cache=true`: read the annotation table again (crantpy's `clear_cache`).
+    static let clearCache = ParameterSpec("clear_cache", .bool, default: "false",
+                                          help: "read the annotation table again instead of using the copy kept (2 hours for Seatable)")
+
+    static func readTable(_ invocation: Invocation, state: KernelState) async throws -> (any NeuronSource, DataTable) {
+        if try invocation.bool("clear_cache", default: false) { state.clearAnnotationCache() }
+        let source = state.neuronSource()
+        return (source, try await source.annotations())
+    }
+
     static func neurons(state: KernelState) -> CommandSpec {
         CommandSpec(
             name: "neurons",
@@ -17,8 +27,11 @@ enum NeuronCommands {
                 """ + "\n" + FilterArguments.details + "\n" + """
                 The result is a table usable wherever IDS go (its root_id column): pipe it into partners, \
                 adjacency, annotations, scene segments=…, or save it.
+                On CRANT (dataset crant) the table is CRANTb_meta in Seatable, read in pages of 10,000 rows \
+                with the account token of CRANTTABLE_TOKEN (or token seatable=…) and kept for 2 hours; \
+                clear_cache=true reads it again.
                 """,
-            parameters: FilterArguments.options,
+            parameters: FilterArguments.options + [clearCache],
             examples: [
                 "neurons",
                 "neurons cell_class=\"kenyon_cell\"",
@@ -27,13 +40,12 @@ enum NeuronCommands {
                 "neurons cell_type=\"^KC\" regex=true | count",
                 "neurons cell_class=\"kenyon_cell\" | partners direction=\"downstream\" | sort weight descending=true | head 10",
             ],
-            synopsis: "neurons [FIELD=VALUE ...] [regex=false] [case=false] [exact=true] [match_all=false]",
+            synopsis: "neurons [FIELD=VALUE ...] [regex=false] [case=false] [exact=true] [match_all=false] [clear_cache=false]",
             otherParameters: FilterArguments.criterion,
             otherParameterNames: { _ in state.neuronSource().knownAnnotationColumns }
         ) { invocation in
-            let source = state.neuronSource()
-            let table = try await source.annotations()
-            let (matches, criteria) = try FilterArguments.filter(table, invocation)
+            let (source, table) = try await readTable(invocation, state: state)
+            let (matches, criteria) = try FilterArguments.filter(table, invocation, except: [clearCache.name])
             guard !criteria.isEmpty else {
                 return .custom(DataTableValue(table, title: "neurons of dataset \(state.dataset.name)",
                                               notes: source.annotationOrigin.map { ["from \($0)"] } ?? []))
@@ -55,8 +67,10 @@ enum NeuronCommands {
             summary: "The annotation rows of neuron IDs, in the order given.",
             details: """
                 Looks the IDs up in the current dataset's neuron table (by root_id). IDs not in the table \
-                are named under the result; if none is found it is a NoMatchesError.
+                are named under the result; if none is found it is a NoMatchesError. IDs are compared as \
+                integers (CRANT's Seatable table stores them as text). clear_cache=true reads the table again.
                 """,
+            parameters: [clearCache],
             positional: PositionalSpec("IDS", .ids, help: "IDs: an integer, a list, a string of IDs, a table or a scene",
                                        required: true),
             examples: [
@@ -66,7 +80,7 @@ enum NeuronCommands {
             ]
         ) { invocation in
             let ids = try IDArguments.ids(invocation, at: 0)
-            let table = try await state.neuronSource().annotations()
+            let (_, table) = try await readTable(invocation, state: state)
             guard let column = table.idColumnName else {
                 throw ConnectomeError.data("the neuron table has no root_id column; its columns are \(table.columnNames.joined(separator: ", "))",
                                            hint: "a neuron table needs a root_id (or id) column")

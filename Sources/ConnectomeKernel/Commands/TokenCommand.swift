@@ -67,21 +67,30 @@ enum TokenCommand {
                 host or one under it), only over https (plain http only to this machine), never to a server named \
                 by a link for another host. token list shows which hosts have a token; token clear forgets the \
                 ones in memory. Tokens are never printed.
+                token seatable="…" keeps a Seatable account token (what crantpy reads from CRANTTABLE_TOKEN) \
+                for the annotation table of dataset crant, in memory only, for that table's Seatable server; \
+                token seatable=(input "Seatable token: " password=true) asks for it with a hidden prompt.
                 """,
-            parameters: [ParameterSpec("host", .string, help: "the server the token is for (default: the CAVE datastack's server, else \(TokenStore.defaultHost))")],
+            parameters: [ParameterSpec("host", .string, help: "the server the token is for (default: the CAVE datastack's server, else \(TokenStore.defaultHost))"),
+                         ParameterSpec("seatable", .string,
+                                       help: "a Seatable account token for CRANT's annotation table (instead of CRANTTABLE_TOKEN; kept in memory only)")],
             positional: PositionalSpec("TOKEN", .string, help: "the token (kept in memory only)"),
             keywords: ["clear", "list"],
             examples: ["token", "token host=\"global.daf-apis.com\"", "token list", "token clear",
-                       "token (input \"CAVE token: \" password=true)"],
-            synopsis: "token [host=HOST] | token TOKEN [host=HOST] | token list | token clear"
+                       "token (input \"CAVE token: \" password=true)", "token seatable=(input \"Seatable token: \" password=true)"],
+            synopsis: "token [host=HOST] | token TOKEN [host=HOST] | token seatable=TOKEN | token list | token clear"
         ) { invocation in
             if invocation.hasKeyword("clear") {
                 tokens.clear()
+                state.seatable.clearTokens()
                 invocation.output.print("all tokens in memory forgotten (saved token files are kept)")
                 return nil
             }
             if invocation.hasKeyword("list") {
                 return .table(listing(state))
+            }
+            if invocation.has("seatable") {
+                return try setSeatable(invocation, state: state)
             }
             let host = try Self.host(invocation, state: state)
             guard invocation.value(at: 0) != nil else {
@@ -119,9 +128,26 @@ enum TokenCommand {
         return nil
     }
 
+    /// `token seatable="…"`: the Seatable account token of the current dataset's annotation table (CRANT's by default).
+    static func setSeatable(_ invocation: Invocation, state: KernelState) throws -> Value? {
+        let token = try invocation.string("seatable").trimmingCharacters(in: .whitespacesAndNewlines)
+        do { try SeatableClient.validate(token, what: "the Seatable account token") } catch {
+            throw invocation.argumentError("seatable", error.message, hint: error.hint.isEmpty ? nil : error.hint)
+        }
+        let dataset = state.dataset
+        let host = (dataset.neuronsURL == nil ? dataset.annotationTable : nil)?.host ?? SeatableTable.crant.host
+        state.seatable.setToken(token, host: host)
+        invocation.output.print("Seatable account token set for \(host) (not shown; kept in memory only)")
+        return nil
+    }
+
     /// Hosts with a token in memory, and the token files on disk.
     static func listing(_ state: KernelState) -> Table {
         var rows = state.tokens.hosts.map { host -> [Value] in [.string(host), "in memory (hidden)"] }
+        rows += state.seatable.hosts.map { host -> [Value] in [.string(host), "Seatable account token, in memory (hidden)"] }
+        if state.environment.seatableToken != nil {
+            rows.append([.string(SeatableTable.crant.host), "Seatable account token from CRANTTABLE_TOKEN (hidden)"])
+        }
         let directory = state.environment.caveSecrets.directory
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.hasSuffix("cave-secret.json") }.sorted()

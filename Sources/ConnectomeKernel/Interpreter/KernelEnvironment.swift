@@ -14,18 +14,23 @@ public struct KernelEnvironment: Sendable {
     public var chunkCacheBytes: Int
     /// Where CAVE tokens are read and saved (`~/.cloudvolume/secrets`, as CAVEclient; tests use a temporary folder).
     public var caveSecrets: CaveSecrets
+    /// The Seatable account token of `CRANTTABLE_TOKEN` (crantpy's variable), for CRANT's annotation table.
+    public var seatableToken: String?
 
     public init(transport: (any HTTPTransport)?, sampleDirectory: String, chunkCacheBytes: Int = 512 << 20,
-                caveSecrets: CaveSecrets = .standard()) {
+                caveSecrets: CaveSecrets = .standard(), seatableToken: String? = nil) {
         self.transport = transport
         self.sampleDirectory = sampleDirectory
         self.chunkCacheBytes = chunkCacheBytes
         self.caveSecrets = caveSecrets
+        self.seatableToken = seatableToken
     }
 
     /// The environment of a kernel started by Jupyter or `eval`.
     public static func standard(transport: (any HTTPTransport)?) -> KernelEnvironment {
-        KernelEnvironment(transport: transport, sampleDirectory: defaultSampleDirectory())
+        let token = ProcessInfo.processInfo.environment["CRANTTABLE_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return KernelEnvironment(transport: transport, sampleDirectory: defaultSampleDirectory(),
+                                 seatableToken: token?.isEmpty == false ? token : nil)
     }
 
     /// `$CONNECTOME_SAMPLE_DIR`, else `$XDG_CACHE_HOME/connectome-kernel/sample-v1`, else `~/.cache/...`.

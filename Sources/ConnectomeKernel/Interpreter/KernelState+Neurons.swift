@@ -31,12 +31,35 @@ extension KernelState {
                 try ensureSample(url)
                 return try await SkeletonSource.open(url: url, transport: environment.transport, cache: cache)
             })
+        // CRANT's annotations come from its Seatable table, a CAVE datastack's skeletons from its skeleton
+        // service, unless the user gave files for them.
+        var annotations: (@Sendable () async throws -> DataTable)?
+        var annotationOrigin = dataset.neuronsURL
+        if dataset.neuronsURL != nil {
+            annotations = { @Sendable in try await local.annotations() }
+        } else if let table = dataset.annotationTable {
+            let seatable = self.seatable
+            annotations = { @Sendable in try await seatable.annotations(table, environment: environment).read() }
+            annotationOrigin = table.description
+        }
+        let target = cave.target.withLock { $0?.datasetName == dataset.name ? $0 : nil }
+        var skeleton: (@Sendable (SegmentID) async throws -> Skeleton)?
+        var skeletonOrigin = dataset.skeletonsURL
+        if dataset.skeletonsURL != nil {
+            skeleton = { @Sendable id in try await local.skeleton(id) }
+        } else if let target {
+            skeleton = { @Sendable [weak self] id in
+                guard let self else { throw CancellationError() }
+                return try await CaveCommands.skeletonService(self).skeleton(id)
+            }
+            skeletonOrigin = "the CAVE skeleton service of \(target.datastack), else its skeleton_source"
+        }
         // A CAVE datastack's synapses come from its materialization service, unless the user gave a table.
-        guard dataset.synapsesURL == nil,
-              let target = cave.target.withLock({ $0?.datasetName == dataset.name ? $0 : nil }) else { return local }
+        guard dataset.synapsesURL == nil, let target else {
+            guard dataset.neuronsURL == nil, let annotations, let annotationOrigin else { return local }
+            return CompositeNeuronSource(base: local, annotations: .init(origin: annotationOrigin) { _ in try await annotations() })
+        }
         let voxelSize = dataset.voxelSize
-        let annotations: (@Sendable () async throws -> DataTable)? = dataset.neuronsURL == nil ? nil : { @Sendable in try await local.annotations() }
-        let skeleton: (@Sendable (SegmentID) async throws -> Skeleton)? = dataset.skeletonsURL == nil ? nil : { @Sendable id in try await local.skeleton(id) }
         return CaveNeuronSource(
             datastack: target.datastack,
             connect: { [weak self] in
@@ -45,7 +68,17 @@ extension KernelState {
                 return CaveNeuronSource.Connection(materialization: materialization, synapseTable: info.synapseTable,
                                                    viewerResolution: info.viewerResolution ?? voxelSize)
             },
-            annotations: annotations, annotationOrigin: dataset.neuronsURL,
-            skeleton: skeleton, skeletonOrigin: dataset.skeletonsURL)
+            annotations: annotations, annotationOrigin: annotationOrigin,
+            skeleton: skeleton, skeletonOrigin: skeletonOrigin)
+    }
+
+    /// `clear_cache=true`: the current dataset's annotation table is read again on next use.
+    func clearAnnotationCache() {
+        let dataset = self.dataset
+        if dataset.neuronsURL == nil, let table = dataset.annotationTable {
+            if let reader = try? seatable.annotations(table, environment: environment) { reader.clearCache() }
+        } else {
+            neuronSources.withLock { $0 = nil }
+        }
     }
 }

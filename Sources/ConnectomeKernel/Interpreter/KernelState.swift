@@ -15,6 +15,8 @@ final class KernelState: Sendable {
     let tokens = TokenStore()
     /// The CAVE datastack of the current dataset, and the ID-update cache.
     let cave = CaveState()
+    /// Seatable account tokens set in this kernel and the annotation tables read from Seatable.
+    let seatable = SeatableState()
     private let storage: Mutex<Storage>
     /// The neuron source of the last dataset asked (see `neuronSource()`).
     let neuronSources = Mutex<(DatasetDescription, any NeuronSource)?>(nil)

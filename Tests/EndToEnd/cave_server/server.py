@@ -21,6 +21,7 @@ import urllib.parse
 
 from . import materialization
 from cave_server import graphene
+from . import skeletons
 
 GOOD_TOKENS = {"good-token"}
 EXPIRED_TOKENS = {"expired-token"}
@@ -212,7 +213,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/_test/requests":
             self.send_body(200, self.server.seen)
             return
-        body = self.read_body() if method == "POST" else b""
+        body = self.read_body()  # GETs may carry a body too (valid_nodes, past_id_mapping)
         if path == "/auth/api/v1/authorize":
             self.send_body(200, b"<html><body>Log in</body></html>", "text/html")
             return
@@ -233,6 +234,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_body(200, "2.18.0")
         elif path == f"/segmentation/table/{TABLE}/info":
             self.send_body(200, graphene.graph_info(host, self.server.watershed))
+        elif skeletons.route(self, method, path, query, body):
+            pass
         elif path.startswith(f"/segmentation/api/v1/table/{TABLE}/"):
             self.chunkedgraph(method, path[len(f"/segmentation/api/v1/table/{TABLE}/"):], query, body)
         elif path.startswith("/materialize/") and materialization.route(self, method, path, query, body):
@@ -302,7 +305,7 @@ def datastack_info(host):
         "aligned_volume": {"id": 1, "name": "kronauer_ant", "display_name": "CRANT", "description": "local",
                            "image_source": f"precomputed://{host}{graphene.EM}"},
         "segmentation_source": f"graphene://{host}/segmentation/table/{TABLE}",
-        "skeleton_source": None, "analysis_database": None,
+        "skeleton_source": f"precomputed://{host}/static/skeletons", "analysis_database": None,
         "viewer_site": "https://spelunker.cave-explorer.org",
         "synapse_table": "synapses_v2", "soma_table": "somas_v1", "local_server": host,
         "description": "local test datastack",
@@ -321,6 +324,7 @@ class Server(http.server.ThreadingHTTPServer):
         self.materialization_queries = []
         self.watershed = graphene.Watershed(sample_dir, self.graph)
         self.watershed_requests = []
+        skeletons.attach(self, sample_dir)
         self.seen = []
         self.faults = []
         self.batch_sizes = []
