@@ -5,7 +5,7 @@ import Foundation
 /// Jupyter metadata, MIME bundles, neuroglancer states and precomputed `info` files all carry
 /// keys we do not model; this type keeps them intact. Integers stay exact: a 64-bit neuron ID
 /// written as a JSON number must not pass through `Double`. Parsing goes through
-/// Foundation's `JSONDecoder`; compact text is written by `JSONWriter`, pretty text by `JSONEncoder`.
+/// `JSONParser` (errors worded by Foundation's `JSONDecoder`); compact text is written by `JSONWriter`, pretty text by `JSONEncoder`.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -55,8 +55,15 @@ public struct JSONError: Error, CustomStringConvertible, Sendable {
 }
 
 extension JSONValue {
-    /// Parses UTF-8 JSON text.
+    /// Parses UTF-8 JSON text: `JSONParser` in one pass; what it refuses goes to `JSONDecoder`, which
+    /// words the error (or, should the two ever disagree, has the last word on the value).
     public static func parse(_ data: Data) throws(JSONError) -> JSONValue {
+        if let value = data.withUnsafeBytes({ JSONParser.parse($0) }) { return value }
+        return try decoded(data)
+    }
+
+    /// `JSONDecoder`'s reading of `data`.
+    static func decoded(_ data: Data) throws(JSONError) -> JSONValue {
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch let error as DecodingError {
