@@ -135,7 +135,7 @@ public struct MaterializationClient: Sendable {
             }
             if answer.limited {
                 limited = true
-                let which = next.filterIn.map { "\($0.column) \($0.ids.first!.rawValue)" }.joined(separator: " and ")
+                let which = next.filterIn.map { "\($0.column) \($0.ids.first.map { String($0.rawValue) } ?? "(no IDs)")" }.joined(separator: " and ")
                 warnings.append("the server limited the rows of \(which.isEmpty ? "the query" : which) to \(NumberFormat.grouped(answer.table.rowCount)); rows are missing")
             }
             rows += answer.table.rowCount
