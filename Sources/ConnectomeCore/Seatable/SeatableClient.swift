@@ -55,18 +55,15 @@ public final class SeatableClient: Sendable {
 
     /// Every row of the table, `fields` selected, as the annotation table.
     public func readAll(fields: [String]) async throws -> DataTable {
-        for attempt in 1...2 {
-            let pages = try await readPages(fields: fields)
+        var pages = try await readPages(fields: fields)
+        if Self.firstRepeatedRow(pages) != nil {
+            pages = try await readPages(fields: fields)
             if let duplicate = Self.firstRepeatedRow(pages) {
-                if attempt == 2 {
-                    throw ConnectomeError.data("\(table) changed while it was read: row \(duplicate) came on two pages twice in a row",
-                                               hint: "Run the query again when the table is not being edited")
-                }
-                continue
+                throw ConnectomeError.data("\(table) changed while it was read: row \(duplicate) came on two pages twice in a row",
+                                           hint: "Run the query again when the table is not being edited")
             }
-            return try AnnotationTableDecoder.table(pages, fields: fields, source: table.description)
         }
-        fatalError("unreachable")
+        return try AnnotationTableDecoder.table(pages, fields: fields, source: table.description)
     }
 
     /// The pages of `SELECT fields FROM table`, 10,000 rows each, until a shorter page.

@@ -19,9 +19,7 @@ import threading
 import time
 import urllib.parse
 
-from . import materialization
-from cave_server import graphene
-from . import skeletons
+from . import graphene, materialization, skeletons
 
 GOOD_TOKENS = {"good-token"}
 EXPIRED_TOKENS = {"expired-token"}
