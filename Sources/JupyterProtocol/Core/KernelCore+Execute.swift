@@ -4,9 +4,18 @@ import JSONModel
 extension KernelCore {
     /// busy → execute_input → outputs → execute_reply → idle, or an `aborted` reply for a request that was
     /// already queued when an earlier cell failed with `stop_on_error`.
+    ///
+    /// The cell goes into the history file after idle: the client is not kept waiting on the file, and the
+    /// next shell request (a `history_request` included) is handled only after this returns.
     func execute(_ message: WireMessage, sequence: Int) async {
         status(StatusContent.busy, parent: message)
-        defer { status(StatusContent.idle, parent: message) }
+        let entry = await run(message, sequence: sequence)
+        status(StatusContent.idle, parent: message)
+        if let entry { history.append(line: entry.line, input: entry.input, output: entry.output) }
+    }
+
+    /// Everything between busy and idle; returns what the history should keep of the cell.
+    private func run(_ message: WireMessage, sequence: Int) async -> (line: Int, input: String, output: String?)? {
         let request: ExecuteRequest
         do {
             request = try message.content(ExecuteRequest.self)
@@ -16,7 +25,7 @@ extension KernelCore {
             publish("error", content: .object(content), parent: message.headerBytes)
             content["execution_count"] = .int(Int64(state.withLock { $0.executionCount }))
             reply(to: message, "execute_reply", .object(content), on: .shell)
-            return
+            return nil
         }
 
         let (count, aborted) = state.withLock { state -> (Int, Bool) in
@@ -26,7 +35,7 @@ extension KernelCore {
         }
         if aborted {
             reply(to: message, "execute_reply", ["status": "aborted", "execution_count": .int(Int64(count))], on: .shell)
-            return
+            return nil
         }
         if !request.silent {
             publish("execute_input", content: ["code": .string(request.code), "execution_count": .int(Int64(count))],
@@ -71,7 +80,7 @@ extension KernelCore {
                 state.withLock { $0.abortBefore = $0.received }
             }
         }
-        if request.storeHistory { history.append(line: count, input: request.code, output: output) }
         reply(to: message, "execute_reply", .object(content), on: .shell)
+        return request.storeHistory ? (count, request.code, output) : nil
     }
 }

@@ -1,3 +1,5 @@
+import JSONModel
+
 /// `execute_request` content, with only the spec's defaults: `silent` false, `store_history` `!silent`
 /// (and forced off when silent), `user_expressions` empty, `allow_stdin` true, `stop_on_error` true.
 public struct ExecuteRequest: Decodable, Sendable, Equatable {
@@ -35,5 +37,26 @@ public struct ExecuteRequest: Decodable, Sendable, Equatable {
             userExpressions: try container.decodeIfPresent([String: String].self, forKey: .userExpressions) ?? [:],
             allowStdin: try container.decodeIfPresent(Bool.self, forKey: .allowStdin) ?? true,
             stopOnError: try container.decodeIfPresent(Bool.self, forKey: .stopOnError) ?? true)
+    }
+}
+
+extension ExecuteRequest: PreparsedDecodable {
+    init?(json: JSONValue) {
+        guard case .object = json, case .string(let code)? = json["code"],
+              let silent = json.optionalBool("silent"), let storeHistory = json.optionalBool("store_history"),
+              let allowStdin = json.optionalBool("allow_stdin"), let stopOnError = json.optionalBool("stop_on_error")
+        else { return nil }
+        var expressions: [String: String] = [:]
+        switch json["user_expressions"] {
+        case nil, .null?: break
+        case .object(let object)?:
+            for (name, value) in object {
+                guard case .string(let expression) = value else { return nil }
+                expressions[name] = expression
+            }
+        default: return nil
+        }
+        self.init(code: code, silent: silent ?? false, storeHistory: storeHistory, userExpressions: expressions,
+                  allowStdin: allowStdin ?? true, stopOnError: stopOnError ?? true)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import JSONModel
+import Synchronization
 
 /// Builds signed outgoing frames: fresh `msg_id`, this process's session, `date`, `version` "5.3".
 ///
@@ -12,11 +13,16 @@ public struct MessageFactory: Sendable {
     public let session: String
     public let username: String
     public let signer: MessageSigner
+    private let counter = MessageCounter()
+    /// `<session>_<pid>_`: message IDs are this and a count, as jupyter_client's `Session.msg_id` makes
+    /// them; unique per kernel process without a random UUID (and its formatting) per message.
+    private let idPrefix: String
 
     public init(signer: MessageSigner, session: String = UUID().uuidString.lowercased(), username: String = "kernel") {
         self.signer = signer
         self.session = session
         self.username = username
+        self.idPrefix = "\(session)_\(getpid())_"
     }
 
     /// The frames of one message. `parent` is the raw header of the request (or nil for an empty parent).
@@ -47,9 +53,9 @@ public struct MessageFactory: Sendable {
     }
 
     func headerBytes(msgType: String) -> Data {
-        var text = "{\"msg_id\":\""
-        text += UUID().uuidString.lowercased()
-        text += "\",\"msg_type\":"
+        var text = "{\"msg_id\":"
+        JSONText.appendString(idPrefix + String(counter.next()), to: &text)
+        text += ",\"msg_type\":"
         JSONText.appendString(msgType, to: &text)
         text += ",\"session\":"
         JSONText.appendString(session, to: &text)
@@ -59,6 +65,15 @@ public struct MessageFactory: Sendable {
         text += Timestamp.now()
         text += "\",\"version\":\"\(Self.protocolVersion)\"}"
         return Data(text.utf8)
+    }
+}
+
+/// The count in message IDs, shared by every copy of a factory.
+final class MessageCounter: Sendable {
+    private let value = Atomic<UInt64>(0)
+
+    func next() -> UInt64 {
+        value.wrappingAdd(1, ordering: .relaxed).oldValue
     }
 }
 

@@ -1,3 +1,5 @@
+import JSONModel
+
 /// A message header as clients send it.
 ///
 /// `msg_id`, `msg_type` and `session` are required; `username`, `date` and `version` are optional because
@@ -25,5 +27,16 @@ public struct MessageHeader: Codable, Sendable, Equatable {
         case msgID = "msg_id"
         case msgType = "msg_type"
         case session, username, date, version
+    }
+}
+
+extension MessageHeader: PreparsedDecodable {
+    init?(json: JSONValue) {
+        guard case .object = json, case .string(let msgID)? = json["msg_id"],
+              case .string(let msgType)? = json["msg_type"], case .string(let session)? = json["session"],
+              let username = json.optionalString("username"), let date = json.optionalString("date"),
+              let version = json.optionalString("version")
+        else { return nil }
+        self.init(msgID: msgID, msgType: msgType, session: session, username: username, date: date, version: version)
     }
 }

@@ -36,7 +36,7 @@ public struct WireMessage: Sendable {
         }
         let decodedHeader: MessageHeader
         do {
-            decodedHeader = try JSONDecoder().decode(MessageHeader.self, from: header)
+            decodedHeader = try strictlyDecode(MessageHeader.self, from: header)
         } catch {
             throw .malformed(part: "header", detail: Self.describe(error))
         }
@@ -51,10 +51,19 @@ public struct WireMessage: Sendable {
     /// Decodes the content strictly into a request type.
     public func content<T: Decodable>(_ type: T.Type) throws(WireError) -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: contentBytes)
+            return try Self.strictlyDecode(T.self, from: contentBytes)
         } catch {
             throw .malformed(part: "\(msgType) content", detail: Self.describe(error))
         }
+    }
+
+    /// `JSONDecoder`'s answer, taking the short way through `PreparsedDecodable` when the type has one.
+    private static func strictlyDecode<T: Decodable>(_ type: T.Type, from bytes: Data) throws -> T {
+        if let preparsed = T.self as? any PreparsedDecodable.Type, let value = try? JSONValue.parse(bytes),
+           let decoded = preparsed.init(json: value) as? T {
+            return decoded
+        }
+        return try JSONDecoder().decode(T.self, from: bytes)
     }
 
     /// The content as an open JSON object (for message types without a dedicated request type).
