@@ -109,7 +109,7 @@ def test_versions_and_live_queries_equal_caveclient(server, home):
     edited = server.graph.neurons[0]["root"]   # split at EDIT_TIME: its synapses are only in version 1
     before = datetime.datetime.fromtimestamp(cave.EDIT_TIME - 3600, UTC)
     _, (v1, v2, live, latest) = kernel(server, home, [
-        f"synapses pre={edited} at=\"mat_1\" | select id pre post size", f"synapses pre={edited}",
+        f"synapses pre={edited} at=\"mat_1\" | select id pre post size", f"synapses pre={edited} update_ids=false",
         f"synapses pre={edited} at=\"{before.replace(tzinfo=None).isoformat()}\" | select id pre post size",
         f"latest {edited} at=\"mat_1\"",
     ])
@@ -158,3 +158,22 @@ def test_faults_are_data_errors(server, home, kind, words):
     with pytest.raises(Exception):
         frame(client(server, home), ids)
     set_faults(server, [])
+
+
+def test_stale_ids_are_brought_up_to_date_before_the_query(server, home):
+    """crantpy's update_ids before get_synapses: a root split since the user copied it still finds its
+    synapses (through its main piece at the version's time); update_ids=false asks with the ID as given."""
+    c = client(server, home)
+    old = int(server.graph.neurons[0]["root"])
+    _, (updated, stale, as_given) = kernel(server, home, [
+        f'update {old} at="mat"', f"synapses pre={old} | select id pre post size",
+        f"synapses pre={old} update_ids=false | select id pre post size"])
+    new = int(updated[0][1])
+    assert new != old and updated[0][3] == "true"
+    expected = crantpy_synapses(frame(c, [new]))
+    assert len(expected) > 0  # the control: the new root has synapses, the old one has none left
+    assert kernel_rows(stale) == expected_rows(expected)
+    assert as_given == []
+    assert frame(c, [old]).empty
+    shown = shown_output(server, home, f"partners {old}")
+    assert f"1 stale ID brought up to date" in shown and f"{old} → {new}" in shown

@@ -8,6 +8,24 @@ public enum SynapseSelection: Sendable, Equatable {
     case touching([SegmentID])
     /// Synapses from any of `pre` onto any of `post`.
     case between(pre: [SegmentID], post: [SegmentID])
+
+    /// Every ID the selection names (`pre` then `post` for `between`).
+    public var ids: [SegmentID] {
+        switch self {
+        case .from(let ids), .onto(let ids), .touching(let ids): ids
+        case .between(let pre, let post): pre + post
+        }
+    }
+
+    /// The same selection with each ID replaced (e.g. by its current root).
+    public func mapIDs(_ transform: (SegmentID) -> SegmentID) -> SynapseSelection {
+        switch self {
+        case .from(let ids): .from(ids.map(transform))
+        case .onto(let ids): .onto(ids.map(transform))
+        case .touching(let ids): .touching(ids.map(transform))
+        case .between(let pre, let post): .between(pre: pre.map(transform), post: post.map(transform))
+        }
+    }
 }
 
 /// How a remote source reads synapses: which state of the table, in which format, and the

@@ -218,10 +218,11 @@ enum CaveCommands {
         }
     }
 
-    /// The instant of `at=` and its cache key (`now` or the instant); `mat` / `mat_<v>` are the
-    /// version's time from the datastack's materialization service.
-    static func instant(_ invocation: Invocation, state: KernelState) async throws -> (date: Date, key: String, shown: String) {
-        let timestamp = try timestamp(invocation) ?? .now
+    /// The instant of `at=` (`absent` when not given) and its cache key (`now` or the instant);
+    /// `mat` / `mat_<v>` are the version's time from the datastack's materialization service.
+    static func instant(_ invocation: Invocation, state: KernelState, absent: Timestamp = .now) async throws
+        -> (date: Date, key: String, shown: String) {
+        let timestamp = try timestamp(invocation) ?? absent
         let date: Date
         switch timestamp {
         case .now:

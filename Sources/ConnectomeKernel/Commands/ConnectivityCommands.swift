@@ -16,6 +16,8 @@ enum ConnectivityCommands {
     static let format = ParameterSpec("format", .string, default: "arrow",
                                       help: "CAVE datastacks: the answer format: arrow (ZSTD buffers), arrow_lz4, arrow_uncompressed (gzip) or json (gzip)",
                                       choices: MaterializationFormat.allCases.map(\.rawValue))
+    static let updateIDs = ParameterSpec("update_ids", .bool, default: "true",
+                                         help: "CAVE datastacks: bring stale IDs up to date (as update does) at the time of at= before asking; tables on disk have no graph and ignore it")
     static let thresholds = NumberRange(1...Int(Int32.max))
     static let threshold = ParameterSpec("threshold", .integer, default: "1", range: thresholds,
                                          help: "keep connections of at least this many synapses")
@@ -35,7 +37,7 @@ enum ConnectivityCommands {
                 ParameterSpec("post", .ids, help: "postsynaptic neurons"),
                 ParameterSpec("min_size", .number, range: NumberRange(0...1e15, shown: "0 to 1e15"),
                               help: "the smallest synapse size to keep"),
-                autapses, at, format,
+                autapses, at, format, updateIDs,
             ],
             positional: PositionalSpec("IDS", .ids, help: "neurons whose input and output synapses to list"),
             examples: [
@@ -53,19 +55,21 @@ enum ConnectivityCommands {
             }
             let minSize = try invocation.has("min_size") ? invocation.double("min_size") : nil
             let keepAutapses = try invocation.bool("autapses", default: false)
-            let selection: SynapseSelection
-            if let touching { selection = .touching(touching) }
-            else if let pre, let post { selection = .between(pre: pre, post: post) }
-            else if let pre { selection = .from(pre) }
-            else if let post { selection = .onto(post) }
+            let given: SynapseSelection
+            if let touching { given = .touching(touching) }
+            else if let pre, let post { given = .between(pre: pre, post: post) }
+            else if let pre { given = .from(pre) }
+            else if let post { given = .onto(post) }
             else {
                 throw EvaluationError(.argumentError, "synapses needs IDS, pre=IDS or post=IDS",
                                       hint: "Write it like: synapses pre=576460752664524086", range: invocation.range)
             }
+            let (current, updateNotes) = try await currentIDs(given.ids, invocation, state: state)
+            let selection = given.mapIDs { current[$0] ?? $0 }
             let table = try await state.neuronSource().synapses(selection, options: try options(invocation, minSize: minSize))
             let rows = try table.synapses(selection, minSize: minSize, autapses: keepAutapses)
             let what = table.level == .synapse ? "synapse" : "connection"
-            return .custom(DataTableValue(rows, title: "\(what)s", notes: table.notes + (table.level == .connection
+            return .custom(DataTableValue(rows, title: "\(what)s", notes: updateNotes + table.notes + (table.level == .connection
                 ? ["the synapse table is connection-level: one row per pair, with its weight"] : [])))
         }
     }
@@ -83,7 +87,7 @@ enum ConnectivityCommands {
             parameters: [
                 ParameterSpec("direction", .string, default: "both", help: "upstream (inputs), downstream (outputs) or both",
                               choices: PartnerDirection.allCases.map(\.rawValue)),
-                threshold, autapses, at, format,
+                threshold, autapses, at, format, updateIDs,
             ],
             positional: PositionalSpec("IDS", .ids, help: "the neurons: IDs, or a table piped in", required: true),
             examples: [
@@ -92,15 +96,17 @@ enum ConnectivityCommands {
                 "neurons cell_class=\"kenyon_cell\" | partners direction=\"downstream\" | sort weight descending=true | head 10",
             ]
         ) { invocation in
-            let ids = try IDArguments.ids(invocation, at: 0)
             let direction = try self.direction(invocation)
             let minimum = try thresholdValue(invocation)
             let keepAutapses = try invocation.bool("autapses", default: false)
+            let given = try IDArguments.ids(invocation, at: 0)
+            let (current, updateNotes) = try await currentIDs(given, invocation, state: state)
+            let ids = given.map { current[$0] ?? $0 }
             let table = try await state.neuronSource().synapses(direction.selection(ids), options: try options(invocation))
             let pairs = try table.partners(of: ids, direction: direction, threshold: minimum, autapses: keepAutapses)
             let title = "\(direction == .both ? "" : direction.rawValue + " ")partners of \(NumberFormat.count(ids.count, "neuron"))"
             return .custom(DataTableValue(pairs, title: title,
-                                          notes: table.notes + (minimum > 1 ? ["connections of at least \(minimum) synapses"] : [])))
+                                          notes: updateNotes + table.notes + (minimum > 1 ? ["connections of at least \(minimum) synapses"] : [])))
         }
     }
 
@@ -115,7 +121,7 @@ enum ConnectivityCommands {
                 """,
             parameters: [
                 ParameterSpec("targets", .ids, default: "IDS", help: "the neurons of the columns"),
-                threshold, autapses, at, format,
+                threshold, autapses, at, format, updateIDs,
             ],
             positional: PositionalSpec("IDS", .ids, help: "the neurons of the rows: IDs, or a table piped in", required: true),
             examples: [
@@ -124,17 +130,53 @@ enum ConnectivityCommands {
                 "adjacency (neurons side=\"left\") targets=(neurons side=\"right\") threshold=3",
             ]
         ) { invocation in
-            let sources = try IDArguments.ids(invocation, at: 0)
-            let targets = try IDArguments.ids(invocation, "targets") ?? sources
+            let givenSources = try IDArguments.ids(invocation, at: 0)
+            let givenTargets = try IDArguments.ids(invocation, "targets") ?? givenSources
             let minimum = try thresholdValue(invocation)
             let keepAutapses = try invocation.bool("autapses", default: false)
+            let (current, updateNotes) = try await currentIDs(givenSources + givenTargets, invocation, state: state)
+            let sources = givenSources.map { current[$0] ?? $0 }, targets = givenTargets.map { current[$0] ?? $0 }
             let table = try await state.neuronSource().synapses(.between(pre: sources, post: targets), options: try options(invocation))
             let matrix = try table.adjacency(sources: sources, targets: targets, threshold: minimum, autapses: keepAutapses)
-            return .custom(AdjacencyValue(matrix: matrix, table: try matrix.table(), notes: table.notes))
+            return .custom(AdjacencyValue(matrix: matrix, table: try matrix.table(), notes: updateNotes + table.notes))
         }
     }
 
     // MARK: - Arguments
+
+    /// crantpy's `update_ids` before a synapse query: on a CAVE datastack (unless `update_ids=false`)
+    /// every stale ID becomes its root at the time the query reads (the materialization's time for
+    /// `mat` / `mat_<v>`, else `at=`), so a neuron edited since the user copied its ID is still found;
+    /// the notes say which IDs changed and which could not be placed. Tables on disk have no graph: IDs
+    /// are used as given (with a note when `update_ids=true` was asked for explicitly).
+    static func currentIDs(_ ids: [SegmentID], _ invocation: Invocation, state: KernelState) async throws
+        -> (current: [SegmentID: SegmentID], notes: [String]) {
+        let asked = try invocation.bool("update_ids", default: true)
+        let onCave = state.cave.target.withLock { $0?.datasetName == state.dataset.name }
+        guard onCave else {
+            let note = asked && invocation.has("update_ids")
+                ? ["update_ids: dataset \(state.dataset.name) has no chunked graph, so the IDs are used as given"] : []
+            return ([:], note)
+        }
+        guard asked, !ids.isEmpty else { return ([:], []) }
+        let at = try await CaveCommands.instant(invocation, state: state, absent: .materialization(version: nil))
+        let (graph, _) = try await CaveCommands.graph(state, command: "update_ids")
+        let rows = try await IDUpdater(graph: graph, cache: state.cave.updateCache).update(ids, at: at.date, key: at.key)
+        var current: [SegmentID: SegmentID] = [:]
+        for row in rows where row.changed { current[row.oldID] = row.newID }
+        let changed = rows.filter { $0.changed }
+        let lost = rows.filter { $0.confidence == 0 && $0.oldID.rawValue != 0 }
+        var notes: [String] = []
+        if !changed.isEmpty {
+            let shown = changed.prefix(3).map { "\($0.oldID.rawValue) → \($0.newID.rawValue)" }.joined(separator: ", ")
+            notes.append("update_ids: \(NumberFormat.count(changed.count, "stale ID")) brought up to date at \(at.shown) (\(shown)\(changed.count > 3 ? ", …" : "")); update_ids=false keeps them as given")
+        }
+        if !lost.isEmpty {
+            let shown = lost.prefix(3).map { String($0.oldID.rawValue) }.joined(separator: ", ")
+            notes.append("update_ids: \(NumberFormat.count(lost.count, "ID")) not found in the graph at \(at.shown), used as given: \(shown)\(lost.count > 3 ? ", …" : "")")
+        }
+        return (current, notes)
+    }
 
     /// `at=` and `format=` for a remote synapse table (a local table ignores them).
     static func options(_ invocation: Invocation, minSize: Double? = nil) throws -> SynapseQueryOptions {
