@@ -58,12 +58,13 @@ def client(server, home, token="good-token"):
     return caveclient.CAVEclient(datastack_name=cave.DATASTACK, server_address=server.url, auth_token=token)
 
 
-def kernel(server, home, cells, check=True, env=None):
-    """Runs `dataset cave` then each cell with `connectome-kernel eval`, saving each cell's table as
-    CSV; returns (process, [rows of each table as lists of strings])."""
+def kernel(server, home, cells, check=True, env=None, setup=""):
+    """Runs `dataset cave` (and `setup`, lines that show no table) then each cell with
+    `connectome-kernel eval`, saving each cell's table as CSV; returns (process, [rows of each table
+    as lists of strings])."""
     folder = pathlib.Path(tempfile.mkdtemp(prefix="ck-cave-"))
     script = folder / "cells.cq"
-    script.write_text(f'dataset cave server="{server.url}" datastack="{cave.DATASTACK}"\n'
+    script.write_text(f'dataset cave server="{server.url}" datastack="{cave.DATASTACK}"\n' + setup
                       + "".join(f'{c} | save "{folder}/t{i}.csv"\n' for i, c in enumerate(cells)))
     full_env = dict(os.environ, HOME=str(home), TZ="America/New_York", **(env or {}))
     proc = subprocess.run([binary(), "eval", str(script)], capture_output=True, text=True, timeout=300, env=full_env)
@@ -257,3 +258,35 @@ def test_token_prompt_saves_where_caveclient_reads_it(server, tmp_path, monkeypa
     monkeypatch.setenv("HOME", str(tmp_path))  # CAVEclient reads the token the kernel saved
     found = caveclient.CAVEclient(datastack_name=cave.DATASTACK, server_address=server.url)
     assert bool(found.chunkedgraph.is_latest_roots([server.graph.neurons[10]["root"]])[0])
+
+
+def test_annotation_rows_follow_the_graph_edits_and_query_ids_do_not(server, home):
+    """crantpy's update_ids on tables: the table's root_id values are brought up to date (a stale root
+    through its row's supervoxel_id) before annotations matches; the IDs asked for are not updated."""
+    g = server.graph
+    split, merged = g.neurons[0], g.neurons[3]
+    # The sample's rows of the neurons the local graph knows (a real graph knows every root).
+    known = pathlib.Path(tempfile.mkdtemp(prefix="ck-cave-")) / "neurons.csv"
+    known.write_text("".join((SAMPLE_DIR / "neurons.csv").read_text().splitlines(keepends=True)[:len(g.neurons) + 1]))
+    table = f'dataset neurons="file://{known}"\n'
+    _, (new_split, new_merged) = kernel(server, home, [
+        f"update {split['root']} supervoxels=[{split['supervoxel']}] | select new_id",
+        f"update {merged['root']} supervoxels=[{merged['supervoxel']}] | select new_id"])
+    new_split, new_merged = int(new_split[0][0]), int(new_merged[0][0])
+    assert new_split != split["root"] and new_merged != merged["root"]
+    _, (found, as_given, rows) = kernel(server, home, [
+        f"annotations [{new_split}, {new_merged}] | select root_id supervoxel_id",
+        f"annotations {split['root']} update_ids=false | select root_id",
+        f"neurons | head 40 | select root_id"], setup=table)
+    pairs = {(int(r[0]), int(r[1])) for r in found}
+    assert {(new_split, split["supervoxel"]), (new_merged, merged["supervoxel"])} <= pairs
+    assert {root for root, _ in pairs} == {new_split, new_merged}
+    assert as_given == [[str(split["root"])]]
+    # `neurons` without criteria is the table as it is (crantpy updates only the matches of criteria).
+    assert int(rows[0][0]) == g.neurons[0]["root"]
+    proc, _ = kernel(server, home, [f"annotations {split['root']}"], check=False, setup=table)
+    assert "NoMatchesError" in proc.stdout + proc.stderr
+    code = f'dataset cave server="{server.url}" datastack="{cave.DATASTACK}"\n{table}neurons root_id={split["root"]}\n'
+    shown = subprocess.run([binary(), "eval", code], capture_output=True, text=True, timeout=120,
+                           env=dict(os.environ, HOME=str(home))).stdout
+    assert "1 stale ID brought up to date" in shown and str(new_split) in shown

@@ -255,6 +255,62 @@ enum CaveCommands {
         }
     }
 
+    /// Whether `currentIDs` would ask the graph (a CAVE datastack, and `update_ids` not false): lets a
+    /// caller skip collecting IDs from a large table when nothing would change them.
+    static func updatesIDs(_ invocation: Invocation, state: KernelState) throws -> Bool {
+        try onCave(state) && invocation.bool("update_ids", default: true)
+    }
+
+    static func onCave(_ state: KernelState) -> Bool {
+        state.cave.target.withLock { $0?.datasetName == state.dataset.name }
+    }
+
+    /// crantpy's `update_ids=`: on a CAVE datastack (unless `update_ids=false`) each stale ID's current
+    /// root at `at=` (`absent` when not given: the materialization's time for a synapse query, now for
+    /// annotations), so a neuron edited since the user copied its ID is still found. Returns the IDs
+    /// that changed (old → new) and notes saying which changed and which could not be placed; with
+    /// `supervoxels` (one per ID, nil = unknown) a stale ID becomes its supervoxel's root. Tables on disk
+    /// have no graph: nothing changes (a note says so when `update_ids=true` was asked for explicitly).
+    /// `bestEffort`: a graph that cannot be asked (no token, a failed request) leaves the IDs as they are
+    /// with a note saying why, as crantpy's NeuronCriteria does, instead of failing a table read that
+    /// needs no graph.
+    static func currentIDs(_ ids: [SegmentID], _ invocation: Invocation, state: KernelState, absent: Timestamp,
+                           supervoxels: [SegmentID?]? = nil, bestEffort: Bool = false) async throws
+        -> (current: [SegmentID: SegmentID], notes: [String]) {
+        let asked = try invocation.bool("update_ids", default: true)
+        guard onCave(state) else {
+            let note = asked && invocation.has("update_ids")
+                ? ["update_ids: dataset \(state.dataset.name) has no chunked graph, so the IDs are used as given"] : []
+            return ([:], note)
+        }
+        guard asked, !ids.isEmpty else { return ([:], []) }
+        let at: (date: Date, key: String, shown: String)
+        let rows: [IDUpdate]
+        do {
+            at = try await instant(invocation, state: state, absent: absent)
+            let (graph, _) = try await graph(state, command: "update_ids")
+            rows = try await IDUpdater(graph: graph, cache: state.cave.updateCache)
+                .update(ids, supervoxels: supervoxels, at: at.date, key: at.key)
+        } catch where bestEffort && !(error is CancellationError) {
+            let reason = (error as? ConnectomeError).map { $0.hint.isEmpty ? $0.message : "\($0.message). \($0.hint)" } ?? "\(error)"
+            return ([:], ["update_ids: the IDs are as the table has them, because the chunked graph could not be asked: \(reason)"])
+        }
+        var current: [SegmentID: SegmentID] = [:]
+        for row in rows where row.changed { current[row.oldID] = row.newID }
+        let changed = rows.filter { $0.changed }
+        let lost = rows.filter { $0.confidence == 0 && $0.oldID.rawValue != 0 }
+        var notes: [String] = []
+        if !changed.isEmpty {
+            let shown = changed.prefix(3).map { "\($0.oldID.rawValue) → \($0.newID.rawValue)" }.joined(separator: ", ")
+            notes.append("update_ids: \(NumberFormat.count(changed.count, "stale ID")) brought up to date at \(at.shown) (\(shown)\(changed.count > 3 ? ", …" : "")); update_ids=false keeps them as given")
+        }
+        if !lost.isEmpty {
+            let shown = lost.prefix(3).map { String($0.oldID.rawValue) }.joined(separator: ", ")
+            notes.append("update_ids: \(NumberFormat.count(lost.count, "ID")) not found in the graph at \(at.shown), used as given: \(shown)\(lost.count > 3 ? ", …" : "")")
+        }
+        return (current, notes)
+    }
+
     static func idValue(_ id: SegmentID) -> Value { .int(Int128(id.rawValue)) }
 
     // MARK: - Commands

@@ -18,6 +18,8 @@ enum ConnectivityCommands {
                                       choices: MaterializationFormat.allCases.map(\.rawValue))
     static let updateIDs = ParameterSpec("update_ids", .bool, default: "true",
                                          help: "CAVE datastacks: bring stale IDs up to date (as update does) at the time of at= before asking; tables on disk have no graph and ignore it")
+    /// The time IDs are brought up to date for: the state of the synapse table the query reads.
+    static let updateTime = Timestamp.materialization(version: nil)
     static let thresholds = NumberRange(1...Int(Int32.max))
     static let threshold = ParameterSpec("threshold", .integer, default: "1", range: thresholds,
                                          help: "keep connections of at least this many synapses")
@@ -64,7 +66,7 @@ enum ConnectivityCommands {
                 throw EvaluationError(.argumentError, "synapses needs IDS, pre=IDS or post=IDS",
                                       hint: "Write it like: synapses pre=576460752664524086", range: invocation.range)
             }
-            let (current, updateNotes) = try await currentIDs(given.ids, invocation, state: state)
+            let (current, updateNotes) = try await CaveCommands.currentIDs(given.ids, invocation, state: state, absent: updateTime)
             let selection = given.mapIDs { current[$0] ?? $0 }
             let table = try await state.neuronSource().synapses(selection, options: try options(invocation, minSize: minSize))
             let rows = try table.synapses(selection, minSize: minSize, autapses: keepAutapses)
@@ -100,7 +102,7 @@ enum ConnectivityCommands {
             let minimum = try thresholdValue(invocation)
             let keepAutapses = try invocation.bool("autapses", default: false)
             let given = try IDArguments.ids(invocation, at: 0)
-            let (current, updateNotes) = try await currentIDs(given, invocation, state: state)
+            let (current, updateNotes) = try await CaveCommands.currentIDs(given, invocation, state: state, absent: updateTime)
             let ids = given.map { current[$0] ?? $0 }
             let table = try await state.neuronSource().synapses(direction.selection(ids), options: try options(invocation))
             let pairs = try table.partners(of: ids, direction: direction, threshold: minimum, autapses: keepAutapses)
@@ -134,7 +136,7 @@ enum ConnectivityCommands {
             let givenTargets = try IDArguments.ids(invocation, "targets") ?? givenSources
             let minimum = try thresholdValue(invocation)
             let keepAutapses = try invocation.bool("autapses", default: false)
-            let (current, updateNotes) = try await currentIDs(givenSources + givenTargets, invocation, state: state)
+            let (current, updateNotes) = try await CaveCommands.currentIDs(givenSources + givenTargets, invocation, state: state, absent: updateTime)
             let sources = givenSources.map { current[$0] ?? $0 }, targets = givenTargets.map { current[$0] ?? $0 }
             let table = try await state.neuronSource().synapses(.between(pre: sources, post: targets), options: try options(invocation))
             let matrix = try table.adjacency(sources: sources, targets: targets, threshold: minimum, autapses: keepAutapses)
@@ -143,40 +145,6 @@ enum ConnectivityCommands {
     }
 
     // MARK: - Arguments
-
-    /// crantpy's `update_ids` before a synapse query: on a CAVE datastack (unless `update_ids=false`)
-    /// every stale ID becomes its root at the time the query reads (the materialization's time for
-    /// `mat` / `mat_<v>`, else `at=`), so a neuron edited since the user copied its ID is still found;
-    /// the notes say which IDs changed and which could not be placed. Tables on disk have no graph: IDs
-    /// are used as given (with a note when `update_ids=true` was asked for explicitly).
-    static func currentIDs(_ ids: [SegmentID], _ invocation: Invocation, state: KernelState) async throws
-        -> (current: [SegmentID: SegmentID], notes: [String]) {
-        let asked = try invocation.bool("update_ids", default: true)
-        let onCave = state.cave.target.withLock { $0?.datasetName == state.dataset.name }
-        guard onCave else {
-            let note = asked && invocation.has("update_ids")
-                ? ["update_ids: dataset \(state.dataset.name) has no chunked graph, so the IDs are used as given"] : []
-            return ([:], note)
-        }
-        guard asked, !ids.isEmpty else { return ([:], []) }
-        let at = try await CaveCommands.instant(invocation, state: state, absent: .materialization(version: nil))
-        let (graph, _) = try await CaveCommands.graph(state, command: "update_ids")
-        let rows = try await IDUpdater(graph: graph, cache: state.cave.updateCache).update(ids, at: at.date, key: at.key)
-        var current: [SegmentID: SegmentID] = [:]
-        for row in rows where row.changed { current[row.oldID] = row.newID }
-        let changed = rows.filter { $0.changed }
-        let lost = rows.filter { $0.confidence == 0 && $0.oldID.rawValue != 0 }
-        var notes: [String] = []
-        if !changed.isEmpty {
-            let shown = changed.prefix(3).map { "\($0.oldID.rawValue) → \($0.newID.rawValue)" }.joined(separator: ", ")
-            notes.append("update_ids: \(NumberFormat.count(changed.count, "stale ID")) brought up to date at \(at.shown) (\(shown)\(changed.count > 3 ? ", …" : "")); update_ids=false keeps them as given")
-        }
-        if !lost.isEmpty {
-            let shown = lost.prefix(3).map { String($0.oldID.rawValue) }.joined(separator: ", ")
-            notes.append("update_ids: \(NumberFormat.count(lost.count, "ID")) not found in the graph at \(at.shown), used as given: \(shown)\(lost.count > 3 ? ", …" : "")")
-        }
-        return (current, notes)
-    }
 
     /// `at=` and `format=` for a remote synapse table (a local table ignores them).
     static func options(_ invocation: Invocation, minSize: Double? = nil) throws -> SynapseQueryOptions {

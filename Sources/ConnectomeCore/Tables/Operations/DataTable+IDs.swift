@@ -169,3 +169,37 @@ extension DataTable {
         return (taking(rows: rows), missing)
     }
 }
+
+extension DataTable {
+    /// One ID per row of column `name`, nil where the cell is null (integers must not be negative, text
+    /// must be an exact decimal ID; anything else is an error naming the row).
+    public func optionalIDs(column name: String) throws(ConnectomeError) -> [SegmentID?] {
+        let column = try requireColumn(name)
+        var result: [SegmentID?] = []
+        result.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            switch column.data.cell(row) {
+            case .null: result.append(nil)
+            case .uint64(let value): result.append(SegmentID(value))
+            case .int64(let value) where value >= 0: result.append(SegmentID(UInt64(value)))
+            case .string(let text):
+                do { result.append(try SegmentID(parsing: text)) } catch {
+                    throw ConnectomeError.argument("row \(row) of '\(name)': \(error.message)", hint: error.hint)
+                }
+            case let cell:
+                throw ConnectomeError.argument("row \(row) of '\(name)' is \(cell.text ?? "null"), which is not a neuron ID",
+                                               hint: SegmentID.rangeHint)
+            }
+        }
+        return result
+    }
+
+    /// The table with each ID of column `name` replaced through `current` (IDs not in it stay, nulls stay
+    /// null): how an annotation table follows its neurons' edits (crantpy's `update_ids`). The column
+    /// becomes exact unsigned 64-bit, whatever integer or text form it had.
+    public func replacingIDs(in name: String, with current: [SegmentID: SegmentID]) throws(ConnectomeError) -> DataTable {
+        guard !current.isEmpty else { return self }
+        let replaced = try optionalIDs(column: name).map { id in id.map { (current[$0] ?? $0).rawValue } }
+        return try setting(DataColumn(name, .uint64(ScalarColumn(replaced, null: 0))))
+    }
+}
