@@ -227,5 +227,7 @@ def test_notebook_05_crant_runs_against_the_local_server(server, home):
     assert "2 of 3 IDs changed" in text("update")  # the split and the merged root; the unchanged one kept
     assert text("segment at").strip().splitlines()[-1] == str(int(client(server).chunkedgraph.get_root_id(g.neurons[0]["supervoxel"])))
     assert re.search(r"\d+ supervoxels → \d+ roots", text("slice", "text/plain"))
+    partners = text("partners ids")
+    assert "2 stale IDs brought up to date" in partners and re.search(r"^\d{15,}\s+\d{15,}\s+\d+$", partners, re.M)
     assert "spelunker" in text("update ids | scene", "text/html")
     assert server.seen and all(r["token"] == HEX_TOKEN for r in server.seen)
