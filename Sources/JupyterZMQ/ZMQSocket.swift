@@ -1,8 +1,7 @@
 import Foundation
 internal import CCKZeroMQ
 
-/// One libzmq socket. Not thread-safe, like the socket it wraps: one thread at a time uses it (`SharedSocket`
-/// hands it between threads under a lock).
+/// One libzmq socket. Not thread-safe, like the socket it wraps: exactly one thread uses it at a time.
 final class ZMQSocket: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
     let name: String
@@ -23,23 +22,6 @@ final class ZMQSocket: @unchecked Sendable {
     func set(_ option: Int32, bytes: [UInt8]) throws(ZMQError) {
         let rc = bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }
         guard rc == 0 else { throw Self.lastError("setting option \(option) on the \(name) socket") }
-    }
-
-    /// An integer option (`ZMQ_FD`, `ZMQ_EVENTS`, ...).
-    func getInt32(_ option: Int32) throws(ZMQError) -> Int32 {
-        var value: Int32 = 0
-        var size = MemoryLayout<Int32>.size
-        guard zmq_getsockopt(handle, option, &value, &size) == 0 else {
-            throw Self.lastError("reading option \(option) of the \(name) socket")
-        }
-        return value
-    }
-
-    /// Whether a message is waiting (`ZMQ_EVENTS` has `ZMQ_POLLIN`); this also processes the socket's
-    /// pending commands, which is what re-arms its edge-triggered `ZMQ_FD`.
-    var readable: Bool {
-        guard let events = try? getInt32(ZMQ_EVENTS) else { return false }
-        return events & Int32(ZMQ_POLLIN) != 0
     }
 
     /// Binds and returns the endpoint actually bound (with the port chosen for `tcp://ip:*`).

@@ -4,33 +4,32 @@ import Logging
 import Synchronization
 internal import CCKZeroMQ
 
-/// The five Jupyter sockets over libzmq.
+/// The five Jupyter sockets over libzmq, each owned by exactly one thread.
 ///
-/// - the I/O thread receives on shell (ROUTER), stdin (ROUTER) and iopub (XPUB, verbose, so every
-///   subscription reaches the core for `iopub_welcome`);
-/// - the control thread receives on control (ROUTER) and runs the core's control handler itself, so
-///   interrupt, shutdown and kernel_info are answered while a cell runs;
+/// - the I/O thread owns shell (ROUTER), stdin (ROUTER) and iopub (XPUB, verbose, so every subscription
+///   reaches the core for `iopub_welcome`);
+/// - the control thread owns control (ROUTER) and runs the core's control handler itself, so interrupt,
+///   shutdown and kernel_info are answered while a cell runs;
 /// - the heartbeat thread runs `zmq_proxy(hb, hb)`, an echo that needs no Swift code per ping.
 ///
-/// Any thread sends directly on shell, stdin, iopub and control (`SharedSocket`: one user at a time, under
-/// a lock), so a message leaves when it is made rather than after a wake-up of the receiving thread.
-/// High-water marks are off (0 = unlimited) so pipelined bursts are never dropped and a send never blocks,
-/// and linger lets the final replies out before the context is terminated.
+/// Other threads never touch a socket: `send` puts the frames on the owner's queue and wakes its `zmq_poll`
+/// through a pipe. High-water marks are off (0 = unlimited) so pipelined bursts are never dropped, and
+/// linger lets the final replies out before the context is terminated.
 ///
-/// `@unchecked Sendable`: the raw context pointer is thread-safe in libzmq; the heartbeat socket is only
-/// touched by its thread; everything else is behind `SharedSocket`'s lock.
+/// `@unchecked Sendable`: the raw context pointer is thread-safe in libzmq, and each socket is only touched by
+/// its owning thread as described above; everything shared is behind the queues' locks.
 public final class ZMQTransport: MessageTransport, @unchecked Sendable {
     /// The connection info with the ports actually bound (differs from the file's only for port 0).
     public let connection: ConnectionInfo
 
     private let context: UnsafeMutableRawPointer
-    private let shell: SharedSocket
-    private let control: SharedSocket
-    private let stdin: SharedSocket
-    private let iopub: SharedSocket
+    private let shell: ZMQSocket
+    private let control: ZMQSocket
+    private let stdin: ZMQSocket
+    private let iopub: ZMQSocket
     private let heartbeat: ZMQSocket
-    private let ioWake = WakePipe()
-    private let controlWake = WakePipe()
+    private let ioQueue = OutboundQueue()
+    private let controlQueue = OutboundQueue()
     private let logger: Logger
     private let threads = Mutex<[DispatchSemaphore]>([])
     private let closed = Mutex(false)
@@ -55,10 +54,10 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
             Self.port(of: try socket.bind(connection.endpoint(port: port)), or: port)
         }
         do {
-            let shell = try make(ZMQ_ROUTER, "shell")
-            let control = try make(ZMQ_ROUTER, "control")
-            let stdin = try make(ZMQ_ROUTER, "stdin")
-            let iopub = try make(ZMQ_XPUB, "iopub")
+            shell = try make(ZMQ_ROUTER, "shell")
+            control = try make(ZMQ_ROUTER, "control")
+            stdin = try make(ZMQ_ROUTER, "stdin")
+            iopub = try make(ZMQ_XPUB, "iopub")
             heartbeat = try make(ZMQ_REP, "heartbeat")
             try iopub.set(ZMQ_XPUB_VERBOSE, 1)
             var bound = connection
@@ -68,10 +67,6 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
             bound.iopubPort = try bind(iopub, connection.iopubPort)
             bound.hbPort = try bind(heartbeat, connection.hbPort)
             self.connection = bound
-            self.shell = try SharedSocket(shell)
-            self.control = try SharedSocket(control)
-            self.stdin = try SharedSocket(stdin)
-            self.iopub = try SharedSocket(iopub)
         } catch {
             // zmq_ctx_term waits for every socket to be closed.
             for socket in created { socket.close() }
@@ -82,7 +77,7 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
 
     public func start(deliver: @escaping @Sendable (MessageChannel, [Data]) -> Void) {
         // Still on the binding thread, before the I/O thread owns the socket: answer early subscribers first.
-        for frames in iopub.receive(limit: .max).messages { deliver(.iopub, frames) }
+        while let frames = iopub.receive() { deliver(.iopub, frames) }
         spawn("heartbeat") { [heartbeat, logger] in
             // Returns when the context shuts down (ETERM).
             zmq_proxy(heartbeat.handle, heartbeat.handle, nil)
@@ -90,40 +85,29 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
             heartbeat.close()
         }
         spawn("control") { [self] in
-            serve([(control, .control)], wake: controlWake, deliver: deliver)
+            serve([(control, .control)], queue: controlQueue, deliver: deliver)
         }
         spawn("io") { [self] in
-            serve([(shell, .shell), (stdin, .stdin), (iopub, .iopub)], wake: ioWake, deliver: deliver)
+            serve([(shell, .shell), (stdin, .stdin), (iopub, .iopub)], queue: ioQueue, deliver: deliver)
         }
     }
 
-    /// Sends on the caller's thread. A message arriving meanwhile may have been noticed only by this send
-    /// (see `SharedSocket`), so then the receiving thread is woken to take it.
     public func send(_ frames: [Data], on channel: MessageChannel) {
-        let (socket, wake): (SharedSocket, WakePipe) = switch channel {
-        case .shell: (shell, ioWake)
-        case .stdin: (stdin, ioWake)
-        case .iopub: (iopub, ioWake)
-        case .control: (control, controlWake)
-        }
-        if let code = socket.send(frames, onReadable: wake.wake) {
-            logger.warning("sending on \(channel.rawValue) failed: \(String(cString: zmq_strerror(code)))")
-        }
+        (channel == .control ? controlQueue : ioQueue).push(frames, on: channel)
     }
 
-    /// Stops the threads and terminates the context (waiting at most the linger time for peers to take the
-    /// last messages, which were handed to libzmq when they were sent).
+    /// Sends everything already queued, stops the threads and terminates the context (waiting at most the
+    /// linger time for peers to take the last messages).
     public func close() {
         guard closed.withLock({ wasClosed in
             defer { wasClosed = true }
             return !wasClosed
         }) else { return }
-        ioWake.stop()
-        controlWake.stop()
+        ioQueue.stop()
+        controlQueue.stop()
         let started = threads.withLock { $0 }
         if started.isEmpty {
-            for socket in [shell, control, stdin, iopub] { socket.close() }
-            heartbeat.close()
+            for socket in [shell, control, stdin, iopub, heartbeat] { socket.close() }
         } else {
             // I/O and control close their own sockets; then the proxy is woken with ETERM.
             for done in started.dropFirst() { done.wait() }
@@ -144,28 +128,37 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
         thread.start()
     }
 
-    /// The receive loop of one thread: deliver whatever arrives until told to stop. It blocks in `poll` only
-    /// when no socket has a message waiting (`ZMQ_EVENTS`), as libzmq's edge-triggered `ZMQ_FD` requires.
-    private func serve(_ sockets: [(SharedSocket, MessageChannel)], wake: WakePipe,
+    /// The poll loop of one thread: deliver whatever arrives, send whatever is queued, until told to stop.
+    private func serve(_ sockets: [(ZMQSocket, MessageChannel)], queue: OutboundQueue,
                        deliver: @Sendable (MessageChannel, [Data]) -> Void) {
-        var descriptors = sockets.map { pollfd(fd: $0.0.descriptor, events: Int16(POLLIN), revents: 0) }
-        descriptors.append(pollfd(fd: wake.readDescriptor, events: Int16(POLLIN), revents: 0))
+        var items = sockets.map { zmq_pollitem_t(socket: $0.0.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0) }
+        items.append(zmq_pollitem_t(socket: nil, fd: queue.readDescriptor, events: Int16(ZMQ_POLLIN), revents: 0))
+        let socketFor = Dictionary(uniqueKeysWithValues: sockets.map { ($0.1, $0.0) })
         defer { for (socket, _) in sockets { socket.close() } }
         while true {
-            var more = false
-            for (socket, channel) in sockets {
-                // A bounded batch per socket and turn keeps replies flowing during a pipelined burst.
-                let (messages, waiting) = socket.receive(limit: 256)
-                for frames in messages { deliver(channel, frames) }
-                more = more || waiting
-            }
-            if wake.stopping { return }
-            if more { continue }
-            if poll(&descriptors, nfds_t(descriptors.count), -1) < 0, errno != EINTR {
-                logger.error("poll failed: \(String(cString: strerror(errno)))")
+            let rc = zmq_poll(&items, Int32(items.count), -1)
+            if rc < 0 {
+                let code = zmq_errno()
+                if code == EINTR { continue }
+                logger.error("zmq_poll failed: \(String(cString: zmq_strerror(code)))")
                 return
             }
-            wake.drain()
+            for (index, (socket, channel)) in sockets.enumerated() where items[index].revents & Int16(ZMQ_POLLIN) != 0 {
+                // A bounded batch per wakeup keeps replies flowing during a pipelined burst.
+                var count = 0
+                while count < 256, let frames = socket.receive() {
+                    deliver(channel, frames)
+                    count += 1
+                }
+            }
+            let (messages, stopping) = queue.take()
+            for (channel, frames) in messages {
+                guard let socket = socketFor[channel] else { continue }
+                if !socket.send(frames) {
+                    logger.warning("sending on \(channel.rawValue) failed: \(String(cString: zmq_strerror(zmq_errno())))")
+                }
+            }
+            if stopping { return }
         }
     }
 
