@@ -115,6 +115,9 @@ struct NeuronCommandTests {
         #expect(first < second)
         #expect(text.contains("not in the table: 99"))
         #expect(await kernel.failure("annotations [98, 99]")?.ename == "NoMatchesError")
+        // What a note says of the data stays under every table a pipeline makes from it.
+        let piped = Self.plain(await kernel.run("annotations [3, \(Self.big1), 99] | sort root_id | select root_id | head 1"))
+        #expect(piped.contains("not in the table: 99") && piped.contains("first 1 of 2 rows"))
     }
 
     @Test("completion offers the columns of the table that arrives: after neurons, a table variable, row-only stages")

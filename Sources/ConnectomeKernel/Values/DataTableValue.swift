@@ -26,9 +26,11 @@ struct DataTableValue: RichDisplay {
         (other as? DataTableValue)?.table == table
     }
 
-    /// The same rows with another title and notes (a query's result names the query).
+    /// Rows made from these (by where, sort, head, select), with another title and the step's notes
+    /// after this value's: what the notes say of the data (a row limit that left rows out, IDs brought up
+    /// to date, IDs not found) stays true of every part of it, so a pipeline must not drop it.
     func with(_ table: DataTable, title: String? = nil, notes: [String] = []) -> DataTableValue {
-        DataTableValue(table, title: title ?? self.title, notes: notes)
+        DataTableValue(table, title: title ?? self.title, notes: self.notes + notes)
     }
 }
 
