@@ -9,21 +9,51 @@ import Foundation
 /// in ranges, the same few buffers stay warm and the only fresh memory is the table's own.
 extension ArrowReader {
     /// The table in the Arrow file `file`, read in ranges; nil when it is not an Arrow file this
-    /// way reads (the stream format, dictionary-encoded columns, not Arrow at all, a damaged
-    /// ending): the caller reads it whole, which says what is wrong with it.
+    /// way reads (the stream format, not Arrow at all, a damaged ending): the caller reads it
+    /// whole, which says what is wrong with it.
     public static func read(file: RangedFile, name: String) throws(ConnectomeError) -> DataTable? {
         do throws(ArrowError) {
-            guard let (schema, places) = try rangedParts(file) else { return nil }
+            guard let (schema, dictionaryBlocks, places) = try rangedParts(file) else { return nil }
             for field in schema.fields { try checkSupported(field, path: field.name) }
             let budget = DecompressionBudget(fileSize: file.size)
-            return try decode(schema: schema, batches: places, bytes: .ranged(file), dictionaries: [:], budget: budget)
+            let dictionaries = try readDictionaries(file, schema: schema, blocks: dictionaryBlocks, budget: budget)
+            return try decode(schema: schema, batches: places, bytes: .ranged(file), dictionaries: dictionaries, budget: budget)
         } catch {
             throw error.asConnectomeError(name: name)
         }
     }
 
-    /// The schema and where each record batch lies, from the footer and the batches' metadata.
-    static func rangedParts(_ file: RangedFile) throws(ArrowError) -> (ArrowSchema, [BatchPlace])? {
+    /// The dictionary batches (small: a categorical column's distinct values), read whole, one
+    /// message after another into one buffer, and decoded as from the whole file.
+    private static func readDictionaries(_ file: RangedFile, schema: ArrowSchema, blocks: [Range<Int>],
+                                         budget: DecompressionBudget) throws(ArrowError) -> [Int64: ColumnData] {
+        guard !blocks.isEmpty else { return [:] }
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        for block in blocks {
+            starts.append(bytes.count)
+            bytes += try fetch(file, at: block.lowerBound, count: block.count)
+        }
+        let result: Result<[Int64: ColumnData], ArrowError> = bytes.withUnsafeBytes { raw in
+            do throws(ArrowError) {
+                var parts = Parts(schema: schema)
+                for start in starts {
+                    guard let message = try ArrowMessage.read(raw, at: start) else {
+                        throw ArrowError("a footer dictionary block points to an end-of-stream marker")
+                    }
+                    parts.dictionaries.append(message)
+                }
+                return .success(try readDictionaries(parts, file: raw, budget: budget))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// The schema, the byte ranges of the dictionary messages, and where each record batch lies,
+    /// from the footer and the messages' metadata.
+    static func rangedParts(_ file: RangedFile) throws(ArrowError) -> (ArrowSchema, [Range<Int>], [BatchPlace])? {
         let size = file.size
         guard size >= 18 else { return nil }
         let head = try fetch(file, at: 0, count: 8)
@@ -35,23 +65,27 @@ extension ArrowReader {
         let footer = try FlatBuffer(fetch(file, at: footerStart, count: footerLength)).root()
         guard let schemaTable = try footer.table(1) else { throw ArrowError("its footer has no schema") }
         let schema = try ArrowSchema(schemaTable)
-        if let dictionaries = try footer.vector(2, elementSize: 24), dictionaries.count > 0 { return nil }
-        guard let blocks = try footer.vector(3, elementSize: 24) else { return (schema, []) }
-        var places: [BatchPlace] = []
-        places.reserveCapacity(blocks.count)
-        for index in 0..<blocks.count {
-            let offset = try blocks.i64(at: index, offset: 0)
-            guard offset >= 8, offset < Int64(footerStart) else {
-                throw ArrowError("footer block \(index) points to byte \(offset), outside the file's \(footerStart) bytes of messages")
+        func places(_ id: Int, _ header: ArrowMessage.Header) throws(ArrowError) -> [BatchPlace] {
+            guard let blocks = try footer.vector(id, elementSize: 24) else { return [] }
+            var places: [BatchPlace] = []
+            places.reserveCapacity(blocks.count)
+            for index in 0..<blocks.count {
+                let offset = try blocks.i64(at: index, offset: 0)
+                guard offset >= 8, offset < Int64(footerStart) else {
+                    throw ArrowError("footer block \(index) points to byte \(offset), outside the file's \(footerStart) bytes of messages")
+                }
+                places.append(try batchPlace(file, at: Int(offset), block: index, header: header, messagesEnd: footerStart))
             }
-            places.append(try batchPlace(file, at: Int(offset), block: index, messagesEnd: footerStart))
+            return places
         }
-        return (schema, places)
+        let dictionaries = try places(2, .dictionaryBatch).map { $0.messageStart..<($0.bodyStart + $0.bodyLength) }
+        return (schema, dictionaries, try places(3, .recordBatch))
     }
 
     /// The record batch message at `offset`: its metadata read (prefix first, then the flatbuffer)
     /// and checked, its body's place checked against the messages' end (the footer's start).
-    private static func batchPlace(_ file: RangedFile, at offset: Int, block: Int, messagesEnd: Int) throws(ArrowError) -> BatchPlace {
+    private static func batchPlace(_ file: RangedFile, at offset: Int, block: Int, header: ArrowMessage.Header,
+                                   messagesEnd: Int) throws(ArrowError) -> BatchPlace {
         let remaining = messagesEnd - offset
         let prefix = try fetch(file, at: offset, count: min(8, remaining))
         func word(_ at: Int) -> Int { Int(Int32(bitPattern: UInt32(prefix[at]) | UInt32(prefix[at + 1]) << 8 | UInt32(prefix[at + 2]) << 16 | UInt32(prefix[at + 3]) << 24)) }
@@ -77,14 +111,14 @@ extension ArrowReader {
         case .success(nil): throw ArrowError("footer block \(block) points to an end-of-stream marker at byte \(offset)")
         case .failure(let error): throw ArrowError("footer block \(block) at byte \(offset): \(error.message)", unsupported: error.unsupported)
         }
-        guard message.header == .recordBatch else {
-            throw ArrowError("a footer record-batch block points to a \(message.header) message")
+        guard message.header == header else {
+            throw ArrowError("a footer \(header == .recordBatch ? "record-batch" : "dictionary") block points to a \(message.header) message")
         }
         let bodyStart = offset + message.bodyStart
         guard message.bodyLength <= messagesEnd - bodyStart else {
             throw ArrowError("the message at byte \(offset) claims a body of \(message.bodyLength) bytes, but \(messagesEnd - bodyStart) remain")
         }
-        return BatchPlace(bodyStart: bodyStart, bodyLength: message.bodyLength, table: message.table)
+        return BatchPlace(bodyStart: bodyStart, bodyLength: message.bodyLength, table: message.table, messageStart: offset)
     }
 
     /// `count` bytes of `file` from `offset` (small reads: a footer, a message's metadata).

@@ -103,7 +103,7 @@ public enum ArrowReader {
         for field in parts.schema.fields { try checkSupported(field, path: field.name) }
         let budget = DecompressionBudget(fileSize: file.count)
         let dictionaries = try readDictionaries(parts, file: file, budget: budget)
-        let places = parts.batches.map { BatchPlace(bodyStart: $0.bodyStart, bodyLength: $0.bodyLength, table: $0.table) }
+        let places = parts.batches.map { BatchPlace(bodyStart: $0.bodyStart, bodyLength: $0.bodyLength, table: $0.table, messageStart: 0) }
         return try decode(schema: parts.schema, batches: places, bytes: .whole(file), dictionaries: dictionaries, budget: budget)
     }
 
@@ -112,6 +112,8 @@ public enum ArrowReader {
         let bodyStart: Int
         let bodyLength: Int
         let table: FlatTable
+        /// Where its message starts (read in ranges; 0 otherwise).
+        let messageStart: Int
     }
 
     /// The table of `batches` whose bodies come from `bytes`.
@@ -186,7 +188,7 @@ public enum ArrowReader {
     }
 
     /// Dictionary batches in file order; a delta batch appends to its dictionary.
-    private static func readDictionaries(_ parts: Parts, file: UnsafeRawBufferPointer,
+    static func readDictionaries(_ parts: Parts, file: UnsafeRawBufferPointer,
                                          budget: DecompressionBudget) throws(ArrowError) -> [Int64: ColumnData] {
         var valueFields: [Int64: ArrowField] = [:]
         func collect(_ field: ArrowField) {
