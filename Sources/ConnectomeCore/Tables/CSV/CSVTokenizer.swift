@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits CSV/TSV bytes into field ranges in one pass (RFC 4180 quoting, `\n`, `\r\n` or `\r`
 /// line ends), without making a string per field.
 ///
@@ -11,30 +13,56 @@ enum CSVTokenizer {
     /// The `start` of a missing field (a short row), as `CSVFields.range` returns it.
     static let missing = Int.min
 
+    /// Text from which on the rows are tokenized in parts, one a core.
+    static let parallelBytes = 4 << 20
+
     /// Tokenizes `bytes` (BOM already skipped); the first non-blank line is the header.
-    static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, name: String) throws(ConnectomeError) -> CSVFields {
+    /// `parts` pieces are tokenized at once when the rows hold at least `partBytes` bytes.
+    static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, name: String,
+                         parts: Int = ProcessInfo.processInfo.activeProcessorCount,
+                         partBytes: Int = parallelBytes) throws(ConnectomeError) -> CSVFields {
         guard bytes.count < CSVFields.limit else {
             throw ConnectomeError.data("\(name) holds \(bytes.count) bytes of text; CSV text of \(CSVFields.limit) bytes (2 GiB) or more is not read",
                                        hint: "split the table into smaller files, or save it as Feather (df.to_feather)")
         }
         var position = 0
         var line = 1
-        skipBlankLines(bytes, &position, &line)
+        skipBlankLines(bytes, &position, &line, end: bytes.count)
         // The header: its fields, read as the rows are but kept as names.
         var header = HeaderSink()
+        let headerStart = position
         if position < bytes.count {
             try tokenizeRow(bytes, delimiter: delimiter, position: &position, line: &line, sink: &header, name: name)
         }
         let names = header.fields.map { start, end in
             withField(bytes, start: start, end: end) { String(decoding: $0, as: UTF8.self) }
         }
-        let columnCount = names.count
-        // Rows estimated from the first line's length: pages past what is used are never touched.
-        let estimate = columnCount == 0 ? 0 : bytes.count / max(1, position) + 16
-        var sink = ColumnSink(fields: CSVFields(header: names, capacity: estimate))
+        guard !names.isEmpty else { return CSVFields(header: [], blocks: []) }
+        // Rows estimated from the header's length or the first row's, whichever is shorter (pages
+        // past the rows written are never touched, so too many costs nothing).
+        let firstEnd = nextLine(bytes, from: position)
+        let rowLength = max(1, min(position - headerStart, firstEnd - position) * 3 / 4)
+        let dataStart = position
+        if parts > 1, bytes.count - dataStart >= partBytes,
+           let blocks = tokenizeInParts(bytes, from: dataStart, parts: min(parts, 8), delimiter: delimiter,
+                                        columnCount: names.count, rowLength: rowLength, name: name) {
+            return CSVFields(header: names, blocks: blocks)
+        }
+        let block = try tokenizeRows(bytes, from: dataStart, to: bytes.count, line: line, delimiter: delimiter,
+                                     columnCount: names.count, rowLength: rowLength, name: name)
+        return CSVFields(header: names, blocks: [block.fields])
+    }
+
+    /// The rows that start in `[start, end)`; the last may run past `end` (a caller that split the
+    /// text at a line end inside a quoted field finds `position` past `end`).
+    private static func tokenizeRows(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, line: Int, delimiter: UInt8,
+                                     columnCount: Int, rowLength: Int, name: String) throws(ConnectomeError) -> (fields: CSVFieldBlock, position: Int) {
+        var position = start
+        var line = line
+        var sink = ColumnSink(fields: CSVFieldBlock(columnCount: columnCount, capacity: (end - start) / rowLength + 16))
         while true {
-            skipBlankLines(bytes, &position, &line)
-            guard position < bytes.count, columnCount > 0 else { break }
+            skipBlankLines(bytes, &position, &line, end: end)
+            guard position < end else { break }
             let rowLine = line
             sink.beginRow()
             try tokenizeRow(bytes, delimiter: delimiter, position: &position, line: &line, sink: &sink, name: name)
@@ -45,12 +73,45 @@ enum CSVTokenizer {
             }
             sink.endRow()  // a short row is padded with missing values (pandas does the same)
         }
-        return sink.fields
+        return (sink.fields, position)
+    }
+
+    /// The rows in `parts` pieces on as many cores, each cut after a `\n`; nil, and the caller
+    /// tokenizes the whole text in one piece, when a cut was not between two rows (the `\n` was inside
+    /// a quoted field: the part before it then ends past the cut) or when a part has an error (the
+    /// one-piece pass reports it with its true line number).
+    private static func tokenizeInParts(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, parts: Int, delimiter: UInt8,
+                                        columnCount: Int, rowLength: Int, name: String) -> [CSVFieldBlock]? {
+        var cuts = [start]
+        for part in 1..<parts {
+            let nominal = start + (bytes.count - start) / parts * part
+            cuts.append(max(cuts[cuts.count - 1], nextLine(bytes, from: nominal)))
+        }
+        cuts.append(bytes.count)
+        let pieces = (0..<parts).map { (cuts[$0], cuts[$0 + 1]) }.filter { $0.0 < $0.1 }
+        let shared = SharedBytes(bytes)
+        let results = ParallelWork.map(pieces) { piece -> (fields: CSVFieldBlock, position: Int)? in
+            try? tokenizeRows(shared.buffer, from: piece.0, to: piece.1, line: 1, delimiter: delimiter,
+                              columnCount: columnCount, rowLength: rowLength, name: name)
+        }
+        var blocks: [CSVFieldBlock] = []
+        for (piece, result) in zip(pieces, results) {
+            guard let result, result.position == piece.1 else { return nil }
+            blocks.append(result.fields)
+        }
+        return blocks
+    }
+
+    /// Just past the first `\n` at or after `position` (the end when there is none).
+    private static func nextLine(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int) -> Int {
+        guard position < bytes.count, let base = bytes.baseAddress,
+              let found = memchr(base + position, Int32(newline), bytes.count - position) else { return bytes.count }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
     }
 
     /// Blank lines are skipped, as pandas does.
-    @inline(__always) private static func skipBlankLines(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int, _ line: inout Int) {
-        while position < bytes.count, bytes[position] == newline || bytes[position] == carriageReturn {
+    @inline(__always) private static func skipBlankLines(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int, _ line: inout Int, end: Int) {
+        while position < end, bytes[position] == newline || bytes[position] == carriageReturn {
             position += bytes[position] == carriageReturn && position + 1 < bytes.count && bytes[position + 1] == newline ? 2 : 1
             line += 1
         }
@@ -69,7 +130,7 @@ enum CSVTokenizer {
 
     /// Writes a data row's fields into their columns; counts, and drops, fields past the last column.
     private struct ColumnSink: Sink {
-        var fields: CSVFields
+        var fields: CSVFieldBlock
         var field = 0
 
         mutating func beginRow() {
