@@ -85,6 +85,65 @@ import Testing
         }
     }
 
+    /// A local Arrow file is read in ranges (footer, each batch's metadata, each column's bytes);
+    /// the table is the one read from the bytes, and a stream or a CSV is left to the whole read.
+    @Test(arguments: [nil, ArrowWriter.Compression.lz4, .zstd])
+    func rangedReadsAgreeWithWholeReads(compression: ArrowWriter.Compression?) throws {
+        let directory = try TemporaryDirectory(prefix: "cck-ranges")
+        defer { directory.remove() }
+        try directory.write(["t.feather": ArrowWriter.write(Self.table, compression: compression),
+                             "t.arrows": ArrowWriter.write(Self.table, compression: compression, framing: .stream),
+                             "t.csv": Data("a,b\n1,2\n".utf8), "tiny.feather": Data("ARROW1".utf8)])
+        let file = try #require(try RangedFile(path: directory.path + "/t.feather"))
+        #expect(try ArrowReader.read(file: file, name: "t.feather") == Self.table)
+        for name in ["t.arrows", "t.csv", "tiny.feather"] {
+            let other = try #require(try RangedFile(path: directory.path + "/" + name))
+            #expect(try ArrowReader.read(file: other, name: name) == nil, "\(name)")
+        }
+        #expect(try RangedFile(path: directory.path + "/missing.feather") == nil)
+        #expect(try RangedFile(path: directory.path) == nil)
+        #expect(throws: ConnectomeError.self) {
+            try file.read(at: file.size - 4, into: UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 8))
+        }
+    }
+
+    /// Damaged local files read in ranges are DataErrors naming the file, as from bytes; every
+    /// single-byte change of a small compressed file reads or throws, never traps.
+    @Test func damagedFilesReadInRangesAreDataErrors() async throws {
+        let directory = try TemporaryDirectory(prefix: "cck-ranges-bad")
+        defer { directory.remove() }
+        let good = [UInt8](ArrowWriter.write(Self.table, compression: .lz4))
+        var footer = good
+        let footerLength = Int(footer[footer.count - 10]) | Int(footer[footer.count - 9]) << 8
+        let blockOffset = footer.count - 10 - footerLength  // the footer's first bytes: its root offset
+        footer[blockOffset] ^= 0x55
+        let cases: [(String, [UInt8])] = [
+            ("cut short", Array(good.prefix(good.count / 2))),
+            ("footer length too large", { var b = good; b[b.count - 10] = 0xFF; b[b.count - 9] = 0xFF; return b }()),
+            ("footer root damaged", footer),
+            ("body cut out", Array(good.prefix(300)) + Array(good.suffix(footerLength + 10))),
+        ]
+        for (what, bytes) in cases {
+            try directory.write(["bad.feather": Data(bytes)])
+            do {
+                _ = try await TableFile.read(url: "file://" + directory.path + "/bad.feather", transport: nil)
+                Issue.record("\(what): read without an error")
+            } catch let error as ConnectomeError {
+                #expect(error.kind == .data || error.kind == .unsupported, "\(what)")
+                #expect(error.message.hasPrefix("bad.feather"), "\(what): \(error.message)")
+            }
+        }
+        let small = [UInt8](ArrowWriter.write(Self.table.head(1), compression: .zstd))
+        for position in stride(from: 0, to: small.count, by: 3) {
+            var bytes = small
+            bytes[position] ^= 0xFF
+            try directory.write(["m.feather": Data(bytes)])
+            if let file = try RangedFile(path: directory.path + "/m.feather") {
+                _ = try? ArrowReader.read(file: file, name: "m.feather")
+            }
+        }
+    }
+
     /// Every single-byte change and every truncation of small files either reads or is a
     /// ConnectomeError: the bounds checks, not luck, keep the reader from trapping.
     @Test(arguments: [nil, ArrowWriter.Compression.lz4, .zstd])

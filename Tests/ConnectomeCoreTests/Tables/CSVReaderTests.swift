@@ -17,6 +17,56 @@ import Testing
         #expect(table[row: 2, column: "a"] == .string("qtail"))
     }
 
+    /// Every field of `text` as the one-piece tokenizer and as `parts` pieces (cut after a `\n`
+    /// each, however small) find it: the same, whether a cut falls between rows or inside a
+    /// quoted field with line breaks (that attempt is dropped and the text read in one piece).
+    @Test(arguments: [2, 3, 5, 8])
+    func tokenizingInPartsMatchesOnePiece(parts: Int) throws {
+        var text = "id,note,n\r\n"
+        for row in 0..<400 {
+            switch row % 5 {
+            case 0: text += "\(row),\"two\nlines, \"\"quoted\"\"\nthree\",\(row * 7)\n"
+            case 1: text += "\(row),plain,\(row)\r\n"
+            case 2: text += "\n\(row),\"\n\n\",\n"  // a blank line, then a field of line breaks
+            case 3: text += "\(row),\"q\"tail,-\(row)\n"
+            default: text += "\(row),short\n"
+            }
+        }
+        let bytes = Array(text.utf8)
+        try bytes.withUnsafeBufferPointer { buffer in
+            let whole = try CSVTokenizer.tokenize(buffer, delimiter: 0x2C, name: "t.csv", parts: 1)
+            let split = try CSVTokenizer.tokenize(buffer, delimiter: 0x2C, name: "t.csv", parts: parts, partBytes: 0)
+            #expect(whole.rowCount == 400 && split.rowCount == 400 && split.header == whole.header)
+            for row in 0..<400 {
+                for column in 0..<3 where split.range(row: row, column: column) != whole.range(row: row, column: column) {
+                    Issue.record("row \(row) column \(column): \(split.range(row: row, column: column)) in parts, \(whole.range(row: row, column: column)) whole")
+                }
+            }
+        }
+        // Errors are the one-piece pass's, with its line numbers.
+        let bad = Array((text + "1,2,3,4\n" + text).utf8)
+        bad.withUnsafeBufferPointer { buffer in
+            #expect(throws: ConnectomeError.data("t.csv line 802: 4 fields, expected 3 (the header has 3 columns)",
+                                                 hint: "quote fields that contain the delimiter, or check that the header names every column")) {
+                try CSVTokenizer.tokenize(buffer, delimiter: 0x2C, name: "t.csv", parts: parts, partBytes: 0)
+            }
+        }
+    }
+
+    /// A file large enough to be tokenized on every core reads as its rows say.
+    @Test func largeFilesReadInPartsAgree() throws {
+        var text = "root_id,name,count\n"
+        let rows = 300_000
+        for row in 0..<rows { text += row % 1000 == 7 ? "\(row),\"multi\nline, with comma\",\(row)\n" : "\(row),n\(row % 13),\(row)\n" }
+        #expect(text.utf8.count >= CSVTokenizer.parallelBytes)
+        let table = try Self.read(text)
+        #expect(table.rowCount == rows)
+        #expect(table.column("root_id")?.type == .uint64 && table.column("count")?.type == .int64)
+        #expect(table[row: 7, column: "name"] == .string("multi\nline, with comma"))
+        #expect(table[row: rows - 1, column: "count"] == .int64(Int64(rows - 1)))
+        #expect(table[row: 123_456, column: "name"] == .string("n\(123_456 % 13)"))
+    }
+
     @Test func lineEndsBlankLinesBOMAndShortRows() throws {
         let table = try Self.read("\u{FEFF}a,b,c\r\n1,2,3\r\n\r\n4,5\r6,7,8")
         #expect(table.columnNames == ["a", "b", "c"])

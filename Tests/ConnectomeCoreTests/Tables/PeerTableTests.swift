@@ -58,6 +58,25 @@ import Testing
         }
     }
 
+    /// Every Arrow file pandas and pyarrow wrote (one batch or several, dictionaries, compressed or
+    /// not) reads the same in ranges as from its bytes.
+    @Test(.enabled(if: directory != nil, needsFixtures))
+    func rangedReadsMatchWholeReads() throws {
+        var ranged = 0
+        for expected in Self.expectedFiles() where expected.file.hasSuffix(".feather") || expected.file.hasSuffix(".arrow") {
+            let path = Self.directory! + "/" + expected.file
+            let whole = try ArrowReader.read(bytes: Data(contentsOf: URL(fileURLWithPath: path)), name: expected.file)
+            let file = try #require(try RangedFile(path: path))
+            let table = try ArrowReader.read(file: file, name: expected.file)
+            #expect(table != nil, "\(expected): not read in ranges")
+            if let table {
+                ranged += 1
+                #expect(table == whole, "\(expected)")
+            }
+        }
+        #expect(ranged >= 8, "pandas' and pyarrow's files are all read in ranges")
+    }
+
     /// The kernel writes CSV and feather of each fixture; pandas and pyarrow must read the same values back.
     @Test(.enabled(if: directory != nil && python != nil, "needs CK_PEER_TABLES and CK_PEER_PYTHON (a python with pandas and pyarrow)"))
     func pandasReadsWhatTheKernelWrites() async throws {

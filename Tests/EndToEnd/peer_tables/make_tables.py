@@ -258,6 +258,11 @@ def write_fixtures(out):
         neurons.to_feather(out / name, compression=compression)
         arrow_file(name, f"pandas.DataFrame.to_feather(compression={compression!r})", feather.read_table(out / name))
 
+    # Several record batches and no dictionary: the kernel reads such a file in ranges, batch by batch.
+    name = "neurons_batches.feather"
+    feather.write_feather(pa.Table.from_pandas(neurons, preserve_index=False), out / name, compression="lz4", chunksize=2)
+    arrow_file(name, "pyarrow.feather.write_feather(compression='lz4', chunksize=2)", feather.read_table(out / name))
+
     neurons.to_csv(out / "neurons.csv", index=False)
     neurons.to_csv(out / "neurons.csv.gz", index=False, compression="gzip")
     neurons.to_csv(out / "neurons.tsv", index=False, sep="\t")

@@ -6,13 +6,34 @@ import Foundation
 /// `memcpy` per buffer on a little-endian machine); compressed ones are decompressed first.
 /// Every length, offset and index from the file is checked before it is used.
 struct ArrowBatchDecoder: @unchecked Sendable {
-    /// The whole file; valid for the decoder's lifetime (the reader holds it in `withUnsafeBytes`).
+    /// The file's bytes, valid for the decoder's lifetime: the whole file (the reader holds it in
+    /// `withUnsafeBytes`), or one column's bytes of the body read into a buffer (`ArrowReader+Ranges`).
     let file: UnsafeRawBufferPointer
+    /// Where the body starts in `file` (negative when `file` holds only a window of the body).
     let bodyStart: Int
     let bodyLength: Int
     let layout: RecordBatchLayout
     let dictionaries: [Int64: ColumnData]
     let budget: DecompressionBudget
+    /// The part of the body (relative offsets) that `file` holds; a buffer outside it is an error.
+    let window: Range<Int>
+
+    init(file: UnsafeRawBufferPointer, bodyStart: Int, bodyLength: Int, layout: RecordBatchLayout,
+         dictionaries: [Int64: ColumnData], budget: DecompressionBudget, window: Range<Int>? = nil) {
+        self.file = file
+        self.bodyStart = bodyStart
+        self.bodyLength = bodyLength
+        self.layout = layout
+        self.dictionaries = dictionaries
+        self.budget = budget
+        self.window = window ?? 0..<bodyLength
+    }
+
+    /// A decoder of the metadata alone (for checks before any body byte is read).
+    static func metadata(bodyLength: Int, layout: RecordBatchLayout, budget: DecompressionBudget) -> ArrowBatchDecoder {
+        ArrowBatchDecoder(file: UnsafeRawBufferPointer(start: nil, count: 0), bodyStart: 0, bodyLength: bodyLength,
+                          layout: layout, dictionaries: [:], budget: budget, window: 0..<0)
+    }
 
     /// Decodes `field` whose first node and buffer are `node` and `buffer` (advanced past it).
     func decode(_ field: ArrowField, node: inout Int, buffer: inout Int) throws(ArrowError) -> ColumnData {
@@ -125,21 +146,13 @@ struct ArrowBatchDecoder: @unchecked Sendable {
     /// Buffer `index`, which must hold at least `needed` bytes once uncompressed: the one place the
     /// buffer table, the message body and a compressed buffer's length prefix are checked.
     func locate(_ index: Int, needed: Int, _ what: String) throws(ArrowError) -> Location {
-        guard index < layout.buffers.count else {
-            throw ArrowError("\(what): the record batch has \(layout.buffers.count) buffers, too few for its schema")
-        }
-        let (offset, length) = layout.buffers[index]
-        guard offset <= bodyLength, length <= bodyLength - offset else {
-            throw ArrowError("\(what): buffer \(index) (offset \(offset), \(length) bytes) lies outside the \(bodyLength)-byte message body")
+        let (offset, length) = try bounds(index, needed: needed, what)
+        guard length > 0 else { return .view(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard offset >= window.lowerBound, offset + length <= window.upperBound else {
+            throw ArrowError("\(what): buffer \(index) (offset \(offset), \(length) bytes) lies outside the bytes read for its column (\(window))")
         }
         let raw = UnsafeRawBufferPointer(rebasing: file[(bodyStart + offset)..<(bodyStart + offset + length)])
-        guard let codec = layout.codec, length > 0 else {
-            guard raw.count >= needed else {
-                throw ArrowError("\(what): buffer \(index) has \(raw.count) bytes, \(needed) expected")
-            }
-            return .view(raw)
-        }
-        guard raw.count >= 8 else { throw ArrowError("\(what): compressed buffer \(index) has \(raw.count) bytes, no room for its 8-byte length") }
+        guard let codec = layout.codec, length > 0 else { return .view(raw) }
         let declared = Int64(littleEndian: raw.loadUnaligned(as: Int64.self))
         let payload = UnsafeRawBufferPointer(rebasing: raw[8...])
         if declared == -1 {
@@ -150,6 +163,36 @@ struct ArrowBatchDecoder: @unchecked Sendable {
             throw ArrowError("\(what): compressed buffer \(index) declares \(declared) bytes, \(needed) expected")
         }
         return .compressed(payload, declared: Int(declared), codec: codec)
+    }
+
+    /// Buffer `index`'s place in the message body, checked from the metadata alone (no body byte is
+    /// read): inside the body, and at least `needed` bytes when stored raw (8, its length prefix, when compressed).
+    func bounds(_ index: Int, needed: Int, _ what: String) throws(ArrowError) -> (offset: Int, length: Int) {
+        guard index < layout.buffers.count else {
+            throw ArrowError("\(what): the record batch has \(layout.buffers.count) buffers, too few for its schema")
+        }
+        let (offset, length) = layout.buffers[index]
+        guard offset <= bodyLength, length <= bodyLength - offset else {
+            throw ArrowError("\(what): buffer \(index) (offset \(offset), \(length) bytes) lies outside the \(bodyLength)-byte message body")
+        }
+        if layout.codec == nil || length == 0 {
+            guard length >= needed else { throw ArrowError("\(what): buffer \(index) has \(length) bytes, \(needed) expected") }
+        } else {
+            guard length >= 8 else { throw ArrowError("\(what): compressed buffer \(index) has \(length) bytes, no room for its 8-byte length") }
+        }
+        return (offset, length)
+    }
+
+    /// Checks from a record batch's metadata alone (before its body is read and before the
+    /// table-wide array is allocated) that it can supply a 64-bit field's values.
+    func checkFixed64Bounds(_ field: ArrowField, node: Int, buffer: Int) throws(ArrowError) {
+        guard node < layout.nodes.count else {
+            throw ArrowError("column '\(field.name)': the record batch has \(layout.nodes.count) field nodes, too few for its schema")
+        }
+        guard layout.nodes[node].length == layout.length else {
+            throw ArrowError("column '\(field.name)' has \(layout.nodes[node].length) rows in a record batch of \(layout.length)")
+        }
+        _ = try bounds(buffer + 1, needed: 8 * layout.length, "column '\(field.name)' values")
     }
 
     /// Buffer `index` (advanced), at least `needed` bytes once uncompressed.

@@ -16,7 +16,9 @@ struct ArrowMessage: Sendable {
     let end: Int
 
     /// The message at `position`, or nil at an end-of-stream marker (or the end of the bytes).
-    static func read(_ bytes: UnsafeRawBufferPointer, at position: Int) throws(ArrowError) -> ArrowMessage? {
+    /// `bodyFollows` false reads the metadata alone (a ranged read of a file's block): the body's
+    /// length is then checked by the caller against the footer's block, not against `bytes`.
+    static func read(_ bytes: UnsafeRawBufferPointer, at position: Int, bodyFollows: Bool = true) throws(ArrowError) -> ArrowMessage? {
         guard position + 4 <= bytes.count else { return nil }
         var metadataStart = position + 4
         var length = Int(Int32(bitPattern: load(bytes, position)))
@@ -44,7 +46,7 @@ struct ArrowMessage: Sendable {
         }
         let bodyLength = try message.i64(3)
         let bodyStart = metadataStart + length
-        guard bodyLength >= 0, bodyLength <= Int64(bytes.count - bodyStart) else {
+        guard bodyLength >= 0, !bodyFollows || bodyLength <= Int64(bytes.count - bodyStart), bodyLength <= Int64(Int.max / 4) else {
             throw ArrowError("the message at byte \(position) claims a body of \(bodyLength) bytes, but \(bytes.count - bodyStart) remain")
         }
         return ArrowMessage(header: header, table: table, bodyStart: bodyStart, bodyLength: Int(bodyLength),

@@ -16,53 +16,57 @@ extension ArrowReader {
     }
 
     /// The column of `field` (schema position `column`) across all batches.
-    static func directColumn(_ field: ArrowField, decoders: [ArrowBatchDecoder], node: Int, buffer: Int,
+    static func directColumn(_ field: ArrowField, source: BatchSource, node: Int, buffer: Int,
                              rowStarts: [Int], rows: Int) throws(ArrowError) -> ColumnData {
         switch field.type {
         case .int(64, false):
-            let (values, validity) = try fill(UInt64.self, field, decoders, node, buffer, rowStarts, rows)
+            let (values, validity) = try fill(UInt64.self, field, source, node, buffer, rowStarts, rows)
             return .uint64(ScalarColumn(values: values, validity: validity))
         case .int(64, true) where ColumnNaming.isIDName(field.name):
             // Read as uint64 at once; an ID column with a negative value (rare) stays int64.
-            let (values, validity) = try fill(UInt64.self, field, decoders, node, buffer, rowStarts, rows)
+            let (values, validity) = try fill(UInt64.self, field, source, node, buffer, rowStarts, rows)
             let negative = values.indices.contains { values[$0] > UInt64(Int64.max) && validity?.isValid($0) ?? true }
             guard negative else { return .uint64(ScalarColumn(values: values, validity: validity)) }
             return .int64(ScalarColumn(values: values.map { Int64(bitPattern: $0) }, validity: validity))
         case .int(64, true):
-            let (values, validity) = try fill(Int64.self, field, decoders, node, buffer, rowStarts, rows)
+            let (values, validity) = try fill(Int64.self, field, source, node, buffer, rowStarts, rows)
             return .int64(ScalarColumn(values: values, validity: validity))
         case .timestamp(let unit, let zone):
-            let (values, validity) = try fill(Int64.self, field, decoders, node, buffer, rowStarts, rows)
+            let (values, validity) = try fill(Int64.self, field, source, node, buffer, rowStarts, rows)
             return .timestamp(ScalarColumn(values: values, validity: validity), unit, timeZone: zone)
         default:
-            let (values, validity) = try fill(Double.self, field, decoders, node, buffer, rowStarts, rows)
+            let (values, validity) = try fill(Double.self, field, source, node, buffer, rowStarts, rows)
             return .double(ScalarColumn(values: values, validity: validity))
         }
     }
 
     /// All batches' values of one 64-bit field in one array, batches decoded on all cores.
     private static func fill<T: BitwiseCopyable & Sendable>(
-        _: T.Type, _ field: ArrowField, _ decoders: [ArrowBatchDecoder], _ node: Int, _ buffer: Int,
+        _: T.Type, _ field: ArrowField, _ source: BatchSource, _ node: Int, _ buffer: Int,
         _ rowStarts: [Int], _ rows: Int
     ) throws(ArrowError) -> ([T], Validity?) {
         // Before any memory is set aside: every batch's buffer can supply its rows, and what the
         // compressed ones claim stays within the file's decompression budget.
         var claimed = 0
-        for decoder in decoders {
-            claimed += try decoder.checkFixed64(field, node: node, buffer: buffer)
-            guard claimed <= decoder.budget.limit else {
-                throw ArrowError("column '\(field.name)': its compressed buffers claim more than \(decoder.budget.limit) bytes (256× the file); the file is corrupt or a decompression bomb")
+        for batch in source.plans.indices {
+            claimed += try source.claimedFixed64(batch, field, node: node, buffer: buffer)
+            guard claimed <= source.budget.limit else {
+                throw ArrowError("column '\(field.name)': its compressed buffers claim more than \(source.budget.limit) bytes (256× the file); the file is corrupt or a decompression bomb")
             }
         }
+        let plans = source.plans
+        let buffers = buffer..<(buffer + field.bufferCount)
         var outcomes: [Result<Validity?, ArrowError>] = []
         let values = [T](unsafeUninitializedCapacity: rows) { storage, initialized in
             let target = SharedTarget(base: UnsafeMutableRawBufferPointer(storage))
             LargeMemory.adviseHugePages(target.base)
-            outcomes = ParallelWork.map(Array(decoders.indices)) { batch in
-                let start = 8 * rowStarts[batch], end = 8 * (rowStarts[batch] + decoders[batch].layout.length)
+            outcomes = ParallelWork.map(Array(plans.indices)) { batch in
+                let start = 8 * rowStarts[batch], end = 8 * (rowStarts[batch] + plans[batch].layout.length)
                 let slice = UnsafeMutableRawBufferPointer(rebasing: target.base[start..<end])
                 do throws(ArrowError) {
-                    return .success(try decoders[batch].decodeFixed64(field, node: node, buffer: buffer, into: slice))
+                    return .success(try source.withDecoder(batch, buffers: buffers) { decoder throws(ArrowError) in
+                        try decoder.decodeFixed64(field, node: node, buffer: buffer, into: slice)
+                    })
                 } catch {
                     slice.initializeMemory(as: UInt8.self, repeating: 0)  // never leave a failed batch's bytes unset
                     return .failure(error)
@@ -72,7 +76,7 @@ extension ArrowReader {
         }
         var parts: [(validity: Validity?, count: Int)] = []
         for (batch, outcome) in outcomes.enumerated() {
-            parts.append((try outcome.get(), decoders[batch].layout.length))
+            parts.append((try outcome.get(), plans[batch].layout.length))
         }
         return (values, Validity.concatenating(parts))
     }

@@ -5,7 +5,8 @@ import Foundation
 /// with LZ4-frame or ZSTD buffers, as pandas' `to_feather` and pyarrow write them.
 ///
 /// Record batches and columns are decoded in parallel; 64-bit columns straight into one array for
-/// the table (`ArrowReader+Direct`), the others per batch and then joined.
+/// the table (`ArrowReader+Direct`), the others per batch and then joined. A local file is read a
+/// column of a record batch at a time (`ArrowReader+Ranges`), anything else from its bytes.
 /// Columns named `__index_level_N__` (a pandas index pyarrow stored) are dropped, and integer
 /// columns with ID names (`root_id`, `id`, `pre`, …) and no negative value become uint64.
 public enum ArrowReader {
@@ -30,12 +31,7 @@ public enum ArrowReader {
         }
         switch result {
         case .success(let table): return table
-        case .failure(let error) where error.unsupported:
-            throw ConnectomeError.unsupported("\(name): \(error.message)",
-                                              hint: "convert the column with pyarrow or pandas (for instance to strings) and save the table again")
-        case .failure(let error):
-            throw ConnectomeError.data("\(name) is not a readable Arrow table: \(error.message)",
-                                       hint: "the file is corrupt or cut short; write it again (pandas: df.to_feather(path))")
+        case .failure(let error): throw error.asConnectomeError(name: name)
         }
     }
 
@@ -104,11 +100,26 @@ public enum ArrowReader {
     }
 
     static func decode(_ parts: Parts, file: UnsafeRawBufferPointer) throws(ArrowError) -> DataTable {
-        let fields = parts.schema.fields
-        for field in fields { try checkSupported(field, path: field.name) }
+        for field in parts.schema.fields { try checkSupported(field, path: field.name) }
         let budget = DecompressionBudget(fileSize: file.count)
         let dictionaries = try readDictionaries(parts, file: file, budget: budget)
+        let places = parts.batches.map { BatchPlace(bodyStart: $0.bodyStart, bodyLength: $0.bodyLength, table: $0.table, messageStart: 0) }
+        return try decode(schema: parts.schema, batches: places, bytes: .whole(file), dictionaries: dictionaries, budget: budget)
+    }
 
+    /// Where a record batch's body lies in the file, and its metadata.
+    struct BatchPlace: Sendable {
+        let bodyStart: Int
+        let bodyLength: Int
+        let table: FlatTable
+        /// Where its message starts (read in ranges; 0 otherwise).
+        let messageStart: Int
+    }
+
+    /// The table of `batches` whose bodies come from `bytes`.
+    static func decode(schema: ArrowSchema, batches: [BatchPlace], bytes: BatchBytes,
+                       dictionaries: [Int64: ColumnData], budget: DecompressionBudget) throws(ArrowError) -> DataTable {
+        let fields = schema.fields
         // Each top-level field starts at the node and buffer after those of the fields before it.
         var nodeStarts: [Int] = [], bufferStarts: [Int] = []
         var node = 0, buffer = 0
@@ -118,50 +129,54 @@ public enum ArrowReader {
             node += field.nodeCount
             buffer += field.bufferCount
         }
-        let decoders = try parts.batches.map { message throws(ArrowError) in
-            ArrowBatchDecoder(file: file, bodyStart: message.bodyStart, bodyLength: message.bodyLength,
-                              layout: try RecordBatchLayout(message.table), dictionaries: dictionaries, budget: budget)
+        // The metadata of every batch, checked before any column is decoded or allocated.
+        let plans = try batches.map { place throws(ArrowError) in
+            ArrowBatchDecoder.metadata(bodyLength: place.bodyLength, layout: try RecordBatchLayout(place.table), budget: budget)
         }
-        for (index, decoder) in decoders.enumerated() {
-            guard decoder.layout.nodes.count >= node, decoder.layout.buffers.count >= buffer else {
-                throw ArrowError("record batch \(index) has \(decoder.layout.nodes.count) nodes and \(decoder.layout.buffers.count) buffers; its schema needs \(node) and \(buffer)")
+        for (index, plan) in plans.enumerated() {
+            guard plan.layout.nodes.count >= node, plan.layout.buffers.count >= buffer else {
+                throw ArrowError("record batch \(index) has \(plan.layout.nodes.count) nodes and \(plan.layout.buffers.count) buffers; its schema needs \(node) and \(buffer)")
             }
         }
         let firstNodes = nodeStarts, firstBuffers = bufferStarts
         var rowStarts: [Int] = []
         var rows = 0
-        for decoder in decoders {
+        for plan in plans {
             rowStarts.append(rows)
-            let (sum, overflow) = rows.addingReportingOverflow(decoder.layout.length)
+            let (sum, overflow) = rows.addingReportingOverflow(plan.layout.length)
             guard !overflow, sum <= Int.max / 64 else {
                 throw ArrowError("its record batches claim more rows in all than any memory holds")
             }
             rows = sum
         }
+        let source = BatchSource(batches: batches, plans: plans, bytes: bytes, dictionaries: dictionaries, budget: budget)
         // 64-bit columns go straight into table-wide arrays (ArrowReader+Direct); the rest per batch.
         let kept = fields.indices.filter { !isPandasIndex(fields[$0].name) }
         let general = kept.filter { !isDirect(fields[$0]) }
         let positionInGeneral = Dictionary(uniqueKeysWithValues: general.enumerated().map { ($1, $0) })
-        let tasks = decoders.indices.flatMap { batch in general.map { (batch, $0) } }
+        let tasks = plans.indices.flatMap { batch in general.map { (batch, $0) } }
         let decoded = try ParallelWork.map(tasks, throwing: { (task: (Int, Int)) throws(ArrowError) -> ColumnData in
             let (batch, column) = task
-            var nodeIndex = firstNodes[column], bufferIndex = firstBuffers[column]
-            let data = try decoders[batch].decode(fields[column], node: &nodeIndex, buffer: &bufferIndex)
-            guard data.count == decoders[batch].layout.length else {
-                throw ArrowError("column '\(fields[column].name)' has \(data.count) rows in record batch \(batch), which has \(decoders[batch].layout.length)")
+            return try source.withDecoder(batch, buffers: firstBuffers[column]..<(firstBuffers[column] + fields[column].bufferCount)) {
+                decoder throws(ArrowError) in
+                var nodeIndex = firstNodes[column], bufferIndex = firstBuffers[column]
+                let data = try decoder.decode(fields[column], node: &nodeIndex, buffer: &bufferIndex)
+                guard data.count == decoder.layout.length else {
+                    throw ArrowError("column '\(fields[column].name)' has \(data.count) rows in record batch \(batch), which has \(decoder.layout.length)")
+                }
+                return data
             }
-            return data
         })
         var result: [DataColumn] = []
         for index in kept {
             let field = fields[index]
             var data: ColumnData
             if isDirect(field) {
-                data = try directColumn(field, decoders: decoders, node: firstNodes[index], buffer: firstBuffers[index],
+                data = try directColumn(field, source: source, node: firstNodes[index], buffer: firstBuffers[index],
                                         rowStarts: rowStarts, rows: rows)
             } else {
                 let position = positionInGeneral[index]!
-                let parts = decoders.indices.map { decoded[$0 * general.count + position] }
+                let parts = plans.indices.map { decoded[$0 * general.count + position] }
                 data = parts.isEmpty ? ColumnData.nulls(columnType(field), count: 0) : DataTable.concatenate(parts)
                 if ColumnNaming.isIDName(field.name) { data = data.asIDs() }
             }
@@ -173,7 +188,7 @@ public enum ArrowReader {
     }
 
     /// Dictionary batches in file order; a delta batch appends to its dictionary.
-    private static func readDictionaries(_ parts: Parts, file: UnsafeRawBufferPointer,
+    static func readDictionaries(_ parts: Parts, file: UnsafeRawBufferPointer,
                                          budget: DecompressionBudget) throws(ArrowError) -> [Int64: ColumnData] {
         var valueFields: [Int64: ArrowField] = [:]
         func collect(_ field: ArrowField) {
@@ -204,7 +219,7 @@ public enum ArrowReader {
         return dictionaries
     }
 
-    private static func checkSupported(_ field: ArrowField, path: String) throws(ArrowError) {
+    static func checkSupported(_ field: ArrowField, path: String) throws(ArrowError) {
         switch field.type {
         case .binary, .largeBinary, .structure, .other:
             throw ArrowError("column '\(path)' is of type \(field.type), which the kernel does not read", unsupported: true)

@@ -1,4 +1,5 @@
-/// Turns one CSV column's fields into a typed column: a pass to infer the type, a pass to convert.
+/// Turns one CSV column's fields into a typed column: a pass to infer the type, a pass to convert;
+/// a column of integers (most of a connection table) in one pass that converts as it checks.
 ///
 /// The type is the narrowest that holds every non-null cell: IDs (uint64: integers, none negative,
 /// some above Int64 or an ID-like name), int64, float64, bool, 3-vectors, lists of strings, else
@@ -6,7 +7,7 @@
 /// type makes the column text.
 struct CSVColumnBuilder {
     let bytes: UnsafeBufferPointer<UInt8>
-    let fields: CSVTokenizer.Fields
+    let fields: CSVFields
     let column: Int
     let name: String
 
@@ -30,6 +31,7 @@ struct CSVColumnBuilder {
     }
 
     func build() -> ColumnData {
+        if let integers = buildIntegers() { return integers }
         let evidence = infer()
         let n = evidence.nonNull
         if n == 0 { return .string(StringColumn(offsets: [Int](repeating: 0, count: fields.rowCount + 1), bytes: [],
@@ -54,8 +56,57 @@ struct CSVColumnBuilder {
     }
 
     @inline(__always) private func withField<R>(_ row: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let index = row * fields.columnCount + column
-        return CSVTokenizer.withField(bytes, start: fields.starts[index], end: fields.ends[index], body)
+        let (start, end) = fields.range(row: row, column: column)
+        return CSVTokenizer.withField(bytes, start: start, end: end, body)
+    }
+
+    /// The column as uint64 or int64 when every non-null cell is an integer that one of them holds,
+    /// read in one pass; nil at the first cell that is not (or when none is non-null, or when
+    /// negative and above-Int64 values meet), and `infer` decides. The types are `build`'s rules:
+    /// uint64 for no negative and an ID name or a value above Int64, else int64.
+    private func buildIntegers() -> ColumnData? {
+        let unsigned = ColumnNaming.isIDName(name)
+        if unsigned {
+            guard let pass = integerPass(UInt64.self) else { return nil }
+            if !pass.negative { return .uint64(ScalarColumn(values: pass.values, validity: pass.validity)) }
+            return .int64(ScalarColumn(values: pass.values.map { Int64(bitPattern: $0) }, validity: pass.validity))
+        }
+        guard let pass = integerPass(Int64.self) else { return nil }
+        if !pass.aboveInt64 { return .int64(ScalarColumn(values: pass.values, validity: pass.validity)) }
+        return .uint64(ScalarColumn(values: pass.values.map { UInt64(bitPattern: $0) }, validity: pass.validity))
+    }
+
+    /// Every cell as an integer's two's-complement bits in `T` (null cells 0), or nil.
+    private func integerPass<T: FixedWidthInteger & Sendable>(_: T.Type) -> (values: [T], validity: Validity?, negative: Bool, aboveInt64: Bool)? {
+        let rows = fields.rowCount
+        guard rows > 0 else { return nil }
+        var negative = false, aboveInt64 = false, nonNull = 0, failed = false
+        let values = [T](unsafeUninitializedCapacity: rows) { target, initialized in
+            for row in 0..<rows {
+                let value: T? = withField(row) { raw in
+                    if CellText.isNull(raw) { return 0 }
+                    guard let (isNegative, magnitude) = CellText.integer(CellText.trimmed(raw)) else { return nil }
+                    if isNegative, magnitude != 0 {
+                        // Below Int64.min no integer type holds it (the column becomes float64, as in pandas).
+                        guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+                        negative = true
+                    } else if magnitude > UInt64(Int64.max) {
+                        aboveInt64 = true
+                    }
+                    nonNull += 1
+                    return T(truncatingIfNeeded: isNegative ? 0 &- magnitude : magnitude)
+                }
+                guard let value else { failed = true; break }
+                target[row] = value
+            }
+            initialized = failed ? 0 : rows
+        }
+        if failed || nonNull == 0 || (negative && aboveInt64) { return nil }
+        // The validity, in a second loop only when some cell is null.
+        guard nonNull < rows else { return (values, nil, negative, aboveInt64) }
+        var validity = ValidityBuilder(capacity: rows)
+        for row in 0..<rows { validity.append(!withField(row) { CellText.isNull($0) }) }
+        return (values, validity.finish(), negative, aboveInt64)
     }
 
     /// Reads cells until the type is decided: a text column is known at its first cell that fits
@@ -189,21 +240,42 @@ struct CSVColumnBuilder {
     private func byteCapacity() -> Int {
         var total = 0
         for row in 0..<fields.rowCount {
-            let index = row * fields.columnCount + column
-            let start = fields.starts[index]
+            let (start, end) = fields.range(row: row, column: column)
             if start == CSVTokenizer.missing { continue }
-            total += fields.ends[index] - (start >= 0 ? start : ~start)
+            total += end - (start >= 0 ? start : ~start)
         }
         return total
     }
 
+    /// The cells' bytes written straight into the column's two arrays (no growth checks per cell).
     private func convertStrings() -> StringColumn {
-        var builder = StringColumnBuilder(capacity: fields.rowCount, byteCapacity: byteCapacity())
-        for row in 0..<fields.rowCount {
-            withField(row) { raw in
-                if CellText.isNull(raw) { builder.appendNull() } else { builder.append(raw) }
+        let rows = fields.rowCount
+        let capacity = byteCapacity()
+        var validity = ValidityBuilder(capacity: rows)
+        var offsets: [Int] = []
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { target, initialized in
+            var length = 0
+            offsets = [Int](unsafeUninitializedCapacity: rows + 1) { offsetTarget, offsetCount in
+                offsetTarget[0] = 0
+                for row in 0..<rows {
+                    withField(row) { raw in
+                        if CellText.isNull(raw) {
+                            validity.append(false)
+                        } else {
+                            // An unescaped cell is never longer than its field, so `capacity` holds them all.
+                            if let source = raw.baseAddress, let base = target.baseAddress {
+                                (base + length).initialize(from: source, count: raw.count)
+                            }
+                            length += raw.count
+                            validity.append(true)
+                        }
+                    }
+                    offsetTarget[row + 1] = length
+                }
+                offsetCount = rows + 1
             }
+            initialized = length
         }
-        return builder.finish()
+        return StringColumn(offsets: offsets, bytes: bytes, validity: validity.finish())
     }
 }

@@ -50,6 +50,12 @@ public enum TableFile {
                             authorization: HTTPAuthorization? = nil) async throws -> DataTable {
         let (base, key) = try split(url)
         let store = try openStore(url: base, transport: transport, authorization: authorization)
+        // A local Arrow file is read in ranges (its batches' bytes into reused buffers), not whole.
+        if let files = store as? FileStore, !key.lowercased().hasSuffix(".gz"),
+           let file = try RangedFile(path: files.path(for: key)),
+           let table = try ArrowReader.read(file: file, name: key) {
+            return table
+        }
         guard let bytes = try await store.read(key) else {
             throw ConnectomeError.argument("there is no table at \(url)", hint: "check the path or URL")
         }
