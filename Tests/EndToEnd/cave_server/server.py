@@ -289,20 +289,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def cached(self, key, answer):
         """Sends the encoded answer for `key` (route, epoch, request body, encoding), computing it with `answer` once.
 
-        A bench asks the same large question again and again; this keeps the server's own time out
-        of the client's (the answer is the same bytes the uncached path writes).
+        `answer` returns (status, body[, content type]) and the number of IDs asked (for
+        `batch_sizes`). A bench asks the same large question again and again; this keeps the
+        server's own time out of the client's (the bytes are those the uncached path writes).
         """
         key = key + (self.headers.get("Accept-Encoding") or "",)
         cache = self.server.answers
         with self.server.lock:
             found = cache.get(key)
         if found is None:
-            found = self.encode(*answer())
+            response, count = answer()
+            found = (self.encode(*response), count)
             with self.server.lock:
                 if len(cache) >= 32:
                     cache.pop(next(iter(cache)))
                 cache[key] = found
-        self.send_encoded(*found)
+        self.server.batch_sizes.append((key[0], found[1]))
+        self.send_encoded(*found[0])
 
     def chunkedgraph(self, method, route, query, body):
         graph = self.server.graph
@@ -310,22 +313,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             t = self.timestamp(query)
             if t is None:
                 return
-            ids = json.loads(body)["node_ids"]
-            self.server.batch_sizes.append(("is_latest_roots", len(ids)))
 
             def answer():
+                ids = json.loads(body)["node_ids"]
                 latest = graph.roots_at(t)[1]
                 flags = ", ".join("true" if int(i) in latest else "false" for i in ids)
-                return 200, ('{"is_latest": [' + flags + "]}").encode()
+                return (200, ('{"is_latest": [' + flags + "]}").encode()), len(ids)
             self.cached(("is_latest_roots", graph.epoch(t), body), answer)
         elif route == "roots_binary" and method == "POST":
             t = self.timestamp(query)
             if t is None:
                 return
-            count = len(body) // 8
-            self.server.batch_sizes.append(("roots_binary", count))
 
             def answer():
+                count = len(body) // 8
                 mapping = graph.roots_at(t)[0]
                 ids = array.array("Q", body[:count * 8])
                 if sys.byteorder != "little":
@@ -333,7 +334,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 roots = array.array("Q", [mapping.get(i, 0) for i in ids])
                 if sys.byteorder != "little":
                     roots.byteswap()
-                return 200, roots.tobytes(), "application/octet-stream"
+                return (200, roots.tobytes(), "application/octet-stream"), count
             self.cached(("roots_binary", graph.epoch(t), body), answer)
         elif route.startswith("node/") and route.endswith("/leaves") and method == "GET":
             node = int(route.split("/")[1])
