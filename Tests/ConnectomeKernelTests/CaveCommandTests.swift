@@ -48,7 +48,8 @@ struct CaveCommandTests {
         let shown = try #require(await kernel.run("dataset crant")?.text("text/plain"))
         #expect(shown.contains("graphene://middleauth+https://data.proofreading.zetta.ai/segmentation/table/kronauer_ant_x1"))
         let table = try #require(await kernel.run("latest [576460752664524086, 576460752590602315] at=\"2025-01-31T12:00:00\"")?.text("text/plain"))
-        #expect(table.contains("576460752664524086  true") && table.contains("576460752590602315  false"))
+        #expect(table.contains("576460752664524086  True") && table.contains("576460752590602315  False"))
+        #expect(table.contains("1 of 2 IDs is current"))
         let request = try #require(transport.requests.last)
         #expect(request.url.hasSuffix("timestamp=1738324800"))  // naive ISO = UTC
         #expect(request.headers["Authorization"] == "Bearer saved-tok" && request.headers["X-Requested-With"] != nil)

@@ -7,29 +7,79 @@ import JSONModel
 public enum ChunkedGraphDecoding {
     /// `{"node_ids": [...]}` with the IDs as JSON integers.
     public static func nodeIDsBody(_ ids: some Collection<SegmentID>, key: String = "node_ids") -> Data {
-        var text = "{\"\(key)\":["
-        text.reserveCapacity(ids.count * 21 + 16)
-        var first = true
-        for id in ids {
-            if !first { text += "," }
-            text += String(id.rawValue)
-            first = false
+        let head = Array("{\"\(key)\":[".utf8)
+        let capacity = head.count + ids.count * 21 + 2
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            let base = buffer.baseAddress!
+            var end = head.count
+            base.update(from: head, count: head.count)
+            digitPairs.withUnsafeBufferPointer { pairs in
+                for id in ids {
+                    if end > head.count { base[end] = UInt8(ascii: ","); end += 1 }
+                    end += writeDecimal(id.rawValue, to: base + end, pairs: pairs.baseAddress!)
+                }
+            }
+            base[end] = UInt8(ascii: "]")
+            base[end + 1] = UInt8(ascii: "}")
+            initialized = end + 2
         }
-        text += "]}"
-        return Data(text.utf8)
+        return Data(bytes)
+    }
+
+    /// "00" to "99": two digits per division (an ID has 17 to 20).
+    static let digitPairs: [UInt8] = {
+        var pairs: [UInt8] = []
+        for number in 0..<100 {
+            pairs.append(UInt8(ascii: "0") + UInt8(number / 10))
+            pairs.append(UInt8(ascii: "0") + UInt8(number % 10))
+        }
+        return pairs
+    }()
+
+    /// Writes the decimal digits of `value` at `target` (room for 20) and returns how many; a
+    /// String per ID would allocate.
+    @inline(__always)
+    static func writeDecimal(_ value: UInt64, to target: UnsafeMutablePointer<UInt8>, pairs: UnsafePointer<UInt8>) -> Int {
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, filled from the end
+        return withUnsafeMutableBytes(of: &scratch) { room in
+            var start = 24
+            var rest = value
+            while rest >= 100 {
+                let pair = Int(truncatingIfNeeded: rest % 100) &* 2
+                rest /= 100
+                start -= 2
+                room[start] = pairs[pair]
+                room[start + 1] = pairs[pair + 1]
+            }
+            if rest >= 10 {
+                let pair = Int(truncatingIfNeeded: rest) &* 2
+                start -= 2
+                room[start] = pairs[pair]
+                room[start + 1] = pairs[pair + 1]
+            } else {
+                start -= 1
+                room[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest)
+            }
+            let count = 24 - start
+            UnsafeMutableRawPointer(target).copyMemory(from: room.baseAddress! + start, byteCount: count)
+            return count
+        }
     }
 
     /// The IDs as a little-endian uint64 array (the `roots_binary` body).
     public static func binaryBody(_ ids: some Collection<SegmentID>) -> Data {
-        var data = Data(capacity: ids.count * 8)
-        for id in ids {
-            withUnsafeBytes(of: id.rawValue.littleEndian) { data.append(contentsOf: $0) }
+        var data = Data(count: ids.count * 8)
+        data.withUnsafeMutableBytes { raw in
+            for (position, id) in ids.enumerated() {
+                raw.storeBytes(of: id.rawValue.littleEndian, toByteOffset: position * 8, as: UInt64.self)
+            }
         }
         return data
     }
 
     /// `{"is_latest": [bool...]}` with exactly `count` entries.
     public static func isLatest(_ data: Data, count: Int, source: String) throws(ConnectomeError) -> [Bool] {
+        if let flags = plainFlags(data, key: "is_latest"), flags.count == count { return flags }
         let values = try array(data, key: "is_latest", count: count, source: source)
         var result: [Bool] = []
         result.reserveCapacity(values.count)
@@ -40,6 +90,71 @@ public enum ChunkedGraphDecoding {
             result.append(flag)
         }
         return result
+    }
+
+    /// The flags of a body that is exactly `{"<key>": [true, false, ...]}` (any JSON whitespace),
+    /// read without building a JSON tree; nil for anything else, which the strict path then reads
+    /// and words the error of. PyChunkedGraph answers 100,000 flags at a time.
+    static func plainFlags(_ data: Data, key: String) -> [Bool]? {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Bool]? in
+            var position = 0
+            let count = raw.count
+            func space() {
+                while position < count {
+                    let byte = raw[position]
+                    guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+                    position += 1
+                }
+            }
+            func take(_ text: String) -> Bool {
+                for byte in text.utf8 {
+                    guard position < count, raw[position] == byte else { return false }
+                    position += 1
+                }
+                return true
+            }
+            space()
+            guard take("{") else { return nil }
+            space()
+            guard take("\"" + key + "\"") else { return nil }
+            space()
+            guard take(":") else { return nil }
+            space()
+            guard take("[") else { return nil }
+            var flags: [Bool] = []
+            flags.reserveCapacity(count / 5)
+            space()
+            if position < count, raw[position] == UInt8(ascii: "]") {
+                position += 1
+            } else {
+                while true {
+                    space()
+                    guard position < count else { return nil }
+                    // "true" and "false" by their first and last letters, all of them checked.
+                    if position + 4 <= count, raw[position] == UInt8(ascii: "t"), raw[position + 1] == UInt8(ascii: "r"),
+                       raw[position + 2] == UInt8(ascii: "u"), raw[position + 3] == UInt8(ascii: "e") {
+                        flags.append(true)
+                        position += 4
+                    } else if position + 5 <= count, raw[position] == UInt8(ascii: "f"), raw[position + 1] == UInt8(ascii: "a"),
+                              raw[position + 2] == UInt8(ascii: "l"), raw[position + 3] == UInt8(ascii: "s"), raw[position + 4] == UInt8(ascii: "e") {
+                        flags.append(false)
+                        position += 5
+                    } else {
+                        return nil
+                    }
+                    space()
+                    guard position < count else { return nil }
+                    let next = raw[position]
+                    position += 1
+                    if next == UInt8(ascii: "]") { break }
+                    guard next == UInt8(ascii: ",") else { return nil }
+                }
+            }
+            space()
+            guard take("}") else { return nil }
+            space()
+            return position == count ? flags : nil
+        }
     }
 
     /// A little-endian uint64 array of exactly `count` IDs (the `roots_binary` answer).

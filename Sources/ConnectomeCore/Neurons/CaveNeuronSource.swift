@@ -183,17 +183,32 @@ public final class CaveNeuronSource: NeuronSource {
             var values = [Int64](repeating: 0, count: rows.rowCount * 3)
             var valid = [Bool](repeating: true, count: rows.rowCount)
             for (axis, column) in axes.enumerated() {
-                guard let doubles = column!.data.asDoubles(), case .double(let numbers) = doubles else {
-                    throw ConnectomeError.data("position column '\(base)\(["_x", "_y", "_z"][axis])' holds \(column!.type) values, not numbers")
-                }
-                for row in 0..<rows.rowCount {
-                    if numbers.isNull(row) || !numbers.values[row].isFinite { valid[row] = false; continue }
-                    let voxel = (numbers.values[row] * scale[axis]).rounded(.down)
+                // Read in place (a float64 copy of each integer column cost more than the conversion).
+                let factor = scale[axis]
+                func convert(_ value: Double, row: Int) throws(ConnectomeError) {
+                    guard value.isFinite else { valid[row] = false; return }
+                    let voxel = (value * factor).rounded(.down)
                     guard abs(voxel) < 0x1p62 else {
-                        throw ConnectomeError.outOfRange("position column '\(base)'", field: "row \(row + 1)", value: numbers.values[row],
+                        throw ConnectomeError.outOfRange("position column '\(base)'", field: "row \(row + 1)", value: value,
                                                          allowed: "positions within ±2^62 voxels")
                     }
                     values[row * 3 + axis] = Int64(voxel)
+                }
+                switch column!.data {
+                case .int64(let numbers):
+                    for row in 0..<rows.rowCount {
+                        if numbers.isNull(row) { valid[row] = false } else { try convert(Double(numbers.values[row]), row: row) }
+                    }
+                case .uint64(let numbers):
+                    for row in 0..<rows.rowCount {
+                        if numbers.isNull(row) { valid[row] = false } else { try convert(Double(numbers.values[row]), row: row) }
+                    }
+                case .double(let numbers):
+                    for row in 0..<rows.rowCount {
+                        if numbers.isNull(row) { valid[row] = false } else { try convert(numbers.values[row], row: row) }
+                    }
+                default:
+                    throw ConnectomeError.data("position column '\(base)\(["_x", "_y", "_z"][axis])' holds \(column!.type) values, not numbers")
                 }
             }
             let validity: Validity? = valid.allSatisfy { $0 } ? nil : Validity(valid)

@@ -313,6 +313,12 @@ enum CaveCommands {
 
     static func idValue(_ id: SegmentID) -> Value { .int(Int128(id.rawValue)) }
 
+    /// A uint64 ID column: the chunked graph's answers run to millions of rows, so they are shown
+    /// and piped on as a columnar table (no `Value` per cell).
+    static func idColumn(_ name: String, _ ids: [SegmentID]) -> DataColumn {
+        DataColumn(name, .uint64(ScalarColumn(values: ids.map(\.rawValue))))
+    }
+
     // MARK: - Commands
 
     static func latest(_ state: KernelState) -> CommandSpec {
@@ -331,10 +337,10 @@ enum CaveCommands {
             let at = try await instant(invocation, state: state)
             let (graph, target) = try await graph(state, command: "latest")
             let flags = try await graph.isLatest(ids, at: at.date)
-            let current = flags.filter { $0 }.count
-            return .table(Table(title: "latest roots in \(target.datastack) at \(at.shown)", columns: ["id", "latest"],
-                                rows: zip(ids, flags).map { [idValue($0), .bool($1)] },
-                                footer: "\(NumberFormat.grouped(current)) of \(NumberFormat.count(ids.count, "ID")) \(current == 1 ? "is" : "are") current"))
+            let current = flags.reduce(0) { $0 + ($1 ? 1 : 0) }
+            let table = try DataTable(columns: [idColumn("id", ids), DataColumn("latest", .bool(ScalarColumn(values: flags)))])
+            return .custom(DataTableValue(table, title: "latest roots in \(target.datastack) at \(at.shown)",
+                                          notes: ["\(NumberFormat.grouped(current)) of \(NumberFormat.count(ids.count, "ID")) \(current == 1 ? "is" : "are") current"]))
         }
     }
 
@@ -352,9 +358,8 @@ enum CaveCommands {
             let at = try await instant(invocation, state: state)
             let (graph, target) = try await graph(state, command: "roots")
             let roots = try await graph.roots(ids, at: at.date)
-            return .table(Table(title: "roots in \(target.datastack) at \(at.shown)", columns: ["supervoxel_id", "root_id"],
-                                rows: zip(ids, roots).map { [idValue($0), idValue($1)] },
-                                footer: NumberFormat.count(ids.count, "supervoxel")))
+            let table = try DataTable(columns: [idColumn("supervoxel_id", ids), idColumn("root_id", roots)])
+            return .custom(DataTableValue(table, title: "roots in \(target.datastack) at \(at.shown)"))
         }
     }
 
