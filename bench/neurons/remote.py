@@ -5,7 +5,7 @@ the bytes-only floor of the same HTTP requests.
 
   is_latest_roots on N IDs            `latest ids`                 vs  chunkedgraph.is_latest_roots(ids)
   roots of N supervoxels              `roots svs`                  vs  chunkedgraph.get_roots(svs)
-  an R-row synapse query (Arrow ZSTD) `synapses pre=HUB`           vs  materialize.query_table + crantpy cleaning
+  an R-row synapse query (Arrow ZSTD) `synapses pre=HUB update_ids=false` vs  materialize.query_table + crantpy cleaning
   the same as JSON (gzip)             `... format="json"`          vs  query_table(return_df=False) + DataFrame
 
 For every operation and round, in the order ours/peer (even rounds) or peer/ours (odd rounds):
@@ -108,8 +108,11 @@ def kernel_setup(url, op, size):
     return cells
 
 
+# update_ids=false: the peer asks with the IDs as given (crantpy's get_synapses would first update them,
+# one is_latest_roots call more on both sides).
 KERNEL_CELL = {"is_latest": "latest ids", "roots": "roots svs",
-               "synapses_arrow": f"synapses pre={HUB}", "synapses_json": f'synapses pre={HUB} format="json"'}
+               "synapses_arrow": f"synapses pre={HUB} update_ids=false",
+               "synapses_json": f'synapses pre={HUB} format="json" update_ids=false'}
 
 
 def ours_round(spec_dirs, url, op, size, repeat, log):
