@@ -78,11 +78,9 @@ extension SynapseTable {
         var counts = [Int64](repeating: 0, count: sources.count * targets.count)
         let rowOfID = rows.positions(of: sources), columnOfID = columns.positions(of: targets)
         let width = targets.count
-        let candidates = Self.rowsPassing(pre.values, post.values, BothIn(pre: rows, post: columns))
-        for row in candidates {
+        for row in Self.rowsPassing(pre.values, post.values, BothIn(pre: rows, post: columns), autapses: autapses, zeroRoots: true) {
             guard let source = pre.key(row), let target = post.key(row),
                   let r = rows.entry(source), let c = columns.entry(target) else { continue }
-            if source == target && !autapses { continue }
             var weight: Int64 = 1
             if let weights {
                 weight = weights.isNull(row) ? 0 : max(0, weights.values[row])
@@ -109,39 +107,32 @@ extension SynapseTable {
     /// The rows (ascending) `selection` asks for, dropping zero roots and, unless `autapses`, autapses.
     private func selectedRows(_ selection: SynapseSelection, autapses: Bool) throws(ConnectomeError) -> [Int] {
         let pre = try table.idKeys("pre"), post = try table.idKeys("post")
+        let rows: [Int]
         switch selection {
         case .from(let ids):
-            let set = IDSet(ids)
-            return Self.scan(pre, post, PreIn(set: set), autapses: autapses) { from, _ in set.contains(from) }
+            rows = Self.rowsPassing(pre.values, post.values, PreIn(set: IDSet(ids)), autapses: autapses, zeroRoots: false)
         case .onto(let ids):
-            let set = IDSet(ids)
-            return Self.scan(pre, post, PostIn(set: set), autapses: autapses) { _, to in set.contains(to) }
+            rows = Self.rowsPassing(pre.values, post.values, PostIn(set: IDSet(ids)), autapses: autapses, zeroRoots: false)
         case .touching(let ids):
-            let set = IDSet(ids)
-            return Self.scan(pre, post, EitherIn(set: set), autapses: autapses) { from, to in set.contains(from) || set.contains(to) }
+            rows = Self.rowsPassing(pre.values, post.values, EitherIn(set: IDSet(ids)), autapses: autapses, zeroRoots: false)
         case .between(let sources, let targets):
-            let froms = IDSet(sources), tos = IDSet(targets)
-            return Self.scan(pre, post, BothIn(pre: froms, post: tos), autapses: autapses) { from, to in
-                froms.contains(from) && tos.contains(to)
-            }
+            rows = Self.rowsPassing(pre.values, post.values, BothIn(pre: IDSet(sources), post: IDSet(targets)),
+                                    autapses: autapses, zeroRoots: false)
         }
+        // Null IDs never match (the values under a null are not IDs).
+        guard pre.validity != nil || post.validity != nil else { return rows }
+        return rows.filter { pre.key($0) != nil && post.key($0) != nil }
     }
 
-    /// The rows whose (pre, post) pass `candidate`, then the null, zero-root and autapse rules, then `exact`.
-    private static func scan(_ pre: IDKeys, _ post: IDKeys, _ candidate: some RowCandidate, autapses: Bool,
-                             exact: (UInt64, UInt64) -> Bool) -> [Int] {
-        rowsPassing(pre.values, post.values, candidate).filter { row in
-            guard let a = pre.key(row), let b = post.key(row), a != 0, b != 0 else { return false }
-            if a == b && !autapses { return false }
-            return exact(a, b)
-        }
-    }
-
-    /// The rows (ascending) whose values pass `candidate`: the one pass over every row, in parallel
-    /// chunks on a large table (each chunk's rows in order, the chunks concatenated in order).
+    /// The rows (ascending) whose (pre, post) pass `test`, without autapses unless `autapses` and
+    /// without zero roots unless `zeroRoots`: the one pass over every row, in parallel chunks on a
+    /// large table (each chunk's rows in order, the chunks concatenated in order). The quick test
+    /// comes first; the rules and the exact test run only on the rows it passes, while their values
+    /// are at hand. Nulls are the caller's (their values are not looked at here).
+    ///
     /// `rowsPerChunk`: the fewest rows worth a chunk of their own (at most four chunks).
-    static func rowsPassing<Candidate: RowCandidate>(_ pre: [UInt64], _ post: [UInt64], _ candidate: Candidate,
-                                                     rowsPerChunk: Int = 1 << 18) -> [Int] {
+    static func rowsPassing<Test: RowTest>(_ pre: [UInt64], _ post: [UInt64], _ test: Test, autapses: Bool,
+                                           zeroRoots: Bool, rowsPerChunk: Int = 1 << 18) -> [Int] {
         let count = min(pre.count, post.count)
         let chunkCount = max(1, min(4, count / max(1, rowsPerChunk)))
         let chunks = (0..<chunkCount).map { chunk in (count * chunk / chunkCount)..<(count * (chunk + 1) / chunkCount) }
@@ -149,7 +140,13 @@ extension SynapseTable {
             var rows: [Int] = []
             pre.withUnsafeBufferPointer { from in
                 post.withUnsafeBufferPointer { to in
-                    for row in range where candidate.mayPass(from[row], to[row]) { rows.append(row) }
+                    for row in range {
+                        let a = from[row], b = to[row]
+                        guard test.mayPass(a, b) else { continue }
+                        if !zeroRoots && (a == 0 || b == 0) { continue }
+                        if !autapses && a == b { continue }
+                        if test.passes(a, b) { rows.append(row) }
+                    }
                 }
             }
             return rows
@@ -228,34 +225,40 @@ struct IDSet: Sendable {
     }
 }
 
-/// A quick test of a row's (pre, post) that may pass rows wrongly, never fail them wrongly: the
-/// scan's first step. One type per selection, so the scan is specialised for each and the test is
+/// A test of a row's (pre, post) in two steps: `mayPass`, quick, may pass rows wrongly but never
+/// fails them wrongly (the scan's first step, on every row); `passes`, exact, on the rows that
+/// passed the first. One type per selection, so the scan is specialised for each and both are
 /// inlined into its loop.
-protocol RowCandidate: Sendable {
+protocol RowTest: Sendable {
     func mayPass(_ pre: UInt64, _ post: UInt64) -> Bool
+    func passes(_ pre: UInt64, _ post: UInt64) -> Bool
 }
 
 /// Pre among the IDs (downstream: the neurons' outputs).
-struct PreIn: RowCandidate {
+struct PreIn: RowTest {
     let set: IDSet
     @inline(__always) func mayPass(_ pre: UInt64, _ post: UInt64) -> Bool { set.mayContain(pre) }
+    @inline(__always) func passes(_ pre: UInt64, _ post: UInt64) -> Bool { set.contains(pre) }
 }
 
 /// Post among the IDs (upstream: the neurons' inputs).
-struct PostIn: RowCandidate {
+struct PostIn: RowTest {
     let set: IDSet
     @inline(__always) func mayPass(_ pre: UInt64, _ post: UInt64) -> Bool { set.mayContain(post) }
+    @inline(__always) func passes(_ pre: UInt64, _ post: UInt64) -> Bool { set.contains(post) }
 }
 
 /// Pre or post among the IDs, tested without a branch between the two: most rows touch neither.
-struct EitherIn: RowCandidate {
+struct EitherIn: RowTest {
     let set: IDSet
     @inline(__always) func mayPass(_ pre: UInt64, _ post: UInt64) -> Bool { set.mayContainEither(pre, post) }
+    @inline(__always) func passes(_ pre: UInt64, _ post: UInt64) -> Bool { set.contains(pre) || set.contains(post) }
 }
 
 /// Pre among the sources and post among the targets.
-struct BothIn: RowCandidate {
+struct BothIn: RowTest {
     let pre: IDSet
     let post: IDSet
     @inline(__always) func mayPass(_ pre: UInt64, _ post: UInt64) -> Bool { self.pre.mayContain(pre) && self.post.mayContain(post) }
+    @inline(__always) func passes(_ pre: UInt64, _ post: UInt64) -> Bool { self.pre.contains(pre) && self.post.contains(post) }
 }

@@ -1,6 +1,7 @@
 /// A 3-D k-d tree over points for nearest-point look-ups (crantpy's `map_position_to_node`, scipy's cKDTree).
 ///
-/// Flat and implicit: the points are stored once, in tree order, as (x, y, z, original index), and
+/// Flat and implicit: the points are stored once, in tree order, as 16-byte vectors (x, y, z as the
+/// skeleton's floats, and the original index's bits in the last lane), and
 /// node k of the tree covers a contiguous range of them whose children are nodes 2k+1 (the lower
 /// half) and 2k+2 (the upper half); ranges of at most `leafSize` points are leaves, scanned instead
 /// of split. Each split is at the median along the axis where the node's box (its parent's, cut at
@@ -12,10 +13,14 @@
 /// to the lower original index (every subtree knows its lowest index, so an equally near subtree is
 /// only visited when it could hold a lower one), so answers equal a brute-force scan exactly.
 public struct KDTree: Sendable {
-    /// The points in tree order; lane 3 is the original index (exact in a double below 2^53).
-    private let points: [SIMD4<Double>]
+    /// A point: x, y, z, and in lane 3 the bits of its original index (moved, never computed with,
+    /// and below 0x7F80_0000, so never the bits of an infinity or a NaN).
+    typealias Entry = SIMD4<Float>
+
+    /// The points in tree order.
+    private let points: [Entry]
     /// Per node (heap numbering): the split coordinate of an internal node.
-    private let splits: [Double]
+    private let splits: [Float]
     /// Per node: the split axis 0, 1, 2 of an internal node; `leaf` for a leaf; `absent` past the tree.
     private let axes: [UInt8]
     /// Per node: the lowest original index in its range.
@@ -36,31 +41,32 @@ public struct KDTree: Sendable {
 
     /// Points must be finite (skeletons check theirs); `x`, `y`, `z` must have the same count.
     public init(x: [Float], y: [Float], z: [Float]) {
-        precondition(x.count == y.count && y.count == z.count && x.count < Int(Int32.max), "k-d tree coordinates disagree in count")
+        precondition(x.count == y.count && y.count == z.count && x.count < 0x7F80_0000, "k-d tree coordinates disagree in count")
         let n = x.count
-        var points = [SIMD4<Double>](repeating: .zero, count: n)
-        for i in 0..<n { points[i] = SIMD4(Double(x[i]), Double(y[i]), Double(z[i]), Double(i)) }
+        var points = [Entry](repeating: .zero, count: n)
+        for i in 0..<n { points[i] = Entry(x[i], y[i], z[i], Float(bitPattern: UInt32(i))) }
         // Levels below the root: halving until a range is a leaf.
         var levels = 0, size = n
         while size > Self.leafSize { size = (size + 1) / 2; levels += 1 }
         let nodeCount = (1 << (levels + 1)) - 1
-        var splits = [Double](repeating: 0, count: nodeCount)
+        var splits = [Float](repeating: 0, count: nodeCount)
         var axes = [UInt8](repeating: Self.absent, count: nodeCount)
         var lowest = [Int32](repeating: Int32.max, count: nodeCount)
         points.withUnsafeMutableBufferPointer { p in
             // Each node's box is its parent's, cut at the parent's split: no scan per node (the box
             // only chooses the axis; the search prunes by the splits, so answers do not depend on it).
-            var lo = SIMD4<Double>(repeating: .infinity), hi = SIMD4<Double>(repeating: -.infinity)
-            for point in p {
-                lo = pointwiseMin(lo, point)
-                hi = pointwiseMax(hi, point)
+            var lo = SIMD3<Float>(repeating: .infinity), hi = SIMD3<Float>(repeating: -.infinity)
+            for i in 0..<n {
+                let v = SIMD3(x[i], y[i], z[i])
+                lo = pointwiseMin(lo, v)
+                hi = pointwiseMax(hi, v)
             }
-            var stack: [(node: Int, low: Int, high: Int, lo: SIMD4<Double>, hi: SIMD4<Double>)] = [(0, 0, n, lo, hi)]
+            var stack: [(node: Int, low: Int, high: Int, lo: SIMD3<Float>, hi: SIMD3<Float>)] = [(0, 0, n, lo, hi)]
             while let (node, low, high, lo, hi) = stack.popLast() {
                 if high - low <= Self.leafSize {
                     axes[node] = Self.leaf
                     var minimum = Int32.max
-                    for position in low..<high { minimum = min(minimum, Int32(p[position].w)) }
+                    for position in low..<high { minimum = min(minimum, Self.index(p[position])) }
                     lowest[node] = minimum
                     continue
                 }
@@ -70,7 +76,7 @@ public struct KDTree: Sendable {
                 if extent.z > extent[axis] { axis = 2 }
                 let middle = (low + high) / 2
                 Self.select(middle, in: low..<high, axis: axis, p)
-                let split = p[middle][axis]
+                let split = Self.coordinate(p[middle], axis)
                 splits[node] = split
                 axes[node] = UInt8(axis)
                 var upperLo = lo, lowerHi = hi
@@ -94,16 +100,25 @@ public struct KDTree: Sendable {
     /// Quickselect on `p[range]` by coordinate `axis`: the point of rank `target` at `target`,
     /// smaller-or-equal ones before it, larger-or-equal after.
     ///
-    /// Each round partitions around a median-of-three pivot with a branch-free pass (every element
+    /// Each round partitions around a median-of-three pivot (a ninther on long ranges) with a branch-free pass (every element
     /// is swapped, the boundary moves by the comparison), so the cost does not depend on how well the
     /// processor guesses the comparisons. When the target falls among the elements not below the
     /// pivot, a second pass gathers those equal to it: a run of equal coordinates (nodes of one
     /// section share z) is then settled in one round instead of shrinking by one element per round.
-    private static func select(_ target: Int, in range: Range<Int>, axis: Int, _ p: UnsafeMutableBufferPointer<SIMD4<Double>>) {
+    private static func select(_ target: Int, in range: Range<Int>, axis: Int, _ p: UnsafeMutableBufferPointer<Entry>) {
         var low = range.lowerBound, high = range.upperBound  // the target lies in low..<high
         while high - low > 1 {
-            let a = p[low][axis], b = p[(low + high - 1) / 2][axis], c = p[high - 1][axis]
-            let pivot = max(min(a, b), min(max(a, b), c))
+            let pivot: Float
+            if high - low > 512 {
+                // Tukey's ninther: the median of three medians of three, spread over the range.
+                let step = (high - low) / 9
+                func median(_ first: Int) -> Float {
+                    median3(coordinate(p[first], axis), coordinate(p[first + step], axis), coordinate(p[first + 2 * step], axis))
+                }
+                pivot = median3(median(low), median(low + 3 * step), median(low + 6 * step))
+            } else {
+                pivot = median3(coordinate(p[low], axis), coordinate(p[(low + high - 1) / 2], axis), coordinate(p[high - 1], axis))
+            }
             let below = partition(p, low, high, axis: axis, orEqual: false, pivot)
             if target < below { high = below; continue }
             // Elements from `below` on are ≥ pivot, and at least one equals it (the pivot is an element).
@@ -115,8 +130,8 @@ public struct KDTree: Sendable {
 
     /// Moves the elements of `p[low..<high]` whose coordinate `axis` is below `pivot` (or equal, with
     /// `orEqual`) to the front; returns the index of the first that is not.
-    private static func partition(_ p: UnsafeMutableBufferPointer<SIMD4<Double>>, _ low: Int, _ high: Int,
-                                  axis: Int, orEqual: Bool, _ pivot: Double) -> Int {
+    private static func partition(_ p: UnsafeMutableBufferPointer<Entry>, _ low: Int, _ high: Int,
+                                  axis: Int, orEqual: Bool, _ pivot: Float) -> Int {
         // One loop per axis and comparison, so the lane is fixed and the loop has no branch inside.
         switch (axis, orEqual) {
         case (0, false): partition(p, low, high) { $0.x < pivot }
@@ -131,8 +146,8 @@ public struct KDTree: Sendable {
     /// Lomuto's partition without a branch: every element is swapped to the boundary, which moves
     /// by the comparison (0 or 1).
     @inline(__always)
-    private static func partition(_ p: UnsafeMutableBufferPointer<SIMD4<Double>>, _ low: Int, _ high: Int,
-                                  _ isBefore: (SIMD4<Double>) -> Bool) -> Int {
+    private static func partition(_ p: UnsafeMutableBufferPointer<Entry>, _ low: Int, _ high: Int,
+                                  _ isBefore: (Entry) -> Bool) -> Int {
         guard let base = p.baseAddress else { return low }
         var store = low
         for index in low..<high {
@@ -143,6 +158,14 @@ public struct KDTree: Sendable {
         }
         return store
     }
+
+    @inline(__always) private static func coordinate(_ entry: Entry, _ axis: Int) -> Float {
+        axis == 0 ? entry.x : axis == 1 ? entry.y : entry.z
+    }
+
+    @inline(__always) private static func median3(_ a: Float, _ b: Float, _ c: Float) -> Float { max(min(a, b), min(max(a, b), c)) }
+
+    @inline(__always) private static func index(_ entry: Entry) -> Int32 { Int32(bitPattern: entry.w.bitPattern) }
 
     /// A subtree still to visit, with a lower bound of the squared distance from the query to it.
     private struct Pending {
@@ -186,9 +209,9 @@ public struct KDTree: Sendable {
                             if axis == Self.leaf {
                                 for position in Int(pending.low)..<Int(pending.high) {
                                     let point = p[position]
-                                    let dx = point.x - q.x, dy = point.y - q.y, dz = point.z - q.z
+                                    let dx = Double(point.x) - q.x, dy = Double(point.y) - q.y, dz = Double(point.z) - q.z
                                     let d = dx * dx + dy * dy + dz * dz
-                                    let index = Int32(point.w)
+                                    let index = Self.index(point)
                                     if d < bestDistance || (d == bestDistance && index < best) {
                                         bestDistance = d
                                         best = index
@@ -197,7 +220,7 @@ public struct KDTree: Sendable {
                                 continue
                             }
                             let middle = (pending.low + pending.high) / 2
-                            let difference = q[Int(axis)] - splits[node]
+                            let difference = q[Int(axis)] - Double(splits[node])
                             let farBound = max(pending.bound, difference * difference)
                             let lower = Pending(node: pending.node * 2 + 1, low: pending.low, high: middle, bound: pending.bound)
                             let upper = Pending(node: pending.node * 2 + 2, low: middle, high: pending.high, bound: pending.bound)

@@ -132,25 +132,34 @@ import Testing
     @Test func theChunkedPassKeepsEveryRowInOrder() {
         var random = Random(state: 21)
         let pre = (0..<5_003).map { _ in Self.pool[random.below(Self.pool.count)] }
-        let post = (0..<5_003).map { _ in Self.pool[random.below(Self.pool.count)] }
-        let ids = Self.ids(4, random: &random), others = Self.ids(9, random: &random)
-        let set = IDSet(ids), otherSet = IDSet(others)
-        let candidates: [(String, any RowCandidate, (UInt64, UInt64) -> Bool)] = [
-            ("pre", PreIn(set: set), { a, _ in set.mayContain(a) }),
-            ("post", PostIn(set: set), { _, b in set.mayContain(b) }),
-            ("either", EitherIn(set: set), { a, b in set.mayContain(a) || set.mayContain(b) }),
-            ("both", BothIn(pre: set, post: otherSet), { a, b in set.mayContain(a) && otherSet.mayContain(b) }),
+        let post = (0..<5_003).map { k in k % 9 == 0 ? pre[k] : Self.pool[random.below(Self.pool.count)] }
+        let ids = Self.ids(4, random: &random).map(\.rawValue) + [0], others = Self.ids(9, random: &random).map(\.rawValue)
+        let set = IDSet(ids.map(SegmentID.init)), otherSet = IDSet(others.map(SegmentID.init))
+        let tests: [(String, any RowTest, (UInt64, UInt64) -> Bool)] = [
+            ("pre", PreIn(set: set), { a, _ in ids.contains(a) }),
+            ("post", PostIn(set: set), { _, b in ids.contains(b) }),
+            ("either", EitherIn(set: set), { a, b in ids.contains(a) || ids.contains(b) }),
+            ("both", BothIn(pre: set, post: otherSet), { a, b in ids.contains(a) && others.contains(b) }),
         ]
-        for (name, candidate, test) in candidates {
-            let expected = pre.indices.filter { test(pre[$0], post[$0]) }
-            for rowsPerChunk in [1, 7, 1_000, 1 << 18] {
-                #expect(Self.passing(pre, post, candidate, rowsPerChunk) == expected, "\(name), \(rowsPerChunk) rows per chunk")
+        for (name, test, member) in tests {
+            for autapses in [false, true] {
+                for zeroRoots in [false, true] {
+                    let expected = pre.indices.filter { row in
+                        let a = pre[row], b = post[row]
+                        return member(a, b) && (autapses || a != b) && (zeroRoots || (a != 0 && b != 0))
+                    }
+                    for rowsPerChunk in [1, 7, 1_000, 1 << 18] {
+                        #expect(Self.passing(pre, post, test, autapses, zeroRoots, rowsPerChunk) == expected,
+                                "\(name), autapses \(autapses), zero roots \(zeroRoots), \(rowsPerChunk) rows per chunk")
+                    }
+                }
             }
         }
     }
 
-    static func passing(_ pre: [UInt64], _ post: [UInt64], _ candidate: some RowCandidate, _ rowsPerChunk: Int) -> [Int] {
-        SynapseTable.rowsPassing(pre, post, candidate, rowsPerChunk: rowsPerChunk)
+    static func passing(_ pre: [UInt64], _ post: [UInt64], _ test: some RowTest, _ autapses: Bool, _ zeroRoots: Bool,
+                        _ rowsPerChunk: Int) -> [Int] {
+        SynapseTable.rowsPassing(pre, post, test, autapses: autapses, zeroRoots: zeroRoots, rowsPerChunk: rowsPerChunk)
     }
 
     @Test(arguments: [1, 10, 500, 5_000])
