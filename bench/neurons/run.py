@@ -66,6 +66,38 @@ OPS = [
 LOADS = {"load_neurons_csv", "load_neurons_feather", "load_connections_csv", "load_connections_feather",
          "load_synapses_feather"}
 CHECKPOINTS = ["after_loads", "end"]
+# What each operation needs run before it (--only KEY,… runs these too): the kernel's keys; the pandas
+# side maps `dataset` to the two Feather tables it reads.
+NEEDS = {
+    "info_neurons": ["dataset"], "info_synapses": ["dataset"],
+    "filter_exact": ["dataset", "info_neurons"], "filter_list": ["dataset", "info_neurons"],
+    "filter_three": ["dataset", "info_neurons"], "where": ["load_neurons_csv"],
+    "partners": ["dataset", "info_synapses"], "adjacency": ["dataset", "info_synapses"],
+    "skeleton": ["dataset"], "nearest": ["dataset", "skeleton"], "kdtree_build": ["nearest"],
+    "kdtree_query": ["nearest"], "reroot": ["dataset", "skeleton", "nearest"],
+}
+PANDAS_NEEDS = {"dataset": ["load_neurons_feather", "load_connections_feather"]}
+
+
+def selected(only):
+    """The keys --only asks for with everything they need (None: all of OPS)."""
+    if only is None:
+        return None
+    keys = {key for key, _, _, _ in OPS}
+    wanted = set()
+
+    def add(key):
+        if key not in keys:
+            sys.exit(f"--only: unknown operation {key!r}; the operations are {', '.join(k for k, _, _, _ in OPS)}")
+        if key in wanted:
+            return
+        wanted.add(key)
+        for need in NEEDS.get(key, []) + PANDAS_NEEDS.get(key, []):
+            add(need)
+    for key in only.split(","):
+        if key.strip():
+            add(key.strip())
+    return wanted
 
 
 def short(count):
@@ -184,7 +216,7 @@ class Recorder:
         return {"ms": self.ms, "cpu_ms": self.cpu_ms, "repr_ms": self.repr_ms, "results": self.results, "memory": self.memory, **extra}
 
 
-def pandas_child(data, repeat):
+def pandas_child(data, repeat, only=None):
     import numpy as np
     import pandas as pd
     import navis
@@ -197,22 +229,35 @@ def pandas_child(data, repeat):
     path = lambda name: os.path.join(data, name)  # noqa: E731
     r = Recorder()
     r.checkpoint("after_imports")
+    wanted = (lambda key: True) if only is None else (lambda key: key in only)  # noqa: E731
 
-    n = r.run("load_neurons_csv", lambda: pd.read_csv(path("neurons.csv")), display=False)
-    nf = r.run("load_neurons_feather", lambda: pd.read_feather(path("neurons.feather")), display=False)
-    c = r.run("load_connections_csv", lambda: pd.read_csv(path("connections.csv.gz")), display=False)
-    cf = r.run("load_connections_feather", lambda: pd.read_feather(path("connections.feather")), display=False)
-    s = r.run("load_synapses_feather", lambda: pd.read_feather(path("synapses.feather")), display=False)
+    def run(key, fn, times=1, display=True):
+        return r.run(key, fn, times, display) if wanted(key) else None
+
+    n = run("load_neurons_csv", lambda: pd.read_csv(path("neurons.csv")), display=False)
+    nf = run("load_neurons_feather", lambda: pd.read_feather(path("neurons.feather")), display=False)
+    c = run("load_connections_csv", lambda: pd.read_csv(path("connections.csv.gz")), display=False)
+    cf = run("load_connections_feather", lambda: pd.read_feather(path("connections.feather")), display=False)
+    s = run("load_synapses_feather", lambda: pd.read_feather(path("synapses.feather")), display=False)
     r.checkpoint("after_loads")
-    id_types = {"neurons.csv root_id": str(n["root_id"].dtype), "connections.csv.gz pre_root_id": str(c["pre_root_id"].dtype)}
+    id_types = {}
+    if n is not None:
+        id_types["neurons.csv root_id"] = str(n["root_id"].dtype)
+    if c is not None:
+        id_types["connections.csv.gz pre_root_id"] = str(c["pre_root_id"].dtype)
 
-    peers.lists_from_arrow(nf, generate.LIST_FIELDS)  # untimed: crantpy's table holds Python lists
-    r.run("filter_exact", lambda: peers.filter_df(nf, "cell_class", "kenyon_cell"), repeat)
-    r.run("filter_list", lambda: peers.filter_df(nf, "status", ["proofread", "backbone"]), repeat)
-    r.run("filter_three", lambda: peers.neuron_criteria(nf, cell_class="kenyon_cell", side="left", proofread=True), repeat)
-    r.run("where", lambda: peers.filter_df(n, "cell_type", "KC_ab"), repeat)
-    r.run("partners", lambda: peers.partners(cf, q["hubs"]), repeat)
-    r.run("adjacency", lambda: peers.adjacency(cf, q["adjacency"]), repeat)
+    if nf is not None:
+        peers.lists_from_arrow(nf, generate.LIST_FIELDS)  # untimed: crantpy's table holds Python lists
+    run("filter_exact", lambda: peers.filter_df(nf, "cell_class", "kenyon_cell"), repeat)
+    run("filter_list", lambda: peers.filter_df(nf, "status", ["proofread", "backbone"]), repeat)
+    run("filter_three", lambda: peers.neuron_criteria(nf, cell_class="kenyon_cell", side="left", proofread=True), repeat)
+    run("where", lambda: peers.filter_df(n, "cell_type", "KC_ab"), repeat)
+    run("partners", lambda: peers.partners(cf, q["hubs"]), repeat)
+    run("adjacency", lambda: peers.adjacency(cf, q["adjacency"]), repeat)
+    if not (wanted("skeleton") or wanted("nearest") or wanted("reroot")):
+        r.checkpoint("end")
+        del n, nf, c, cf, s
+        return r.report(id_types=id_types, expected_reroot_node=q["reroot_node"])
 
     skeleton_path = os.path.join(data, "skeletons", str(q["skeleton_id"]))
     sk = r.run("skeleton", lambda: peers.load_skeleton(skeleton_path, q["skeleton_id"]), repeat, display=False)
@@ -237,14 +282,14 @@ def pandas_child(data, repeat):
     def reroot():
         node = node_ids[tree.query(np.asarray(q["reroot_position"], dtype=np.float64))[1]]
         return navis.reroot_skeleton(sk, node, inplace=False)
-    rerooted = r.run("reroot", reroot, repeat, display=False)
+    rerooted = run("reroot", reroot, repeat, display=False)
     r.checkpoint("end")
     held = (n, nf, c, cf, s, sk, rerooted)  # everything stays held until the checkpoint above
     del held
     return r.report(id_types=id_types, expected_reroot_node=q["reroot_node"])
 
 
-def pyarrow_child(data, repeat):
+def pyarrow_child(data, repeat, only=None):
     import pyarrow as pa
     import pyarrow.csv as csv
     import pyarrow.feather as feather
@@ -253,21 +298,24 @@ def pyarrow_child(data, repeat):
     # Without column types pyarrow reads IDs above 2^63 as doubles (inexact): the ID columns are typed.
     neuron_ids = {name: pa.uint64() for name in ("root_id", "root_id_processed", "supervoxel_id")}
     connection_ids = {name: pa.uint64() for name in ("pre_root_id", "post_root_id")}
+    run = (lambda key, fn, display: r.run(key, fn, display=display) if only is None or key in only else None)  # noqa: E731
     held = [
-        r.run("load_neurons_csv", lambda: csv.read_csv(path("neurons.csv"), convert_options=csv.ConvertOptions(column_types=neuron_ids)), display=False),
-        r.run("load_neurons_feather", lambda: feather.read_table(path("neurons.feather")), display=False),
-        r.run("load_connections_csv", lambda: csv.read_csv(path("connections.csv.gz"), convert_options=csv.ConvertOptions(column_types=connection_ids)), display=False),
-        r.run("load_connections_feather", lambda: feather.read_table(path("connections.feather")), display=False),
-        r.run("load_synapses_feather", lambda: feather.read_table(path("synapses.feather")), display=False),
+        run("load_neurons_csv", lambda: csv.read_csv(path("neurons.csv"), convert_options=csv.ConvertOptions(column_types=neuron_ids)), display=False),
+        run("load_neurons_feather", lambda: feather.read_table(path("neurons.feather")), display=False),
+        run("load_connections_csv", lambda: csv.read_csv(path("connections.csv.gz"), convert_options=csv.ConvertOptions(column_types=connection_ids)), display=False),
+        run("load_connections_feather", lambda: feather.read_table(path("connections.feather")), display=False),
+        run("load_synapses_feather", lambda: feather.read_table(path("synapses.feather")), display=False),
     ]
     r.checkpoint("after_loads")
     del held
     return r.report()
 
 
-def run_child(kind, data, repeat):
+def run_child(kind, data, repeat, only=None):
     """One peer process: its JSON report plus its peak RSS (wait4's ru_maxrss, MB)."""
     command = [sys.executable, os.path.abspath(__file__), "--child", kind, "--data-dir", data, "--repeat", str(repeat)]
+    if only is not None:
+        command += ["--only", ",".join(sorted(only))]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(command, stdout=out, stderr=err, cwd=HERE)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -398,14 +446,14 @@ def shown_rows(text):
     return found[-1] if found else None
 
 
-def ours_round(cells, spec_dirs, repeat, log_path, timeout):
+def ours_round(cells, spec_dirs, repeat, log_path, timeout, only=None):
     kernel = Kernel(spec_dirs, log_path, timeout)
     report = {"ms": {}, "cpu_ms": {}, "outputs": {}, "errors": {}, "memory": {}, "checks": {}}
     try:
         kernel.execute("1")  # untimed: the first cell of a fresh kernel
         report["memory"]["after_start"] = kernel.memory()
         for key, _, _, _ in OPS:
-            if key not in cells:
+            if key not in cells or (only is not None and key not in only):
                 continue
             for _ in range(1 if key in LOADS or key in ("dataset", "info_neurons", "info_synapses") else repeat):
                 result = kernel.execute(cells[key])
@@ -414,7 +462,7 @@ def ours_round(cells, spec_dirs, repeat, log_path, timeout):
                 report["outputs"][key] = {k: v for k, v in result.items() if k not in ("ms", "cpu_ms")}
                 if result.get("error") or result["status"] != "ok":
                     report["errors"][key] = result.get("error") or result["status"]
-            if key == "load_synapses_feather":
+            if key == "load_synapses_feather" or (only is not None and key == "info_synapses"):
                 report["memory"]["after_loads"] = kernel.memory()
                 for check in CHECK_CELLS:
                     done = kernel.execute(check)
@@ -578,11 +626,14 @@ def main():
     ap.add_argument("--timeout", type=float, default=900, help="seconds one kernel cell may take")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ap.add_argument("--print-cells", action="store_true", help="print the kernel cells (in order, in full) and exit")
+    ap.add_argument("--only", help="comma-separated operation keys (e.g. adjacency,nearest): those and the loads "
+                    "and queries they need (the dataset, the skeleton), on both sides")
     ap.add_argument("--child", choices=["pandas", "pyarrow"], help=argparse.SUPPRESS)
     ap.add_argument("--data-dir", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        report = (pandas_child if a.child == "pandas" else pyarrow_child)(a.data_dir, a.repeat)
+        only = None if a.only is None else set(a.only.split(","))
+        report = (pandas_child if a.child == "pandas" else pyarrow_child)(a.data_dir, a.repeat, only)
         print(json.dumps(report))
         return
 
@@ -596,6 +647,7 @@ def main():
                 if key == "load_synapses_feather":
                     print("\n".join(CHECK_CELLS))
         return
+    only = selected(a.only)
     run_ours, run_peers = not a.peers_only, not a.ours_only
     spec_dirs = []
     if run_ours and not a.installed_kernelspec:
@@ -621,11 +673,13 @@ def main():
             for which in order:
                 if which == "peers" and run_peers:
                     for kind in ("pandas", "pyarrow"):
-                        report = run_child(kind, data, a.repeat)
+                        if kind == "pyarrow" and only is not None and not (only & LOADS):
+                            continue
+                        report = run_child(kind, data, a.repeat, only)
                         rounds[kind].append(report)
                         print(f" {kind} {sum(v[0] for v in report['ms'].values()) / 1e3:.1f} s", end="", flush=True)
                 elif which == "ours" and run_ours:
-                    report = ours_round(cells, spec_dirs, a.repeat, log_path, a.timeout)
+                    report = ours_round(cells, spec_dirs, a.repeat, log_path, a.timeout, only)
                     rounds["ours"].append(report)
                     failed = f" ({len(report['errors'])} cells failed)" if report["errors"] else ""
                     print(f" ours {sum(v[0] for v in report['ms'].values()) / 1e3:.1f} s{failed}", end="", flush=True)

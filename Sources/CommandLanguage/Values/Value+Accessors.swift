@@ -32,7 +32,10 @@ extension Value {
     /// Any number as a Double (integers convert, possibly rounding beyond 2^53).
     public var asDouble: Double? {
         switch self {
-        case .int(let value): return Double(value)
+        case .int(let value):
+            // Through Int64 when it fits: the same rounding, without Int128's generic conversion.
+            let small = Int64(truncatingIfNeeded: value)
+            return Int128(small) == value ? Double(small) : Double(value)
         case .float(let value): return value
         default: return nil
         }

@@ -20,21 +20,17 @@ public enum PartnerDirection: String, Sendable, CaseIterable {
 /// synapse or connection table, as the reference's §5.5 gives them: both filters ANDed, autapses
 /// and rows with a zero root dropped unless asked for, a pair's weight its synapse count.
 ///
-/// Each query is one pass over the `pre` and `post` columns with hash-set membership, then a
-/// group-by on the selected rows only: partners of ten hub neurons in three million connections
-/// touch the three million twice and nothing else.
+/// Each query is one pass over the `pre` and `post` columns (in parallel chunks), then a group-by
+/// on the selected rows only. The pass tests each ID against the set's bitmap first (one bit per
+/// ID, in cache), so the three million rows that do not touch ten hub neurons cost a load and a bit
+/// test each, and only the few that pass go on to the exact hash look-up and the zero-root and
+/// autapse rules.
 extension SynapseTable {
     /// The synapse rows `selection` asks for, with `size ≥ minSize`, without autapses and zero
     /// roots unless `autapses`.
     public func synapses(_ selection: SynapseSelection, minSize: Double? = nil,
                          autapses: Bool = false) throws(ConnectomeError) -> DataTable {
-        var mask: RowMask
-        switch selection {
-        case .from(let ids): mask = try rowMask(pre: IDSet(ids), post: nil, autapses: autapses)
-        case .onto(let ids): mask = try rowMask(pre: nil, post: IDSet(ids), autapses: autapses)
-        case .touching(let ids): mask = try rowMask(either: IDSet(ids), autapses: autapses)
-        case .between(let pre, let post): mask = try rowMask(pre: IDSet(pre), post: IDSet(post), autapses: autapses)
-        }
+        var rows = try selectedRows(selection, autapses: autapses)
         if let minSize {
             guard level == .synapse else {
                 throw ConnectomeError.argument("min_size needs a synapse-level table; this one has one row per connection",
@@ -43,19 +39,23 @@ extension SynapseTable {
             guard let size = table.column("size") else {
                 throw ConnectomeError.argument("min_size needs a 'size' column; the synapse table has \(table.columnNames.joined(separator: ", "))")
             }
-            mask = mask && (try Self.atLeast(size, minSize))
+            let large = try Self.atLeast(size, minSize)
+            rows.removeAll { !large[$0] }
         }
-        return table.filtered(by: mask)
+        return rows.count == table.rowCount ? table : table.taking(rows: rows)
     }
 
     /// The (pre, post, weight) pairs of `ids` in `direction`, with `weight ≥ threshold`, heaviest first.
     public func partners(of ids: [SegmentID], direction: PartnerDirection = .both, threshold: Int64 = 1,
                          autapses: Bool = false) throws(ConnectomeError) -> DataTable {
-        let selected = try synapses(direction.selection(ids), autapses: autapses)
+        let rows = try selectedRows(direction.selection(ids), autapses: autapses)
+        // Only the three columns the pairs need are gathered, not every column of the table.
+        let keys = try table.selecting(level == .synapse ? ["pre", "post"] : ["pre", "post", "weight"])
+        let selected = keys.taking(rows: rows)
         let pairs = level == .synapse
             ? try selected.groupCount(by: ["pre", "post"], countName: "weight")
             : try selected.groupSum(by: ["pre", "post"], summing: "weight")
-        let heavy = try pairs.filtered(by: Self.atLeast(try pairs.requireColumn("weight"), Double(threshold)))
+        let heavy = pairs.filtered(by: try Self.atLeast(try pairs.requireColumn("weight"), Double(threshold)))
         return try heavy.sorted(by: "weight", descending: true)
     }
 
@@ -72,17 +72,22 @@ extension SynapseTable {
         }
         let rows = IDSet(sources), columns = IDSet(targets)
         let pre = try table.idKeys("pre"), post = try table.idKeys("post")
-        let weights = level == .connection ? try table.idKeys("weight") : nil
+        // A null or negative weight counts 0 (idKeys' rule for an int64 column).
+        var weights: ScalarColumn<Int64>?
+        if level == .connection, case .int64(let column) = try table.requireColumn("weight").data { weights = column }
         var counts = [Int64](repeating: 0, count: sources.count * targets.count)
         let rowOfID = rows.positions(of: sources), columnOfID = columns.positions(of: targets)
-        for row in 0..<table.rowCount {
-            guard let from = pre.key(row), let to = post.key(row),
-                  let r = rows.entry(from), let c = columns.entry(to) else { continue }
-            if from == to && !autapses { continue }
-            let weight = weights.map { Int64(bitPattern: $0.key(row) ?? 0) } ?? 1
+        let width = targets.count
+        for row in Self.rowsPassing(pre.values, post.values, BothIn(pre: rows, post: columns), autapses: autapses, zeroRoots: true) {
+            guard let source = pre.key(row), let target = post.key(row),
+                  let r = rows.entry(source), let c = columns.entry(target) else { continue }
+            var weight: Int64 = 1
+            if let weights {
+                weight = weights.isNull(row) ? 0 : max(0, weights.values[row])
+            }
             for i in rowOfID[r] {
                 for j in columnOfID[c] {
-                    counts[i * targets.count + j] &+= weight
+                    counts[i * width + j] &+= weight
                 }
             }
         }
@@ -97,32 +102,56 @@ extension SynapseTable {
     /// 4,096 rows or columns: each column becomes a table column, and a heatmap shows at most 2,048.
     public static let maximumAdjacencySide = 4_096
 
-    // MARK: - Masks
+    // MARK: - Row selection
 
-    /// Rows whose pre is in `pre` and post in `post` (nil: any), dropping zero roots and autapses.
-    private func rowMask(pre: IDSet?, post: IDSet?, autapses: Bool) throws(ConnectomeError) -> RowMask {
-        let preKeys = try table.idKeys("pre"), postKeys = try table.idKeys("post")
-        var flags = [Bool](repeating: false, count: table.rowCount)
-        for row in 0..<table.rowCount {
-            guard let from = preKeys.key(row), let to = postKeys.key(row), from != 0, to != 0 else { continue }
-            if from == to && !autapses { continue }
-            if let pre, !pre.contains(from) { continue }
-            if let post, !post.contains(to) { continue }
-            flags[row] = true
+    /// The rows (ascending) `selection` asks for, dropping zero roots and, unless `autapses`, autapses.
+    private func selectedRows(_ selection: SynapseSelection, autapses: Bool) throws(ConnectomeError) -> [Int] {
+        let pre = try table.idKeys("pre"), post = try table.idKeys("post")
+        let rows: [Int]
+        switch selection {
+        case .from(let ids):
+            rows = Self.rowsPassing(pre.values, post.values, PreIn(set: IDSet(ids)), autapses: autapses, zeroRoots: false)
+        case .onto(let ids):
+            rows = Self.rowsPassing(pre.values, post.values, PostIn(set: IDSet(ids)), autapses: autapses, zeroRoots: false)
+        case .touching(let ids):
+            rows = Self.rowsPassing(pre.values, post.values, EitherIn(set: IDSet(ids)), autapses: autapses, zeroRoots: false)
+        case .between(let sources, let targets):
+            rows = Self.rowsPassing(pre.values, post.values, BothIn(pre: IDSet(sources), post: IDSet(targets)),
+                                    autapses: autapses, zeroRoots: false)
         }
-        return RowMask(flags: flags)
+        // Null IDs never match (the values under a null are not IDs).
+        guard pre.validity != nil || post.validity != nil else { return rows }
+        return rows.filter { pre.key($0) != nil && post.key($0) != nil }
     }
 
-    /// Rows with pre or post in `ids`: the union of upstream and downstream, each synapse once.
-    private func rowMask(either ids: IDSet, autapses: Bool) throws(ConnectomeError) -> RowMask {
-        let preKeys = try table.idKeys("pre"), postKeys = try table.idKeys("post")
-        var flags = [Bool](repeating: false, count: table.rowCount)
-        for row in 0..<table.rowCount {
-            guard let from = preKeys.key(row), let to = postKeys.key(row), from != 0, to != 0 else { continue }
-            if from == to && !autapses { continue }
-            flags[row] = ids.contains(from) || ids.contains(to)
+    /// The rows (ascending) whose (pre, post) pass `test`, without autapses unless `autapses` and
+    /// without zero roots unless `zeroRoots`: the one pass over every row, in parallel chunks on a
+    /// large table (each chunk's rows in order, the chunks concatenated in order). The quick test
+    /// comes first; the rules and the exact test run only on the rows it passes, while their values
+    /// are at hand. Nulls are the caller's (their values are not looked at here).
+    ///
+    /// `rowsPerChunk`: the fewest rows worth a chunk of their own (at most four chunks).
+    static func rowsPassing<Test: RowTest>(_ pre: [UInt64], _ post: [UInt64], _ test: Test, autapses: Bool,
+                                           zeroRoots: Bool, rowsPerChunk: Int = 1 << 18) -> [Int] {
+        let count = min(pre.count, post.count)
+        let chunkCount = max(1, min(4, count / max(1, rowsPerChunk)))
+        let chunks = (0..<chunkCount).map { chunk in (count * chunk / chunkCount)..<(count * (chunk + 1) / chunkCount) }
+        let found = ParallelWork.map(chunks) { range -> [Int] in
+            var rows: [Int] = []
+            pre.withUnsafeBufferPointer { from in
+                post.withUnsafeBufferPointer { to in
+                    for row in range {
+                        let a = from[row], b = to[row]
+                        guard test.mayPass(a, b) else { continue }
+                        if !zeroRoots && (a == 0 || b == 0) { continue }
+                        if !autapses && a == b { continue }
+                        if test.passes(a, b) { rows.append(row) }
+                    }
+                }
+            }
+            return rows
         }
-        return RowMask(flags: flags)
+        return found.count == 1 ? found[0] : Array(found.joined())
     }
 
     /// Rows of a numeric column at least `minimum` (nulls never).
@@ -144,16 +173,47 @@ extension SynapseTable {
 }
 
 /// A set of IDs with each distinct ID numbered, for one-pass membership over millions of rows.
-struct IDSet {
+///
+/// Beside the hash map, a bitmap of one bit per ID (at the position the top bits of the ID times
+/// 2^64/φ give: Fibonacci hashing, one multiplication), 64 bits per ID and at least 4,096:
+/// `mayContain` is a multiply, a load and a bit test that says no for all but about 1/64 of the IDs
+/// outside the set, so a scan rarely branches into the map.
+struct IDSet: Sendable {
     private var map: FastHashMap<UInt64>
+    private var bits: [UInt64]
+    /// 64 − log2(bit count): the hash's top bits are the bit's position.
+    private let shift: UInt64
 
     init(_ ids: [SegmentID]) {
         map = FastHashMap(capacity: ids.count)
         for id in ids { _ = map.insert(id.rawValue) }
+        var log2 = 12
+        while log2 < 26 && (1 << log2) < map.count * 64 { log2 += 1 }
+        shift = UInt64(64 - log2)
+        bits = [UInt64](repeating: 0, count: (1 << log2) / 64)
+        for id in map.keys {
+            let bit = Self.position(id, shift)
+            bits[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
     }
 
     @inline(__always) func contains(_ id: UInt64) -> Bool { map.find(id) != nil }
     @inline(__always) func entry(_ id: UInt64) -> Int? { map.find(id) }
+
+    /// False when `id` is surely not in the set; true when it may be (then ask `contains`).
+    @inline(__always) func mayContain(_ id: UInt64) -> Bool { bit(id) != 0 }
+
+    /// `mayContain(a) || mayContain(b)` without a branch between the two.
+    @inline(__always) func mayContainEither(_ a: UInt64, _ b: UInt64) -> Bool { bit(a) | bit(b) != 0 }
+
+    @inline(__always) private func bit(_ id: UInt64) -> UInt64 {
+        let position = Self.position(id, shift)
+        return bits.withUnsafeBufferPointer { $0[position >> 6] } >> UInt64(position & 63) & 1
+    }
+
+    @inline(__always) private static func position(_ id: UInt64, _ shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
 
     /// For each distinct entry, the positions in `ids` that hold it (an ID given twice fills two rows).
     func positions(of ids: [SegmentID]) -> [[Int]] {
@@ -163,4 +223,42 @@ struct IDSet {
         }
         return positions
     }
+}
+
+/// A test of a row's (pre, post) in two steps: `mayPass`, quick, may pass rows wrongly but never
+/// fails them wrongly (the scan's first step, on every row); `passes`, exact, on the rows that
+/// passed the first. One type per selection, so the scan is specialised for each and both are
+/// inlined into its loop.
+protocol RowTest: Sendable {
+    func mayPass(_ pre: UInt64, _ post: UInt64) -> Bool
+    func passes(_ pre: UInt64, _ post: UInt64) -> Bool
+}
+
+/// Pre among the IDs (downstream: the neurons' outputs).
+struct PreIn: RowTest {
+    let set: IDSet
+    @inline(__always) func mayPass(_ pre: UInt64, _ post: UInt64) -> Bool { set.mayContain(pre) }
+    @inline(__always) func passes(_ pre: UInt64, _ post: UInt64) -> Bool { set.contains(pre) }
+}
+
+/// Post among the IDs (upstream: the neurons' inputs).
+struct PostIn: RowTest {
+    let set: IDSet
+    @inline(__always) func mayPass(_ pre: UInt64, _ post: UInt64) -> Bool { set.mayContain(post) }
+    @inline(__always) func passes(_ pre: UInt64, _ post: UInt64) -> Bool { set.contains(post) }
+}
+
+/// Pre or post among the IDs, tested without a branch between the two: most rows touch neither.
+struct EitherIn: RowTest {
+    let set: IDSet
+    @inline(__always) func mayPass(_ pre: UInt64, _ post: UInt64) -> Bool { set.mayContainEither(pre, post) }
+    @inline(__always) func passes(_ pre: UInt64, _ post: UInt64) -> Bool { set.contains(pre) || set.contains(post) }
+}
+
+/// Pre among the sources and post among the targets.
+struct BothIn: RowTest {
+    let pre: IDSet
+    let post: IDSet
+    @inline(__always) func mayPass(_ pre: UInt64, _ post: UInt64) -> Bool { self.pre.mayContain(pre) && self.post.mayContain(post) }
+    @inline(__always) func passes(_ pre: UInt64, _ post: UInt64) -> Bool { self.pre.contains(pre) && self.post.contains(post) }
 }

@@ -17,27 +17,38 @@ public enum AdjacencyHeatmap {
         let width = min(columns * cell, maximumSide), height = min(rows * cell, maximumSide)
         var image = PixelImage(width: width, height: height, format: .rgb8)
         let peak = Double(max(matrix.maximum, 1)).squareRoot()
+        // One colour per matrix cell, then its pixels: the square root is taken once per cell.
+        let shownRows = min(matrix.sources.count, (height + cell - 1) / cell)
+        let shownColumns = min(matrix.targets.count, (width + cell - 1) / cell)
         image.pixels.withUnsafeMutableBufferPointer { pixels in
-            for y in 0..<height {
-                let row = y / cell
-                for x in 0..<width {
-                    let column = x / cell
-                    let onGrid = grid > 0 && (x % cell == cell - 1 || y % cell == cell - 1)
-                    let count = row < matrix.sources.count && column < matrix.targets.count ? matrix[row, column] : 0
-                    let colour: (UInt8, UInt8, UInt8)
-                    if onGrid {
-                        colour = (225, 225, 225)
-                    } else if count <= 0 {
-                        colour = (255, 255, 255)
-                    } else {
+            pixels.update(repeating: 255)
+            matrix.counts.withUnsafeBufferPointer { counts in
+                for row in 0..<shownRows {
+                    for column in 0..<shownColumns {
+                        let count = counts[row * matrix.targets.count + column]
+                        guard count > 0 else { continue }
                         // From a pale blue for one synapse to a deep blue at the maximum.
                         let t = min(1, Double(count).squareRoot() / peak)
-                        colour = (UInt8(222 - 214 * t), UInt8(235 - 187 * t), UInt8(247 - 140 * t))
+                        let colour = (UInt8(222 - 214 * t), UInt8(235 - 187 * t), UInt8(247 - 140 * t))
+                        for y in (row * cell)..<min(height, (row + 1) * cell) {
+                            for x in (column * cell)..<min(width, (column + 1) * cell) {
+                                let offset = (y * width + x) * 3
+                                pixels[offset] = colour.0
+                                pixels[offset + 1] = colour.1
+                                pixels[offset + 2] = colour.2
+                            }
+                        }
                     }
+                }
+            }
+            // The grid: the last pixel row and column of every cell, over the colours.
+            guard grid > 0 else { return }
+            for y in 0..<height {
+                for x in 0..<width where x % cell == cell - 1 || y % cell == cell - 1 {
                     let offset = (y * width + x) * 3
-                    pixels[offset] = colour.0
-                    pixels[offset + 1] = colour.1
-                    pixels[offset + 2] = colour.2
+                    pixels[offset] = 225
+                    pixels[offset + 1] = 225
+                    pixels[offset + 2] = 225
                 }
             }
         }

@@ -24,29 +24,49 @@ extension Skeleton {
             throw ConnectomeError.data("\(source): edge \(index) joins vertices \(edge.0) and \(edge.1); the skeleton has vertices 0…\(count - 1)",
                                        hint: "Edges must name existing vertices")
         }
+        if root == nil, let parents = Self.parentsAsStored(count: count, edges: edges) {
+            try self.init(checking: segmentID, nodeIDs: nil, parents: parents, x: x, y: y, z: z, radius: radius,
+                          attributes: attributes, droppedEdges: 0, source: source, knownForest: true)
+            return
+        }
         let graph = AdjacencyList(vertexCount: count, edges: edges)
         var parents = [Int](repeating: -2, count: count)  // −2 = not reached yet
-        var queue = [Int]()
-        queue.reserveCapacity(count)
+        var queue = [Int](repeating: 0, count: count)
         var components = 0
 
-        func bfs(from start: Int) {
-            parents[start] = -1
-            queue.removeAll(keepingCapacity: true)
-            queue.append(start)
-            var head = 0
-            while head < queue.count {
-                let node = queue[head]
-                head += 1
-                for neighbour in graph.neighbours(node) where parents[neighbour] == -2 {
-                    parents[neighbour] = node
-                    queue.append(neighbour)
+        /// Breadth-first from `start` over the vertices still marked `unreached`, marking them `mark`
+        /// (nil: their BFS parent); the vertices reached are queue[0..<returned count].
+        func search(from start: Int, unreached: Int, mark: Int?) -> Int {
+            parents[start] = mark ?? -1
+            queue[0] = start
+            var head = 0, tail = 1
+            graph.offsets.withUnsafeBufferPointer { offsets in
+                graph.targets.withUnsafeBufferPointer { targets in
+                    parents.withUnsafeMutableBufferPointer { parents in
+                        queue.withUnsafeMutableBufferPointer { queue in
+                            while head < tail {
+                                let node = queue[head]
+                                head += 1
+                                for k in offsets[node]..<offsets[node + 1] {
+                                    let neighbour = targets[k]
+                                    if parents[neighbour] == unreached {
+                                        parents[neighbour] = mark ?? node
+                                        queue[tail] = neighbour
+                                        tail += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
-            components += 1
+            return tail
         }
 
-        if let root { bfs(from: root) }
+        if let root {
+            _ = search(from: root, unreached: -2, mark: nil)
+            components += 1
+        }
         // Vertices the CAVE orientation calls children (they appear first in some edge).
         var isChild = [Bool](repeating: false, count: count)
         var childEdges = [Int](repeating: 0, count: count)
@@ -54,28 +74,38 @@ extension Skeleton {
             isChild[edge.0] = true
             childEdges[edge.0] += 1
         }
-        var members: [Int] = []
         for start in 0..<count where parents[start] == -2 {
-            // Collect the component (a throwaway BFS), choose its root, then BFS from there.
-            members.removeAll(keepingCapacity: true)
-            parents[start] = -3
-            members.append(start)
-            var head = 0
-            while head < members.count {
-                let node = members[head]
-                head += 1
-                for neighbour in graph.neighbours(node) where parents[neighbour] == -2 {
-                    parents[neighbour] = -3
-                    members.append(neighbour)
-                }
-            }
+            // Collect the component (a throwaway search marking it −3), choose its root, then search from there.
+            let size = search(from: start, unreached: -2, mark: -3)
+            let members = Array(queue[0..<size])
             let chosen = Self.preferredRoot(members, isChild: isChild, childEdges: childEdges, radius: radius)
             for member in members { parents[member] = -2 }
-            bfs(from: chosen)
+            _ = search(from: chosen, unreached: -2, mark: nil)
+            components += 1
         }
         let usable = edges.count
-        try self.init(segmentID: segmentID, nodeIDs: nil, parents: parents, x: x, y: y, z: z, radius: radius,
-                      attributes: attributes, droppedEdges: usable - (count - components), source: source)
+        try self.init(checking: segmentID, nodeIDs: nil, parents: parents, x: x, y: y, z: z, radius: radius,
+                      attributes: attributes, droppedEdges: usable - (count - components), source: source, knownForest: true)
+    }
+
+    /// The parents when the edges read (child, parent) as CAVE and this kernel's writer store them:
+    /// no self-loops, every vertex the child of at most one edge, and no cycle. Then each component's
+    /// one vertex that is never a child is its root, and breadth-first search from it gives every
+    /// child the parent its edge names, so this is the general path's answer without building the
+    /// graph. Nil when the edges are not like that.
+    private static func parentsAsStored(count: Int, edges: [(Int, Int)]) -> [Int]? {
+        var parents = [Int](repeating: -1, count: count)
+        let stored = parents.withUnsafeMutableBufferPointer { parents in
+            edges.withUnsafeBufferPointer { edges in
+                for (child, parent) in edges {
+                    guard child != parent, parents[child] == -1 else { return false }
+                    parents[child] = parent
+                }
+                return true
+            }
+        }
+        guard stored, firstNodeOnCycle(parents) == nil else { return nil }
+        return parents
     }
 
     private static func preferredRoot(_ members: [Int], isChild: [Bool], childEdges: [Int], radius: [Float]?) -> Int {
@@ -94,10 +124,11 @@ extension Skeleton {
     }
 }
 
-/// An undirected graph in compressed sparse rows: the neighbours of vertex v are one contiguous run.
+/// An undirected graph in compressed sparse rows: the neighbours of vertex v are
+/// `targets[offsets[v]..<offsets[v + 1]]`.
 struct AdjacencyList {
-    private var offsets: [Int]
-    private var targets: [Int]
+    private(set) var offsets: [Int]
+    private(set) var targets: [Int]
 
     /// Self-loops are left out; repeated edges stay (BFS ignores visited vertices anyway).
     init(vertexCount: Int, edges: [(Int, Int)]) {
@@ -117,6 +148,4 @@ struct AdjacencyList {
             fill[b] += 1
         }
     }
-
-    func neighbours(_ vertex: Int) -> ArraySlice<Int> { targets[offsets[vertex]..<offsets[vertex + 1]] }
 }

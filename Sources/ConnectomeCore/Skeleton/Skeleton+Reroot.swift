@@ -41,7 +41,7 @@ extension Skeleton {
     /// Reroots at the node nearest to `position` (nm), crantpy's `reroot_at_soma` step; returns the
     /// new skeleton and the distance from the position to that node.
     public func rerooted(nearest position: Point3) throws -> (skeleton: Skeleton, nodeIndex: Int, distance: Double) {
-        guard let hit = KDTree(self).nearest(to: position) else {
+        guard let hit = nearestNodeByScan(position) else {
             throw ConnectomeError.argument("the skeleton\(segmentID.map { " of \($0)" } ?? "") has no nodes to reroot at",
                                            hint: "Load a skeleton with nodes first")
         }

@@ -41,6 +41,14 @@ public struct Skeleton: Sendable, Equatable {
     public init(segmentID: SegmentID? = nil, nodeIDs: [Int]? = nil, parents: [Int], x: [Float], y: [Float], z: [Float],
                 radius: [Float]? = nil, attributes: [VertexAttribute] = [], droppedEdges: Int = 0,
                 source: String = "skeleton") throws {
+        try self.init(checking: segmentID, nodeIDs: nodeIDs, parents: parents, x: x, y: y, z: z, radius: radius,
+                      attributes: attributes, droppedEdges: droppedEdges, source: source, knownForest: false)
+    }
+
+    /// The public initialiser's checks; `knownForest` skips the cycle check for parents built as a
+    /// forest (breadth-first search from roots), and node IDs 0…n−1 (`nodeIDs` nil) are unique without a check.
+    init(checking segmentID: SegmentID?, nodeIDs: [Int]?, parents: [Int], x: [Float], y: [Float], z: [Float],
+         radius: [Float]?, attributes: [VertexAttribute], droppedEdges: Int, source: String, knownForest: Bool) throws {
         let count = parents.count
         let ids = nodeIDs ?? Array(0..<count)
         for (name, length) in [("node_id", ids.count), ("x", x.count), ("y", y.count), ("z", z.count),
@@ -60,15 +68,17 @@ public struct Skeleton: Sendable, Equatable {
             throw ConnectomeError.data("\(source): node \(ids[index]) has the position (\(x[index]), \(y[index]), \(z[index]))",
                                        hint: "Node positions must be finite numbers (nm)")
         }
-        var seen = Set<Int>(minimumCapacity: count)
-        for id in ids where !seen.insert(id).inserted {
-            throw ConnectomeError.data("\(source): node ID \(id) occurs twice", hint: "Node IDs must be unique")
+        if nodeIDs != nil {
+            var seen = Set<Int>(minimumCapacity: count)
+            for id in ids where !seen.insert(id).inserted {
+                throw ConnectomeError.data("\(source): node ID \(id) occurs twice", hint: "Node IDs must be unique")
+            }
         }
         for (index, parent) in parents.enumerated() where parent < -1 || parent >= count {
             throw ConnectomeError.data("\(source): node \(ids[index]) has the parent index \(parent); expected −1 (root) or 0…\(count - 1)",
                                        hint: "Parents are node indices; −1 marks a root")
         }
-        if let cycle = Self.firstNodeOnCycle(parents) {
+        if !knownForest, let cycle = Self.firstNodeOnCycle(parents) {
             throw ConnectomeError.data("\(source): the parents of node \(ids[cycle]) lead back to it (a cycle)",
                                        hint: "A skeleton's parent links must form a tree (or a forest) ending in roots")
         }

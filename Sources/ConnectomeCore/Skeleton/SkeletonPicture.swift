@@ -55,9 +55,12 @@ public struct SkeletonPicture: Sendable {
 
         var coverage = [Float](repeating: 0, count: width * height)
         let halfWidth = options.lineWidth / 2
-        for (child, parent) in skeleton.parents.enumerated() where parent >= 0 {
-            let (ax, ay) = px(child), (bx, by) = px(parent)
-            Self.stroke(&coverage, width: width, height: height, from: (ax, ay), to: (bx, by), halfWidth: halfWidth)
+        coverage.withUnsafeMutableBufferPointer { coverage in
+            skeleton.parents.withUnsafeBufferPointer { parents in
+                for child in 0..<parents.count where parents[child] >= 0 {
+                    Self.stroke(coverage, width: width, height: height, from: px(child), to: px(parents[child]), halfWidth: halfWidth)
+                }
+            }
         }
         let background: (Double, Double, Double) = options.background == .white ? (255, 255, 255) : (24, 24, 28)
         let line: (Double, Double, Double) = {
@@ -67,11 +70,15 @@ public struct SkeletonPicture: Sendable {
             return (Double(base.red) * factor, Double(base.green) * factor, Double(base.blue) * factor)
         }()
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        for index in 0..<(width * height) {
-            let c = Double(coverage[index])
-            pixels[3 * index] = UInt8((background.0 + (line.0 - background.0) * c).rounded())
-            pixels[3 * index + 1] = UInt8((background.1 + (line.1 - background.1) * c).rounded())
-            pixels[3 * index + 2] = UInt8((background.2 + (line.2 - background.2) * c).rounded())
+        pixels.withUnsafeMutableBufferPointer { pixels in
+            coverage.withUnsafeBufferPointer { coverage in
+                for index in 0..<coverage.count {
+                    let c = Double(coverage[index])
+                    pixels[3 * index] = Self.channel(background.0 + (line.0 - background.0) * c)
+                    pixels[3 * index + 1] = Self.channel(background.1 + (line.1 - background.1) * c)
+                    pixels[3 * index + 2] = Self.channel(background.2 + (line.2 - background.2) * c)
+                }
+            }
         }
         var image = PixelImage(width: width, height: height, format: .rgb8)
         image.pixels = pixels
@@ -104,35 +111,51 @@ public struct SkeletonPicture: Sendable {
         self.scaleBarNanometres = bar
     }
 
-    /// Raises `coverage` along the segment a→b: for each step along the major axis, the few pixels
-    /// across it, with coverage from the exact distance to the segment.
-    private static func stroke(_ coverage: inout [Float], width: Int, height: Int, from a: (Double, Double), to b: (Double, Double),
-                               halfWidth: Double) {
+    /// Raises `coverage` along the segment a→b: each pixel whose centre is within `halfWidth + 0.5`
+    /// of the segment takes the larger of its coverage and `halfWidth + 0.5 − distance` (clamped to
+    /// 0…1). Row by row, only the columns near the part of the segment within that reach of the row
+    /// are looked at, and the update is a max without a branch (pixels farther away get 0, which
+    /// changes nothing), so the few pixels around a short link cost no mispredicted guesses.
+    private static func stroke(_ coverage: UnsafeMutableBufferPointer<Float>, width: Int, height: Int,
+                               from a: (Double, Double), to b: (Double, Double), halfWidth: Double) {
         let dx = b.0 - a.0, dy = b.1 - a.1
         let lengthSquared = dx * dx + dy * dy
-        let reach = halfWidth + 1
-        let steep = abs(dy) > abs(dx)
-        let (start, end) = steep ? (min(a.1, b.1), max(a.1, b.1)) : (min(a.0, b.0), max(a.0, b.0))
-        let first = Int((start - reach).rounded(.down)), last = Int((end + reach).rounded(.up))
-        for major in first...last {
-            let m = Double(major) + 0.5
-            // Where the line crosses this column (row), clamped to the segment.
-            var t = 0.0
-            if steep { if dy != 0 { t = (m - a.1) / dy } } else if dx != 0 { t = (m - a.0) / dx }
-            t = min(max(t, 0), 1)
-            let centre = steep ? a.0 + t * dx : a.1 + t * dy
-            for minor in Int((centre - reach).rounded(.down))...Int((centre + reach).rounded(.up)) {
-                let (x, y) = steep ? (minor, major) : (major, minor)
-                guard x >= 0, x < width, y >= 0, y < height else { continue }
-                let px = Double(x) + 0.5, py = Double(y) + 0.5
-                var s = lengthSquared > 0 ? ((px - a.0) * dx + (py - a.1) * dy) / lengthSquared : 0
-                s = min(max(s, 0), 1)
+        let edge = halfWidth + 0.5
+        // A link of length 0 projects every pixel onto its one point (the numerator is 0 too).
+        let divisor = lengthSquared > 0 ? lengthSquared : 1
+        // Rows whose pixel centres (y + 0.5) are within `edge` of the segment's y range.
+        let firstRow = max(0, Int((min(a.1, b.1) - edge - 0.5).rounded(.down)))
+        let lastRow = min(height - 1, Int((max(a.1, b.1) + edge - 0.5).rounded(.up)))
+        guard firstRow <= lastRow else { return }
+        for y in firstRow...lastRow {
+            let py = Double(y) + 0.5
+            // The part of the segment within `edge` of this row's centre, widened by `edge`.
+            var t0 = 0.0, t1 = 1.0
+            if dy != 0 {
+                let u = (py - edge - a.1) / dy, v = (py + edge - a.1) / dy
+                t0 = max(0, min(u, v))
+                t1 = min(1, max(u, v))
+                if t0 > t1 { continue }
+            }
+            let xa = a.0 + t0 * dx, xb = a.0 + t1 * dx
+            let firstColumn = max(0, Int((min(xa, xb) - edge - 0.5).rounded(.down)))
+            let lastColumn = min(width - 1, Int((max(xa, xb) + edge - 0.5).rounded(.up)))
+            if firstColumn > lastColumn { continue }
+            let row = y * width
+            for x in firstColumn...lastColumn {
+                let px = Double(x) + 0.5
+                let s = min(max(((px - a.0) * dx + (py - a.1) * dy) / divisor, 0), 1)
                 let ex = px - (a.0 + s * dx), ey = py - (a.1 + s * dy)
-                let value = Float(min(max(halfWidth + 0.5 - (ex * ex + ey * ey).squareRoot(), 0), 1))
-                let index = y * width + x
-                if value > coverage[index] { coverage[index] = value }
+                let value = Float(min(max(edge - (ex * ex + ey * ey).squareRoot(), 0), 1))
+                coverage[row + x] = max(coverage[row + x], value)
             }
         }
+    }
+
+    /// `UInt8(value.rounded())` for a value in 0…255 (half away from zero), without a call into libm.
+    @inline(__always) private static func channel(_ value: Double) -> UInt8 {
+        let whole = UInt8(value)  // truncation: the floor of a value ≥ 0
+        return value - Double(whole) >= 0.5 ? whole + 1 : whole
     }
 
     private static func disc(_ image: inout PixelImage, center: (Double, Double), radius: Double, color: (Double, Double, Double)) {

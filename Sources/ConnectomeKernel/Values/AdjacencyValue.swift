@@ -28,7 +28,7 @@ struct AdjacencyValue: RichDisplay {
     var mimeBundle: MimeBundle {
         let tableBundle = tableValue.mimeBundle
         let heatmap = AdjacencyHeatmap.render(matrix)
-        guard let png = try? PNGCodec.encode(heatmap, options: .compact) else { return tableBundle }
+        guard let png = try? PNGCodec.encode(heatmap, options: .drawing) else { return tableBundle }
         let base64 = png.base64EncodedString()
         let tableHTML = tableBundle.data["text/html"]?.stringValue ?? TableRenderer.html(tableValue)  // rendered once
         let html = """

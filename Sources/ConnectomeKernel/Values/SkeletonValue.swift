@@ -36,7 +36,7 @@ final class SkeletonValue: RichDisplay, Sendable {
     private func drawn() throws -> (png: Data, width: Int, height: Int, scale: String?) {
         if let done = picture.withLock({ $0 }) { return done }
         let drawing = SkeletonPicture(skeleton)
-        let png = try PNGCodec.encode(drawing.image, options: .compact)
+        let png = try PNGCodec.encode(drawing.image, options: .drawing)
         let done = (png, drawing.image.width, drawing.image.height, drawing.scaleBarLabel)
         picture.withLock { $0 = done }
         return done

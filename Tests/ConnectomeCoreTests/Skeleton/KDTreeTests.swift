@@ -81,4 +81,105 @@ import Testing
             #expect(tree.nearest(to: q)?.index == index)
         }
     }
+
+    /// Every query against the brute force: index (lowest on ties) and distance, one by one and as a batch.
+    static func expectBruteForce(_ x: [Float], _ y: [Float], _ z: [Float], _ queries: [Point3],
+                                 sourceLocation: SourceLocation = #_sourceLocation) {
+        let tree = KDTree(x: x, y: y, z: z)
+        let batch = tree.nearest(to: queries)
+        #expect(batch.count == queries.count, sourceLocation: sourceLocation)
+        for (q, hit) in zip(queries, batch) {
+            let (index, distance) = Self.bruteForce(x, y, z, q)
+            guard let hit, hit.index == index, hit.distance == distance,
+                  let single = tree.nearest(to: q), single.index == index, single.distance == distance else {
+                Issue.record("query \(q): tree \(String(describing: hit)), brute force (\(index), \(distance))",
+                             sourceLocation: sourceLocation)
+                return
+            }
+        }
+    }
+
+    /// Queries near the points (some exactly on them) and scattered over their box.
+    static func queries(near x: [Float], _ y: [Float], _ z: [Float], count: Int, random: inout Random) -> [Point3] {
+        (0..<count).map { k in
+            let i = Int(random.next() % UInt64(x.count))
+            if k % 4 == 0 { return Point3(Double(x[i]), Double(y[i]), Double(z[i])) }
+            let spread = k % 4 == 1 ? 3.0 : 2_000.0
+            return Point3(Double(x[i]) + (random.unit() - 0.5) * spread, Double(y[i]) + (random.unit() - 0.5) * spread,
+                          Double(z[i]) + (random.unit() - 0.5) * spread)
+        }
+    }
+
+    @Test(arguments: [15, 16, 17, 31, 32, 33, 257])
+    func sizesAroundTheLeafSize(count: Int) {
+        var random = Random(state: UInt64(count) &* 31)
+        let x = (0..<count).map { _ in Float(random.unit() * 1_000) }
+        let y = (0..<count).map { _ in Float(random.unit() * 1_000) }
+        let z = (0..<count).map { _ in Float(random.unit() * 1_000) }
+        Self.expectBruteForce(x, y, z, Self.queries(near: x, y, z, count: 200, random: &random))
+    }
+
+    @Test(arguments: [1, 16, 17, 1_000])
+    func allPointsEqual(count: Int) {
+        let x = [Float](repeating: 12.5, count: count), y = [Float](repeating: -3, count: count), z = [Float](repeating: 40, count: count)
+        let tree = KDTree(x: x, y: y, z: z)
+        // Every point is as near as every other: the first one answers.
+        #expect(tree.nearest(to: Point3(12.5, -3, 40))?.index == 0)
+        #expect(tree.nearest(to: Point3(100, 100, 100))?.index == 0)
+        var random = Random(state: 5)
+        Self.expectBruteForce(x, y, z, (0..<50).map { _ in Point3(random.unit() * 100, random.unit() * 100, random.unit() * 100) })
+    }
+
+    @Test func duplicatesInClusters() {
+        // 300 distinct positions, each repeated 1 to 7 times at scattered indices.
+        var random = Random(state: 11)
+        var x: [Float] = [], y: [Float] = [], z: [Float] = []
+        for _ in 0..<300 {
+            let p = (Float(random.unit() * 5_000), Float(random.unit() * 5_000), Float((random.unit() * 10).rounded() * 40))
+            for _ in 0..<(1 + Int(random.next() % 7)) { x.append(p.0); y.append(p.1); z.append(p.2) }
+        }
+        var order = Array(x.indices)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+        x = order.map { x[$0] }; y = order.map { y[$0] }; z = order.map { z[$0] }
+        Self.expectBruteForce(x, y, z, Self.queries(near: x, y, z, count: 600, random: &random))
+    }
+
+    @Test func colinearPoints() {
+        var random = Random(state: 13)
+        // Along x only, along a diagonal, and along a line in z with x and y fixed.
+        let n = 2_000
+        let t = (0..<n).map { _ in Float((random.unit() * 10_000).rounded()) }
+        for (x, y, z) in [(t, [Float](repeating: 7, count: n), [Float](repeating: 7, count: n)),
+                          (t, t, t),
+                          ([Float](repeating: 0, count: n), [Float](repeating: 0, count: n), t)] {
+            Self.expectBruteForce(x, y, z, Self.queries(near: x, y, z, count: 300, random: &random))
+        }
+    }
+
+    @Test func aRandomWalkLikeASkeleton() throws {
+        // Consecutive nodes about 500 nm apart: the shape of a traced neuron, where neighbours in
+        // index order are neighbours in space.
+        var random = Random(state: 17)
+        var x: [Float] = [0], y: [Float] = [0], z: [Float] = [0]
+        for _ in 1..<20_000 {
+            x.append(x.last! + Float((random.unit() - 0.45) * 600))
+            y.append(y.last! + Float((random.unit() - 0.5) * 600))
+            z.append(z.last! + Float(((random.unit() - 0.5) * 3).rounded() * 40))
+        }
+        Self.expectBruteForce(x, y, z, Self.queries(near: x, y, z, count: 1_000, random: &random))
+        // The skeleton's scan (a few positions) agrees with the tree (many).
+        let skeleton = try Skeleton(parents: [-1] + Array(0..<(x.count - 1)), x: x, y: y, z: z)
+        let tree = KDTree(skeleton)
+        for q in Self.queries(near: x, y, z, count: 200, random: &random) {
+            let scanned = skeleton.nearestNodeByScan(q), searched = tree.nearest(to: q)
+            #expect(scanned?.index == searched?.index && scanned?.distance == searched?.distance, "query \(q)")
+        }
+        #expect(skeleton.nearestNodeByScan(Point3(.nan, 0, 0)) == nil)
+        // nearestNodes scans for a few positions and builds a tree for many: the same answers.
+        let positions = Self.queries(near: x, y, z, count: 40, random: &random)
+        let many = try skeleton.nearestNodes(to: positions)
+        let oneByOne = try positions.flatMap { try skeleton.nearestNodes(to: [$0]) }
+        #expect(many.map(\.index) == oneByOne.map(\.index))
+        #expect(many.map(\.distance) == oneByOne.map(\.distance))
+    }
 }
