@@ -18,10 +18,11 @@ import Testing
         let value = try Self.table(columns: 501, rows: 60)
         let lines = TableRenderer.plainText(value).split(separator: "\n").map(String.init)
         let header = lines[1].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        let expectedNames = (0..<40).map { "c\($0)" } + ["…", "451", "more", "columns"] + (491..<501).map { "c\($0)" }
+        let expectedNames: [String] = (0..<40).map { "c\($0)" } + ["…", "451", "more", "columns"] + (491..<501).map { "c\($0)" }
         #expect(header == expectedNames)
         let firstRow = lines[3].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        #expect(firstRow == (0..<40).map(String.init) + ["…"] + (491..<501).map(String.init))
+        let expectedCells: [String] = (0..<40).map { String($0) } + ["…"] + (491..<501).map { String($0) }
+        #expect(firstRow == expectedCells)
         #expect(lines.contains("… 10 more rows …"))
         #expect(lines.last == "60 rows × 501 columns")
 

@@ -134,7 +134,7 @@ import Testing
         let pre = (0..<5_003).map { _ in Self.pool[random.below(Self.pool.count)] }
         let post = (0..<5_003).map { k in k % 9 == 0 ? pre[k] : Self.pool[random.below(Self.pool.count)] }
         let ids = Self.ids(4, random: &random).map(\.rawValue) + [0], others = Self.ids(9, random: &random).map(\.rawValue)
-        let set = IDSet(ids.map(SegmentID.init)), otherSet = IDSet(others.map(SegmentID.init))
+        let set = IDSet(ids.map { SegmentID($0) }), otherSet = IDSet(others.map { SegmentID($0) })
         let tests: [(String, any RowTest, (UInt64, UInt64) -> Bool)] = [
             ("pre", PreIn(set: set), { a, _ in ids.contains(a) }),
             ("post", PostIn(set: set), { _, b in ids.contains(b) }),
