@@ -5,18 +5,7 @@ import Testing
 /// awkward rows in them (zero roots, autapses, null IDs and weights, IDs given twice), and the
 /// scan's pieces (the ID set's bitmap, the chunked pass) against their definitions.
 @Suite struct ConnectivityTests {
-    /// splitmix64, so failures reproduce.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
+    typealias Random = SplitMix64
 
     /// Root IDs as FlyWire's look (one 0 among them: "no root").
     static let pool: [UInt64] = [0] + (1...59).map { 576_460_752_000_000_000 + UInt64($0) * 7_919 }

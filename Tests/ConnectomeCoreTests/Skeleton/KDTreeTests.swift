@@ -4,18 +4,7 @@ import Testing
 
 /// The k-d tree against a brute-force scan on random points (ties to the lower index in both).
 @Suite struct KDTreeTests {
-    /// A small deterministic generator (splitmix64), so failures reproduce.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
+    typealias Random = SplitMix64
 
     static func bruteForce(_ x: [Float], _ y: [Float], _ z: [Float], _ q: Point3) -> (Int, Double) {
         var best = -1, bestDistance = Double.infinity
