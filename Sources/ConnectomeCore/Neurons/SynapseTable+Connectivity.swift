@@ -176,14 +176,18 @@ extension SynapseTable {
         let nullableWeights = weights?.validity != nil
         return chunked(min(pre.values.count, post.values.count)) { range -> GatheredKeys in
             var part = GatheredKeys(nullableWeights: nullableWeights)
+            var rows: [Int] = []
             forEachRowPassing(pre.values, post.values, in: range, test, autapses: autapses, zeroRoots: false) { row, a, b in
                 if nullable && (pre.key(row) == nil || post.key(row) == nil) { return }
                 part.pre.append(a)
                 part.post.append(b)
-                if let weights {
-                    part.weight.append(weights.values[row])
-                    if nullableWeights { part.weightValid.append(!weights.isNull(row)) }
-                }
+                if weights != nil { rows.append(row) }
+            }
+            // The weights afterwards, in a loop of nothing but loads: the pass never reads the weight
+            // column, so each is a cache miss, and here many are in flight at once.
+            if let weights {
+                part.weight = rows.map { weights.values[$0] }
+                if nullableWeights { part.weightValid = rows.map { !weights.isNull($0) } }
             }
             return part
         }
