@@ -53,37 +53,31 @@ public struct KDTree: Sendable {
         var axes = [UInt8](repeating: Self.absent, count: nodeCount)
         var lowest = [Int32](repeating: Int32.max, count: nodeCount)
         points.withUnsafeMutableBufferPointer { p in
-            // Each node's box is its parent's, cut at the parent's split: no scan per node (the box
-            // only chooses the axis; the search prunes by the splits, so answers do not depend on it).
-            var lo = SIMD3<Float>(repeating: .infinity), hi = SIMD3<Float>(repeating: -.infinity)
-            for i in 0..<n {
-                let v = SIMD3(x[i], y[i], z[i])
-                lo = pointwiseMin(lo, v)
-                hi = pointwiseMax(hi, v)
-            }
-            var stack: [(node: Int, low: Int, high: Int, lo: SIMD3<Float>, hi: SIMD3<Float>)] = [(0, 0, n, lo, hi)]
-            while let (node, low, high, lo, hi) = stack.popLast() {
-                if high - low <= Self.leafSize {
-                    axes[node] = Self.leaf
-                    var minimum = Int32.max
-                    for position in low..<high { minimum = min(minimum, Self.index(p[position])) }
-                    lowest[node] = minimum
-                    continue
+            splits.withUnsafeMutableBufferPointer { splits in
+                axes.withUnsafeMutableBufferPointer { axes in
+                    lowest.withUnsafeMutableBufferPointer { lowest in
+                        let build = Build(points: p, splits: splits, axes: axes, lowest: lowest)
+                        // Each node's box is its parent's, cut at the parent's split: no scan per node (the box
+                        // only chooses the axis; the search prunes by the splits, so answers do not depend on it).
+                        var lo = SIMD3<Float>(repeating: .infinity), hi = SIMD3<Float>(repeating: -.infinity)
+                        for i in 0..<n {
+                            let v = SIMD3(x[i], y[i], z[i])
+                            lo = pointwiseMin(lo, v)
+                            hi = pointwiseMax(hi, v)
+                        }
+                        // The top splits one after the other, until there are `subtrees` ranges; then those
+                        // subtrees in parallel. They own disjoint points and nodes, and a node's split depends
+                        // only on the points of its range, so the tree is the same in any order.
+                        var frontier = [BuildRange(node: 0, low: 0, high: n, lo: lo, hi: hi)]
+                        if n >= Self.parallelPoints {
+                            while frontier.count < Self.subtrees, let index = frontier.firstIndex(where: { $0.high - $0.low > Self.leafSize }) {
+                                let range = frontier.remove(at: index)
+                                if let (lower, upper) = build.split(range) { frontier += [lower, upper] }
+                            }
+                        }
+                        _ = ParallelWork.map(frontier) { build.subtree($0) }
+                    }
                 }
-                let extent = hi - lo
-                var axis = 0
-                if extent.y > extent.x { axis = 1 }
-                if extent.z > extent[axis] { axis = 2 }
-                let middle = (low + high) / 2
-                Self.select(middle, in: low..<high, axis: axis, p)
-                let split = Self.coordinate(p[middle], axis)
-                splits[node] = split
-                axes[node] = UInt8(axis)
-                var upperLo = lo, lowerHi = hi
-                upperLo[axis] = split
-                lowerHi[axis] = split
-                stack.append((2 * node + 2, middle, high, upperLo, hi))
-                stack.append((2 * node + 1, low, middle, lo, lowerHi))
             }
         }
         // Children come after their parent in heap order: fill internal nodes' lowest index backwards.
@@ -95,6 +89,61 @@ public struct KDTree: Sendable {
         self.axes = axes
         self.lowestIndex = lowest
         self.depth = levels + 1
+    }
+
+    /// Trees of at least this many points are built by `subtrees` tasks in parallel.
+    static let parallelPoints = 32_768
+    static let subtrees = 4
+
+    /// A range of the points still to build a subtree over: its node, and its box.
+    struct BuildRange: Sendable {
+        var node: Int, low: Int, high: Int
+        var lo: SIMD3<Float>, hi: SIMD3<Float>
+    }
+
+    /// The tree's storage while it is built, shared by the tasks that build disjoint subtrees.
+    private struct Build: @unchecked Sendable {
+        let points: UnsafeMutableBufferPointer<Entry>
+        let splits: UnsafeMutableBufferPointer<Float>
+        let axes: UnsafeMutableBufferPointer<UInt8>
+        let lowest: UnsafeMutableBufferPointer<Int32>
+
+        /// Builds the whole subtree of `root`, depth first with an explicit stack.
+        func subtree(_ root: BuildRange) {
+            var stack = [root]
+            while let range = stack.popLast() {
+                guard let (lower, upper) = split(range) else { continue }
+                stack.append(upper)
+                stack.append(lower)
+            }
+        }
+
+        /// Makes `range` a leaf (nil) or splits it at the median along the longest side of its box,
+        /// returning its lower and upper halves.
+        func split(_ range: BuildRange) -> (BuildRange, BuildRange)? {
+            let (node, low, high, lo, hi) = (range.node, range.low, range.high, range.lo, range.hi)
+            if high - low <= KDTree.leafSize {
+                axes[node] = KDTree.leaf
+                var minimum = Int32.max
+                for position in low..<high { minimum = min(minimum, KDTree.index(points[position])) }
+                lowest[node] = minimum
+                return nil
+            }
+            let extent = hi - lo
+            var axis = 0
+            if extent.y > extent.x { axis = 1 }
+            if extent.z > extent[axis] { axis = 2 }
+            let middle = (low + high) / 2
+            KDTree.select(middle, in: low..<high, axis: axis, points)
+            let split = KDTree.coordinate(points[middle], axis)
+            splits[node] = split
+            axes[node] = UInt8(axis)
+            var upperLo = lo, lowerHi = hi
+            upperLo[axis] = split
+            lowerHi[axis] = split
+            return (BuildRange(node: 2 * node + 1, low: low, high: middle, lo: lo, hi: lowerHi),
+                    BuildRange(node: 2 * node + 2, low: middle, high: high, lo: upperLo, hi: hi))
+        }
     }
 
     /// Quickselect on `p[range]` by coordinate `axis`: the point of rank `target` at `target`,

@@ -137,9 +137,9 @@ import Testing
                         let a = pre[row], b = post[row]
                         return member(a, b) && (autapses || a != b) && (zeroRoots || (a != 0 && b != 0))
                     }
-                    for rowsPerChunk in [1, 7, 1_000, 1 << 18] {
-                        #expect(Self.passing(pre, post, test, autapses, zeroRoots, rowsPerChunk) == expected,
-                                "\(name), autapses \(autapses), zero roots \(zeroRoots), \(rowsPerChunk) rows per chunk")
+                    for (rowsPerChunk, rowsPerBlock) in [(1, 1), (7, 3), (1_000, 64), (1 << 18, SynapseTable.scanBlock), (1 << 18, 5_003)] {
+                        #expect(Self.passing(pre, post, test, autapses, zeroRoots, rowsPerChunk, rowsPerBlock) == expected,
+                                "\(name), autapses \(autapses), zero roots \(zeroRoots), \(rowsPerChunk) rows per chunk, \(rowsPerBlock) per block")
                     }
                 }
             }
@@ -147,8 +147,37 @@ import Testing
     }
 
     static func passing(_ pre: [UInt64], _ post: [UInt64], _ test: some RowTest, _ autapses: Bool, _ zeroRoots: Bool,
-                        _ rowsPerChunk: Int) -> [Int] {
-        SynapseTable.rowsPassing(pre, post, test, autapses: autapses, zeroRoots: zeroRoots, rowsPerChunk: rowsPerChunk)
+                        _ rowsPerChunk: Int, _ rowsPerBlock: Int) -> [Int] {
+        SynapseTable.rowsPassing(pre, post, test, autapses: autapses, zeroRoots: zeroRoots, rowsPerChunk: rowsPerChunk,
+                                 rowsPerBlock: rowsPerBlock)
+    }
+
+    /// The keys `partners` groups, gathered in the pass, are the selected rows' values in row order:
+    /// against the reference rule, with null IDs and null weights among the rows, on a table large
+    /// enough for four chunks.
+    @Test(arguments: [false, true])
+    func theKeysGatheredInThePassAreTheSelectedRows(connections: Bool) throws {
+        let rows = Self.rows(1 << 20, connections: connections, seed: connections ? 5 : 6)
+        let table = try Self.table(rows)
+        var random = Random(state: 17)
+        for round in 0..<2 {
+            let ids = Self.ids(1 + random.below(4), random: &random), others = Self.ids(3, random: &random)
+            let autapses = round == 1
+            for selection in [SynapseSelection.from(ids), .onto(ids), .touching(ids), .between(pre: ids, post: others)] {
+                let expected = rows.pre.indices.filter { Self.keeps(rows, $0, selection, autapses: autapses) }
+                let got = try table.selectedKeys(selection, autapses: autapses)
+                #expect(got.columnNames == (connections ? ["pre", "post", "weight"] : ["pre", "post"]))
+                #expect(Self.uint64s(got, "pre") == expected.map { rows.pre[$0]! }, "\(selection)")
+                #expect(Self.uint64s(got, "post") == expected.map { rows.post[$0]! }, "\(selection)")
+                if let weights = rows.weight {
+                    guard case .int64(let column)? = got.column("weight")?.data else {
+                        Issue.record("no int64 weight column")
+                        continue
+                    }
+                    #expect((0..<column.count).map { column[$0] } == expected.map { weights[$0] }, "\(selection)")
+                }
+            }
+        }
     }
 
     @Test(arguments: [1, 10, 500, 5_000])
