@@ -147,7 +147,8 @@ struct SeatableAnswerParser {
 
     static func equal(_ known: [UInt8], _ span: UnsafeRawBufferPointer) -> Bool {
         guard known.count == span.count else { return false }
-        return known.withUnsafeBytes { $0.elementsEqual(span) }
+        guard let base = span.baseAddress, !known.isEmpty else { return true }
+        return known.withUnsafeBytes { memcmp($0.baseAddress!, base, span.count) == 0 }
     }
 
     // MARK: - Bytes
