@@ -10,8 +10,10 @@ extension FuzzTarget {
                                      json: .whole) { data in
         let fast: Result<SeatableQueryResult, ConnectomeError>
         let plain: Result<SeatableQueryResult, ConnectomeError>
-        do { fast = .success(try SeatableQueryResult.decode(data, maxRows: 50, source: "fuzz")) } catch { fast = .failure(error) }
-        do { plain = .success(try SeatableQueryResult.decodePlainly(data, maxRows: 50, source: "fuzz")) } catch { plain = .failure(error) }
+        do throws(ConnectomeError) { fast = .success(try SeatableQueryResult.decode(data, maxRows: 50, source: "fuzz")) } catch { fast = .failure(error) }
+        do throws(ConnectomeError) { plain = .success(try SeatableQueryResult.decodePlainly(data, maxRows: 50, source: "fuzz")) } catch {
+            plain = .failure(error)
+        }
         switch (fast, plain) {
         case (.success(let a), .success(let b)):
             func objects(_ rows: SeatableQueryResult.Rows) -> [[String: JSONValue]] {
