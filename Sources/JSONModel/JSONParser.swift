@@ -20,8 +20,20 @@ struct JSONParser {
 
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
+    /// Containers around the value being read that another reader has opened (`value(in:at:depth:)`).
+    private var outerDepth = 0
 
     private init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    /// The value that starts at `position` (after whitespace) and where it ends; nil when none
+    /// starts there. `depth` containers are open around it, for the nesting limit of the whole text.
+    static func value(in bytes: UnsafeRawBufferPointer, at position: Int, depth: Int) -> (value: JSONValue, end: Int)? {
+        var parser = JSONParser(bytes)
+        parser.position = position
+        parser.outerDepth = depth
+        guard position <= bytes.count, let value = parser.document() else { return nil }
+        return (value, parser.position)
+    }
 
     /// The value of `bytes`, or nil when they are not one JSON value (with only whitespace around it).
     static func parse(_ bytes: UnsafeRawBufferPointer) -> JSONValue? {
@@ -50,7 +62,7 @@ struct JSONParser {
             var value: JSONValue
             switch bytes[position] {
             case UInt8(ascii: "["):
-                guard stack.count < Self.maxDepth else { return nil }
+                guard stack.count + outerDepth < Self.maxDepth else { return nil }
                 position += 1
                 skipSpace()
                 if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
@@ -61,7 +73,7 @@ struct JSONParser {
                     continue
                 }
             case UInt8(ascii: "{"):
-                guard stack.count < Self.maxDepth else { return nil }
+                guard stack.count + outerDepth < Self.maxDepth else { return nil }
                 position += 1
                 skipSpace()
                 if position < bytes.count, bytes[position] == UInt8(ascii: "}") {

@@ -62,6 +62,14 @@ extension JSONValue {
         return try decoded(data)
     }
 
+    /// The value that starts at byte `position` of `bytes` (after any whitespace) and the byte after
+    /// it, read as `parse` reads it, for readers that walk a large document's outer structure
+    /// themselves; `depth` is how many arrays and objects are open around it (nesting is limited
+    /// for the whole text). Nil when no value starts there, or `parse`'s own reader refuses it.
+    public static func parsePrefix(_ bytes: UnsafeRawBufferPointer, at position: Int, depth: Int = 0) -> (value: JSONValue, end: Int)? {
+        JSONParser.value(in: bytes, at: position, depth: depth)
+    }
+
     /// `JSONDecoder`'s reading of `data`.
     static func decoded(_ data: Data) throws(JSONError) -> JSONValue {
         do {

@@ -142,6 +142,26 @@ struct GrapheneCommandTests {
         #expect(plain.layers.map(\.name) == ["image", "segmentation", "brain mesh"])  // crantpy's defaults: layers 1-3
     }
 
+    @Test("a list of whole numbers reads as the element-by-element loop reads it; any other element falls back to it")
+    func plainIDListsEqualTheGeneralLoop() throws {
+        let values: [Value] = [.int(0), .int(576_460_752_664_524_086), .int(Int128(UInt64.max)), .int(42)]
+        let plain = try #require(IDArguments.plainIDs(values))
+        #expect(plain == values.enumerated().map { try! IDArguments.id($1, position: $0 + 1) })
+        #expect(try IDArguments.ids(in: .list(values)).map(\.rawValue) == [0, 576_460_752_664_524_086, UInt64.max, 42])
+        #expect(IDArguments.plainIDs([]) == [])
+        for odd: Value in [.int(-1), .int(Int128(UInt64.max) + 1), .string("12"), .float(3), .bool(true)] {
+            #expect(IDArguments.plainIDs([.int(1), odd, .int(2)]) == nil)
+        }
+        // The general loop still reads strings and whole floats, and words the error with the position.
+        #expect(try IDArguments.ids(in: .list([.int(1), .string("12"), .float(3)])).map(\.rawValue) == [1, 12, 3])
+        do {
+            _ = try IDArguments.ids(in: .list([.int(1), .int(2), .int(-5)]))
+            Issue.record("a negative element read as an ID")
+        } catch {
+            #expect(error.message.contains("element 3 of the list, -5,"), "\(error.message)")
+        }
+    }
+
     @Test("update's table pipes on as the current IDs (its new_id column)")
     func updateTablePipes() throws {
         let table = Table(title: "IDs updated", columns: ["old_id", "new_id", "confidence", "changed"],

@@ -1,3 +1,4 @@
+import CCKZlib
 import Foundation
 import Testing
 import ImageCodecs
@@ -10,6 +11,44 @@ import ImageCodecs
             #expect(Gzip.isGzip(compressed))
             #expect(try Gzip.decompress(compressed) == data)
         }
+    }
+
+    /// What zlib (not igzip, which wrote it) inflates a gzip member to; nil if it refuses it.
+    static func zlibInflate(_ data: Data, expected: Int) -> Data? {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, MAX_WBITS + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: expected + 1)
+        var input = [UInt8](data)
+        let status = input.withUnsafeMutableBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                stream.next_in = source.baseAddress
+                stream.avail_in = uInt(source.count)
+                stream.next_out = target.baseAddress
+                stream.avail_out = uInt(target.count)
+                return inflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END, stream.avail_in == 0 else { return nil }
+        return Data(output.prefix(Int(stream.total_out)))
+    }
+
+    /// igzip's fast compression (request bodies) is gzip that zlib reads back byte for byte:
+    /// empty, tiny, a list of IDs, incompressible noise (which outgrows the first output guess).
+    @Test func fastCompressionIsGzipZlibReads() throws {
+        var state: UInt64 = 1
+        let noise = Data((0..<300_000).map { _ -> UInt8 in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 33)
+        })
+        let ids = Data(("{\"node_ids\":[" + (0..<50_000).map { String(576_460_752_303_423_488 + $0 * 7) }.joined(separator: ",") + "]}").utf8)
+        for data in [Data(), Data("x".utf8), ids, noise, Data(TestImages.em(width: 300, height: 200).pixels)] {
+            let compressed = Gzip.compressFast(data)
+            #expect(Gzip.isGzip(compressed))
+            #expect(Self.zlibInflate(compressed, expected: data.count) == data, "\(data.count) bytes")
+            #expect(try Gzip.decompress(compressed) == data)
+        }
+        #expect(Gzip.compressFast(ids).count < ids.count / 2)
     }
 
     @Test func emptyRoundTrip() throws {

@@ -30,7 +30,7 @@ public struct CaveClient: Sendable {
                      maxBytes: Int = CaveLimits.maxJSONBytes, compress: Bool = true) async throws -> Data {
         var request = HTTPRequest(method: .post, url: url, headers: ["Content-Type": contentType], body: body)
         if compress, body.count >= CaveLimits.gzipRequestBytes {
-            request.body = Gzip.compress(body, level: 1)
+            request.body = Gzip.compressFast(body)
             request.headers["Content-Encoding"] = "gzip"
         }
         return try await send(request, what: what, maxBytes: maxBytes)

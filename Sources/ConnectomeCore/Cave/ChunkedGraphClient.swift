@@ -104,6 +104,33 @@ public struct ChunkedGraphClient: Sendable {
     /// slots missed the cache on every probe.
     static func distinctNonzero(_ ids: [SegmentID]) -> (ids: [SegmentID], slots: [Int32]) {
         precondition(ids.count < Int(Int32.max), "more IDs than checkCount allows")
+        if let increasing = strictlyIncreasing(ids) { return increasing }
+        return hashedDistinctNonzero(ids)
+    }
+
+    /// IDs in strictly increasing order (a sorted table's, a range) are distinct already: their
+    /// places are their positions, with the zero (only ever first) left out. Nil for any other order;
+    /// one comparison an ID, stopping at the first that is out of order.
+    static func strictlyIncreasing(_ ids: [SegmentID]) -> (ids: [SegmentID], slots: [Int32])? {
+        guard ids.count >= 2 else { return nil }
+        let increasing = ids.withUnsafeBufferPointer { buffer in
+            var previous = buffer[0].rawValue
+            for index in 1..<buffer.count {
+                let next = buffer[index].rawValue
+                guard next > previous else { return false }
+                previous = next
+            }
+            return true
+        }
+        guard increasing else { return nil }
+        if ids[0].rawValue == 0 {
+            return (Array(ids.dropFirst()), [-1] + (0..<Int32(ids.count - 1)).map { $0 })
+        }
+        return (ids, (0..<Int32(ids.count)).map { $0 })
+    }
+
+    /// The general case of `distinctNonzero`, any order, repeats and zeros anywhere.
+    static func hashedDistinctNonzero(_ ids: [SegmentID]) -> (ids: [SegmentID], slots: [Int32]) {
         var size = 16
         while size < ids.count * 2 { size <<= 1 }
         let mask = size - 1

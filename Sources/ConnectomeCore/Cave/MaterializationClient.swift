@@ -88,7 +88,7 @@ public struct MaterializationClient: Sendable {
         var request = HTTPRequest(method: .post, url: url, headers: ["Content-Type": "application/json", "Accept-Encoding": format.acceptEncoding],
                                   body: body)
         if body.count >= CaveLimits.gzipRequestBytes {
-            request.body = Gzip.compress(body, level: 1)
+            request.body = Gzip.compressFast(body)
             request.headers["Content-Encoding"] = "gzip"
         }
         let response = try await client.response(request, what: "a query of table \(query.table)", maxBytes: CaveLimits.maxQueryBytes)

@@ -93,8 +93,8 @@ public final class SeatableClient: Sendable {
     static func firstRepeatedRow(_ pages: [SeatableQueryResult]) -> String? {
         var seen = Set<String>()
         for page in pages {
-            for row in page.rows {
-                if let id = row["_id"]?.stringValue, !seen.insert(id).inserted { return id }
+            for cell in page.rows.cells(forKey: "_id") ?? [] {
+                if let id = cell.stringValue, !seen.insert(id).inserted { return id }
             }
         }
         return nil

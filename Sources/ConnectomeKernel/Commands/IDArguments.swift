@@ -20,6 +20,7 @@ enum IDArguments {
         case .string(let text):
             return try SegmentID.parseList(text)
         case .list(let elements), .vector(let elements):
+            if let plain = plainIDs(elements) { return plain }
             var result: [SegmentID] = []
             result.reserveCapacity(elements.count)
             for (offset, element) in elements.enumerated() {
@@ -99,6 +100,27 @@ enum IDArguments {
             }
         }
         return result
+    }
+
+    /// A list of whole numbers from 0 to 2^64 − 1 (what `let ids = [...]` and pasted ID lists
+    /// are), or nil at the first other element, for the general loop to read and word the error of.
+    /// Matched in place: the general loop's copy of each element through `Value`'s generic witness
+    /// took most of the argument's time for 100,000 IDs.
+    static func plainIDs(_ elements: [Value]) -> [SegmentID]? {
+        elements.withUnsafeBufferPointer { buffer -> [SegmentID]? in
+            var failed = false
+            let result = [SegmentID](unsafeUninitializedCapacity: buffer.count) { target, initialized in
+                for index in buffer.indices {
+                    guard case .int(let number) = buffer[index], let exact = UInt64(exactly: number) else {
+                        failed = true
+                        return
+                    }
+                    (target.baseAddress! + index).initialize(to: SegmentID(exact))
+                    initialized = index + 1
+                }
+            }
+            return failed ? nil : result
+        }
     }
 
     /// One ID; `position` (1-based) names the list element in errors, worded as `SegmentID` words them.

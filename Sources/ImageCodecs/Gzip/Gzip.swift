@@ -85,6 +85,50 @@ public enum Gzip {
         return Data(bytesNoCopy: output, count: length, deallocator: .custom { pointer, _ in pointer.deallocate() })
     }
 
+    /// gzip-compresses `data` as one member with ISA-L's igzip at its level 1: about the size of
+    /// zlib's level 1 in a quarter of the time. For request bodies compressed only to travel
+    /// (a list of 100,000 IDs took zlib 6 ms, longer than the rest of a chunked-graph call).
+    public static func compressFast(_ data: Data) -> Data {
+        // The stream holds its window and tables (~300 KB): on the heap, not the task's stack.
+        let stream = UnsafeMutablePointer<isal_zstream>.allocate(capacity: 1)
+        defer { stream.deallocate() }
+        isal_deflate_init(stream)
+        // ISAL_DEF_LVL1_DEFAULT (a macro Swift cannot import): 4 KiB + two 8 Ki hash tables + 64 Ki tokens of 4 bytes.
+        let levelBufferSize = 4 * 1024 + 2 * 8 * 1024 + 4 * 64 * 1024
+        let levelBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: levelBufferSize)
+        defer { levelBuffer.deallocate() }
+        stream.pointee.level = 1
+        stream.pointee.level_buf = levelBuffer
+        stream.pointee.level_buf_size = UInt32(levelBufferSize)
+        stream.pointee.gzip_flag = UInt16(IGZIP_GZIP)
+        stream.pointee.end_of_stream = 1
+        stream.pointee.flush = UInt16(NO_FLUSH)
+        var capacity = data.count + data.count / 8 + 1024
+        var output = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        var produced = 0
+        data.withUnsafeBytes { raw in
+            precondition(raw.count <= Int(UInt32.max), "compressFast takes at most 4 GiB")
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: raw.bindMemory(to: UInt8.self).baseAddress)
+            stream.pointee.avail_in = UInt32(raw.count)
+            while true {
+                stream.pointee.next_out = output.assumingMemoryBound(to: UInt8.self) + produced
+                stream.pointee.avail_out = UInt32(min(capacity - produced, Int(UInt32.max)))
+                let before = Int(stream.pointee.avail_out)
+                let status = isal_deflate(stream)
+                precondition(status == COMP_OK, "igzip deflate failed with \(status)")
+                produced += before - Int(stream.pointee.avail_out)
+                if stream.pointee.internal_state.state == ZSTATE_END { break }
+                // Incompressible input can outgrow the first guess: room for as much again.
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                grown.copyMemory(from: output, byteCount: produced)
+                output.deallocate()
+                output = grown
+                capacity *= 2
+            }
+        }
+        return Data(bytesNoCopy: output, count: produced, deallocator: .custom { pointer, _ in pointer.deallocate() })
+    }
+
     /// Inflates with ISA-L's igzip (2–3× zlib's rate on EM, the bound of gzip-stored sections), stopping
     /// at `bound`; the CRC-32 of every member read to its end is checked.
     private static func inflate(_ input: UnsafeBufferPointer<UInt8>, bound: Bound) throws(CodecError) -> Data {

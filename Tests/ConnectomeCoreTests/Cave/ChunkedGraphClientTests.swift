@@ -1,4 +1,4 @@
-import ConnectomeCore
+@testable import ConnectomeCore
 import Foundation
 import ImageCodecs
 import JSONModel
@@ -132,6 +132,28 @@ struct ChunkedGraphClientTests {
         let again = transport.requests.count
         _ = try await updater.update([300], at: now, key: "now", now: now.addingTimeInterval(7200))
         #expect(transport.requests.count > again)
+    }
+
+    @Test("distinct nonzero IDs: the increasing-order shortcut gives what the hash table gives, for any order")
+    func distinctShortcutEqualsHashing() {
+        var state: UInt64 = 3
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 20 }
+        let sorted = (0..<5_000).map { _ in next() }.sorted()
+        let cases: [[UInt64]] = [
+            [], [0], [7], [0, 0], [0, 5], [5, 0], [1, 2, 3], [1, 1, 2], [3, 2, 1], [0, 1, 2, 0], [1, 2, 2, 3],
+            Array(Set(sorted)).sorted(), [0] + Array(Set(sorted)).sorted(), sorted + [sorted.last! + 1, 1],
+            (0..<5_000).map { _ in next() % 300 }, [UInt64.max - 1, UInt64.max],
+        ]
+        for raw in cases {
+            let ids = raw.map { SegmentID(rawValue: $0) }
+            let fast = ChunkedGraphClient.distinctNonzero(ids)
+            let hashed = ChunkedGraphClient.hashedDistinctNonzero(ids)
+            #expect(fast.ids == hashed.ids && fast.slots == hashed.slots, "\(raw.prefix(6))… (\(raw.count))")
+            // Independently: the places map back to the IDs, zeros to -1.
+            #expect(zip(ids, fast.slots).allSatisfy { id, slot in slot < 0 ? id.rawValue == 0 : fast.ids[Int(slot)] == id })
+        }
+        #expect(ChunkedGraphClient.strictlyIncreasing([1, 2, 3].map { SegmentID(rawValue: $0) }) != nil)
+        #expect(ChunkedGraphClient.strictlyIncreasing([1, 3, 3].map { SegmentID(rawValue: $0) }) == nil)
     }
 
     @Test("Unix-seconds timestamps: whole seconds as integers, fractions to microseconds")

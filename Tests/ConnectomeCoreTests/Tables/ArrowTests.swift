@@ -164,6 +164,59 @@ import Testing
         }
     }
 
+    /// A table like a CAVE synapse answer: one record batch of many 64-bit columns (decoded as
+    /// tasks of their own on all cores), a timestamp, nulls and a text column.
+    static func wideTable(rows: Int, seed: UInt64) throws -> DataTable {
+        var random = SplitMix64(state: seed)
+        var columns: [DataColumn] = [
+            DataColumn("id", .uint64(ScalarColumn(values: (0..<rows).map { _ in random.next() }))),
+            DataColumn("created", .timestamp(ScalarColumn(values: (0..<rows).map { Int64($0) * 1_000 }), .millisecond, timeZone: "UTC")),
+            DataColumn("superceded_id", .double(ScalarColumn((0..<rows).map { $0 % 7 == 0 ? Double($0) : nil }, null: .nan))),
+            DataColumn("valid", .string(StringColumn((0..<rows).map { $0 % 5 == 0 ? nil : "t" }))),
+            DataColumn("size", .int64(ScalarColumn((0..<rows).map { $0 % 11 == 3 ? nil : Int64(random.below(400)) - 20 }, null: 0))),
+        ]
+        for name in ["pre_pt_position_x", "pre_pt_position_y", "pre_pt_position_z", "post_pt_position_x", "ctr_pt_position_z"] {
+            columns.append(DataColumn(name, .int64(ScalarColumn(values: (0..<rows).map { _ in Int64(random.below(1 << 20)) }))))
+        }
+        return try DataTable(columns: columns)
+    }
+
+    /// The columns of one record batch decoded as parallel tasks give the table the writer was
+    /// given, equal to one-after-another decoding; a damaged stream reads the same or fails with
+    /// the same error either way.
+    @Test(arguments: [nil, ArrowWriter.Compression.lz4, .zstd])
+    func parallelColumnsEqualSerialDecoding(compression: ArrowWriter.Compression?) throws {
+        let table = try Self.wideTable(rows: 30_000, seed: 17)
+        let bytes = ArrowWriter.write(table, compression: compression, framing: .stream)
+        let parallel = try ArrowReader.read(bytes: bytes, name: "answer", serial: false)
+        let serial = try ArrowReader.read(bytes: bytes, name: "answer", serial: true)
+        #expect(parallel == table)
+        #expect(serial == table)
+        #expect(parallel.columns.map(\.type) == serial.columns.map(\.type))
+
+        func outcome(_ data: Data, serial: Bool) -> Result<DataTable, ConnectomeError> {
+            do { return .success(try ArrowReader.read(bytes: data, name: "damaged", serial: serial)) } catch { return .failure(error) }
+        }
+        let small = ArrowWriter.write(try Self.wideTable(rows: 300, seed: 5), compression: compression, framing: .stream)
+        var failures = 0
+        for position in stride(from: 0, to: small.count, by: 7) {
+            var damaged = [UInt8](small)
+            damaged[position] ^= 0x5A
+            let data = Data(damaged)
+            switch (outcome(data, serial: false), outcome(data, serial: true)) {
+            case (.success(let a), .success(let b)):
+                #expect(a == b, "byte \(position)")
+            case (.failure(let a), .failure(let b)):
+                failures += 1
+                #expect(a.kind == b.kind && a.message == b.message, "byte \(position): \(a.message) / \(b.message)")
+                #expect(a.kind == .data || a.kind == .unsupported, "byte \(position)")
+            default:
+                Issue.record("byte \(position): parallel and serial decoding disagree on whether the stream reads")
+            }
+        }
+        #expect(failures > 0)
+    }
+
     @Test func flatBufferReaderChecksEveryOffset() throws {
         // A root offset past the end, a vtable outside the buffer, a cycle through a child table.
         #expect(throws: ArrowError.self) { try FlatBuffer([0xFF, 0, 0, 0]).root() }

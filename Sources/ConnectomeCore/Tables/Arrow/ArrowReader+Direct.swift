@@ -17,25 +17,25 @@ extension ArrowReader {
 
     /// The column of `field` (schema position `column`) across all batches.
     static func directColumn(_ field: ArrowField, source: BatchSource, node: Int, buffer: Int,
-                             rowStarts: [Int], rows: Int) throws(ArrowError) -> ColumnData {
+                             rowStarts: [Int], rows: Int, serial: Bool = false) throws(ArrowError) -> ColumnData {
         switch field.type {
         case .int(64, false):
-            let (values, validity) = try fill(UInt64.self, field, source, node, buffer, rowStarts, rows)
+            let (values, validity) = try fill(UInt64.self, field, source, node, buffer, rowStarts, rows, serial)
             return .uint64(ScalarColumn(values: values, validity: validity))
         case .int(64, true) where ColumnNaming.isIDName(field.name):
             // Read as uint64 at once; an ID column with a negative value (rare) stays int64.
-            let (values, validity) = try fill(UInt64.self, field, source, node, buffer, rowStarts, rows)
+            let (values, validity) = try fill(UInt64.self, field, source, node, buffer, rowStarts, rows, serial)
             let negative = values.indices.contains { values[$0] > UInt64(Int64.max) && validity?.isValid($0) ?? true }
             guard negative else { return .uint64(ScalarColumn(values: values, validity: validity)) }
             return .int64(ScalarColumn(values: values.map { Int64(bitPattern: $0) }, validity: validity))
         case .int(64, true):
-            let (values, validity) = try fill(Int64.self, field, source, node, buffer, rowStarts, rows)
+            let (values, validity) = try fill(Int64.self, field, source, node, buffer, rowStarts, rows, serial)
             return .int64(ScalarColumn(values: values, validity: validity))
         case .timestamp(let unit, let zone):
-            let (values, validity) = try fill(Int64.self, field, source, node, buffer, rowStarts, rows)
+            let (values, validity) = try fill(Int64.self, field, source, node, buffer, rowStarts, rows, serial)
             return .timestamp(ScalarColumn(values: values, validity: validity), unit, timeZone: zone)
         default:
-            let (values, validity) = try fill(Double.self, field, source, node, buffer, rowStarts, rows)
+            let (values, validity) = try fill(Double.self, field, source, node, buffer, rowStarts, rows, serial)
             return .double(ScalarColumn(values: values, validity: validity))
         }
     }
@@ -43,7 +43,7 @@ extension ArrowReader {
     /// All batches' values of one 64-bit field in one array, batches decoded on all cores.
     private static func fill<T: BitwiseCopyable & Sendable>(
         _: T.Type, _ field: ArrowField, _ source: BatchSource, _ node: Int, _ buffer: Int,
-        _ rowStarts: [Int], _ rows: Int
+        _ rowStarts: [Int], _ rows: Int, _ serial: Bool
     ) throws(ArrowError) -> ([T], Validity?) {
         // Before any memory is set aside: every batch's buffer can supply its rows, and what the
         // compressed ones claim stays within the file's decompression budget.
@@ -60,7 +60,7 @@ extension ArrowReader {
         let values = [T](unsafeUninitializedCapacity: rows) { storage, initialized in
             let target = SharedTarget(base: UnsafeMutableRawBufferPointer(storage))
             LargeMemory.adviseHugePages(target.base)
-            outcomes = ParallelWork.map(Array(plans.indices)) { batch in
+            outcomes = ParallelWork.map(Array(plans.indices), minimumItemsForParallel: serial ? Int.max : 2) { batch in
                 let start = 8 * rowStarts[batch], end = 8 * (rowStarts[batch] + plans[batch].layout.length)
                 let slice = UnsafeMutableRawBufferPointer(rebasing: target.base[start..<end])
                 do throws(ArrowError) {

@@ -21,10 +21,16 @@ public enum ArrowReader {
 
     /// Reads the file or stream in `bytes` (the framing is detected); `name` is the file's name for messages.
     public static func read(bytes: Data, name: String) throws(ConnectomeError) -> DataTable {
+        try read(bytes: bytes, name: name, serial: false)
+    }
+
+    /// `read`, with every column decoded one after another when `serial` (the reference the tests
+    /// hold the parallel decoding to).
+    static func read(bytes: Data, name: String, serial: Bool) throws(ConnectomeError) -> DataTable {
         let result: Result<DataTable, ArrowError> = bytes.withUnsafeBytes { raw in
             do throws(ArrowError) {
                 let parts = raw.count >= 6 && Array(raw[0..<6]) == magic ? try fileParts(raw) : try streamParts(raw)
-                return .success(try decode(parts, file: raw))
+                return .success(try decode(parts, file: raw, serial: serial))
             } catch {
                 return .failure(error)
             }
@@ -99,12 +105,19 @@ public enum ArrowReader {
         return parts
     }
 
-    static func decode(_ parts: Parts, file: UnsafeRawBufferPointer) throws(ArrowError) -> DataTable {
+    static func decode(_ parts: Parts, file: UnsafeRawBufferPointer, serial: Bool = false) throws(ArrowError) -> DataTable {
         for field in parts.schema.fields { try checkSupported(field, path: field.name) }
         let budget = DecompressionBudget(fileSize: file.count)
         let dictionaries = try readDictionaries(parts, file: file, budget: budget)
         let places = parts.batches.map { BatchPlace(bodyStart: $0.bodyStart, bodyLength: $0.bodyLength, table: $0.table, messageStart: 0) }
-        return try decode(schema: parts.schema, batches: places, bytes: .whole(file), dictionaries: dictionaries, budget: budget)
+        return try decode(schema: parts.schema, batches: places, bytes: .whole(file), dictionaries: dictionaries, budget: budget,
+                          serial: serial)
+    }
+
+    /// One unit of decoding work: a general column of one batch, or a direct column of all batches.
+    enum DecodeTask: Sendable {
+        case general(batch: Int, column: Int)
+        case direct(column: Int)
     }
 
     /// Where a record batch's body lies in the file, and its metadata.
@@ -117,8 +130,15 @@ public enum ArrowReader {
     }
 
     /// The table of `batches` whose bodies come from `bytes`.
+    ///
+    /// Every (batch, column) of the general path and every direct column is one task, and the tasks
+    /// run on all cores: a CAVE answer is one record batch, so a parallel loop over batches alone left
+    /// its columns' decompression (most of the work) on one core. Errors are those of the first
+    /// failing task in the order general, then direct columns in schema order, as when they ran one
+    /// after another; `serial` runs them so (the tests' reference).
     static func decode(schema: ArrowSchema, batches: [BatchPlace], bytes: BatchBytes,
-                       dictionaries: [Int64: ColumnData], budget: DecompressionBudget) throws(ArrowError) -> DataTable {
+                       dictionaries: [Int64: ColumnData], budget: DecompressionBudget,
+                       serial: Bool = false) throws(ArrowError) -> DataTable {
         let fields = schema.fields
         // Each top-level field starts at the node and buffer after those of the fields before it.
         var nodeStarts: [Int] = [], bufferStarts: [Int] = []
@@ -154,26 +174,36 @@ public enum ArrowReader {
         let kept = fields.indices.filter { !isPandasIndex(fields[$0].name) }
         let general = kept.filter { !isDirect(fields[$0]) }
         let positionInGeneral = Dictionary(uniqueKeysWithValues: general.enumerated().map { ($1, $0) })
-        let tasks = plans.indices.flatMap { batch in general.map { (batch, $0) } }
-        let decoded = try ParallelWork.map(tasks, throwing: { (task: (Int, Int)) throws(ArrowError) -> ColumnData in
-            let (batch, column) = task
-            return try source.withDecoder(batch, buffers: firstBuffers[column]..<(firstBuffers[column] + fields[column].bufferCount)) {
-                decoder throws(ArrowError) in
-                var nodeIndex = firstNodes[column], bufferIndex = firstBuffers[column]
-                let data = try decoder.decode(fields[column], node: &nodeIndex, buffer: &bufferIndex)
-                guard data.count == decoder.layout.length else {
-                    throw ArrowError("column '\(fields[column].name)' has \(data.count) rows in record batch \(batch), which has \(decoder.layout.length)")
+        let direct = kept.filter { isDirect(fields[$0]) }
+        let positionInDirect = Dictionary(uniqueKeysWithValues: direct.enumerated().map { ($1, $0) })
+        let batchRowStarts = rowStarts, totalRows = rows
+        let tasks = plans.indices.flatMap { batch in general.map { DecodeTask.general(batch: batch, column: $0) } }
+            + direct.map { DecodeTask.direct(column: $0) }
+        let finished = try ParallelWork.map(tasks, minimumItemsForParallel: serial ? Int.max : 2, throwing: {
+            (task: DecodeTask) throws(ArrowError) -> ColumnData in
+            switch task {
+            case .direct(let column):
+                return try directColumn(fields[column], source: source, node: firstNodes[column], buffer: firstBuffers[column],
+                                        rowStarts: batchRowStarts, rows: totalRows, serial: serial)
+            case .general(let batch, let column):
+                return try source.withDecoder(batch, buffers: firstBuffers[column]..<(firstBuffers[column] + fields[column].bufferCount)) {
+                    decoder throws(ArrowError) in
+                    var nodeIndex = firstNodes[column], bufferIndex = firstBuffers[column]
+                    let data = try decoder.decode(fields[column], node: &nodeIndex, buffer: &bufferIndex)
+                    guard data.count == decoder.layout.length else {
+                        throw ArrowError("column '\(fields[column].name)' has \(data.count) rows in record batch \(batch), which has \(decoder.layout.length)")
+                    }
+                    return data
                 }
-                return data
             }
         })
+        let decoded = finished.prefix(plans.count * general.count)
         var result: [DataColumn] = []
         for index in kept {
             let field = fields[index]
             var data: ColumnData
             if isDirect(field) {
-                data = try directColumn(field, source: source, node: firstNodes[index], buffer: firstBuffers[index],
-                                        rowStarts: rowStarts, rows: rows)
+                data = finished[plans.count * general.count + positionInDirect[index]!]
             } else {
                 let position = positionInGeneral[index]!
                 let parts = plans.indices.map { decoded[$0 * general.count + position] }
