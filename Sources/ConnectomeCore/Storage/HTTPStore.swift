@@ -166,9 +166,7 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
         }
     }
 
-    static func isGzipEncoded(_ response: HTTPResponse) -> Bool {
-        response.headers["content-encoding"].map { $0.lowercased().contains("gzip") } ?? false
-    }
+    static func isGzipEncoded(_ response: HTTPResponse) -> Bool { response.isGzipEncoded }
 
     /// What to do about a 401/403 when no credentials were sent: the commands that take them.
     static let credentialsHint =
@@ -184,16 +182,7 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
     /// The body with its gzip content-encoding (if any) removed, inflating at most `limit` bytes
     /// (a prefix), or without a limit at most `DataLimits.maxObjectBytes` (more is an error).
     func decoded(_ response: HTTPResponse, upTo limit: Int?) throws(ConnectomeError) -> Data {
-        guard Self.isGzipEncoded(response) else { return response.body }
-        do {
-            if let limit { return try Gzip.decompress(response.body, prefix: limit) }
-            return try Gzip.decompress(response.body, maximumBytes: DataLimits.maxObjectBytes)
-        } catch where error.exceededLimit != nil {
-            throw Self.tooLarge(response.url, bytes: DataLimits.maxObjectBytes, what: "sent gzip-encoded data that inflates to more than")
-        } catch {
-            throw ConnectomeError.data("\(response.url) sent gzip-encoded data that does not decompress: \(error.message)",
-                                       hint: "the object on the server is damaged; re-upload it or report it to the data's host")
-        }
+        try response.decodedBody(upTo: limit, maximumBytes: DataLimits.maxObjectBytes)
     }
 
     /// The first byte of a `Content-Range: bytes a-b/n` header.

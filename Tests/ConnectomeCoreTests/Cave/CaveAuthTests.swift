@@ -1,5 +1,6 @@
 import ConnectomeCore
 import Foundation
+import ImageCodecs
 import Testing
 import TestSupport
 
@@ -52,6 +53,40 @@ struct CaveAuthTests {
         let down = ScriptedTransport { ScriptedTransport.json("{}", status: 503, url: $0.url) }
         let downError = await #expect(throws: ConnectomeError.self) { try await Self.client(down).get("https://cave.example.org/x", what: "x") }
         #expect(downError?.kind == .network && downError!.message.contains("503"))
+    }
+
+    @Test("gzip answers are asked for undecoded and inflated by the client; a damaged one is a DataError, an error status keeps its meaning")
+    func gzipAnswers() async throws {
+        let json = Data(#"{"roots":[1,2,3]}"#.utf8)
+        let good = ScriptedTransport { request in
+            HTTPResponse(status: 200, headers: ["content-type": "application/json", "content-encoding": "gzip"],
+                         body: Gzip.compressFast(json), url: request.url)
+        }
+        #expect(try await Self.client(good).get("https://cave.example.org/x", what: "x") == json)
+        #expect(good.requests[0].decodeContent == false && good.requests[0].headers["Accept-Encoding"] == "gzip")
+        // A caller that names its own encoding (materialization picks Arrow's codec that way) keeps libcurl's decoding.
+        let named = ScriptedTransport { ScriptedTransport.json("{}", url: $0.url) }
+        _ = try await Self.client(named).send(HTTPRequest(url: "https://cave.example.org/x", headers: ["Accept-Encoding": "zstd"]),
+                                                what: "x", maxBytes: 1 << 20)
+        #expect(named.requests[0].decodeContent == true && named.requests[0].headers["Accept-Encoding"] == "zstd")
+
+        var flipped = Gzip.compressFast(json)
+        flipped[flipped.count - 9] ^= 0xFF
+        let damaged = flipped
+        let broken = ScriptedTransport { HTTPResponse(status: 200, headers: ["content-encoding": "gzip"], body: damaged, url: $0.url) }
+        let error = await #expect(throws: ConnectomeError.self) { try await Self.client(broken).get("https://cave.example.org/x", what: "x") }
+        #expect(error?.kind == .data && error!.message.contains("does not decompress"), "\(error?.description ?? "")")
+
+        let refused = ScriptedTransport { HTTPResponse(status: 503, headers: ["content-encoding": "gzip"], body: Data("not gzip".utf8), url: $0.url) }
+        let refusal = await #expect(throws: ConnectomeError.self) { try await Self.client(refused).get("https://cave.example.org/x", what: "x") }
+        #expect(refusal?.kind == .network && refusal!.message.contains("503"))
+
+        let huge = ScriptedTransport { HTTPResponse(status: 200, headers: ["content-encoding": "gzip"],
+                                                    body: Gzip.compressFast(Data(count: 4 << 20)), url: $0.url) }
+        let tooLarge = await #expect(throws: ConnectomeError.self) {
+            try await Self.client(huge).send(HTTPRequest(url: "https://cave.example.org/x"), what: "x", maxBytes: 1 << 20)
+        }
+        #expect(tooLarge?.kind == .data && tooLarge!.message.contains("inflates to more than"), "\(tooLarge?.description ?? "")")
     }
 
     @Test("token files: the server's file, then cave-secret.json; saved 0600 keeping other keys; bad files are errors")
