@@ -1,5 +1,6 @@
 /// Turns one CSV column's fields into a typed column: a pass to infer the type, a pass to convert;
-/// a column of integers (most of a connection table) in one pass that converts as it checks.
+/// a column of integers (most of a connection table) or of lists of strings (status, regions,
+/// annotators) in one pass that converts as it checks.
 ///
 /// The type is the narrowest that holds every non-null cell: IDs (uint64: integers, none negative,
 /// some above Int64 or an ID-like name), int64, float64, bool, 3-vectors, lists of strings, else
@@ -30,8 +31,11 @@ struct CSVColumnBuilder {
         }
     }
 
-    func build() -> ColumnData {
-        if let integers = buildIntegers() { return integers }
+    /// `onePass` false skips the one-pass integer and list builds: the plain infer-then-convert
+    /// path, which tests compare them against.
+    func build(onePass: Bool = true) -> ColumnData {
+        if onePass, let integers = buildIntegers() { return integers }
+        if onePass, let lists = buildLists() { return .stringList(lists) }
         let evidence = infer()
         let n = evidence.nonNull
         if n == 0 { return .string(StringColumn(offsets: [Int](repeating: 0, count: fields.rowCount + 1), bytes: [],
@@ -77,14 +81,40 @@ struct CSVColumnBuilder {
     }
 
     /// Every cell as an integer's two's-complement bits in `T` (null cells 0), or nil.
+    ///
+    /// An unescaped field of 1 to 19 digits (an ID, a count: nearly every cell) is read straight
+    /// from the text with no overflow checks (19 digits never exceed UInt64); any other field
+    /// goes through `CellText` as `infer` reads it. The validity is built in the same pass, from
+    /// the first null cell on (the rows before it are all valid).
     private func integerPass<T: FixedWidthInteger & Sendable>(_: T.Type) -> (values: [T], validity: Validity?, negative: Bool, aboveInt64: Bool)? {
         let rows = fields.rowCount
-        guard rows > 0 else { return nil }
+        guard rows > 0, let base = bytes.baseAddress else { return nil }
         var negative = false, aboveInt64 = false, nonNull = 0, failed = false
+        var validity = ValidityBuilder()
+        var sawNull = false
         let values = [T](unsafeUninitializedCapacity: rows) { target, initialized in
             for row in 0..<rows {
-                let value: T? = withField(row) { raw in
-                    if CellText.isNull(raw) { return 0 }
+                let (start, end) = fields.range(row: row, column: column)
+                if start >= 0, end > start, end - start <= 19 {
+                    var magnitude: UInt64 = 0
+                    var index = start
+                    while index < end {
+                        let digit = base[index] &- 48
+                        if digit >= 10 { break }
+                        magnitude = magnitude &* 10 &+ UInt64(digit)
+                        index += 1
+                    }
+                    if index == end {
+                        if magnitude > UInt64(Int64.max) { aboveInt64 = true }
+                        nonNull += 1
+                        target[row] = T(truncatingIfNeeded: magnitude)
+                        if sawNull { validity.append(true) }
+                        continue
+                    }
+                }
+                var isNull = false
+                let value: T? = CSVTokenizer.withField(bytes, start: start, end: end) { raw in
+                    if CellText.isNull(raw) { isNull = true; return 0 }
                     guard let (isNegative, magnitude) = CellText.integer(CellText.trimmed(raw)) else { return nil }
                     if isNegative, magnitude != 0 {
                         // Below Int64.min no integer type holds it (the column becomes float64, as in pandas).
@@ -98,15 +128,44 @@ struct CSVColumnBuilder {
                 }
                 guard let value else { failed = true; break }
                 target[row] = value
+                if isNull && !sawNull {
+                    sawNull = true
+                    validity = ValidityBuilder(capacity: rows)
+                    for _ in 0..<row { validity.append(true) }
+                }
+                if sawNull { validity.append(!isNull) }
             }
             initialized = failed ? 0 : rows
         }
         if failed || nonNull == 0 || (negative && aboveInt64) { return nil }
-        // The validity, in a second loop only when some cell is null.
-        guard nonNull < rows else { return (values, nil, negative, aboveInt64) }
-        var validity = ValidityBuilder(capacity: rows)
-        for row in 0..<rows { validity.append(!withField(row) { CellText.isNull($0) }) }
-        return (values, validity.finish(), negative, aboveInt64)
+        return (values, sawNull ? validity.finish() : nil, negative, aboveInt64)
+    }
+
+    /// The column as lists of strings when every non-null cell is one (`build`'s rule: a list of
+    /// strings and nulls, or empty), parsed and appended in one pass; nil at the first cell that
+    /// is not (or when the first non-null cell does not open a list, or none is non-null), and
+    /// `infer` decides. Inference would parse each list once to learn the type and
+    /// `convertLists` again to keep it, each unescaping the CSV field anew.
+    private func buildLists() -> StringListColumn? {
+        let rows = fields.rowCount
+        var first = 0
+        while first < rows, withField(first, { CellText.isNull($0) }) { first += 1 }
+        guard first < rows, withField(first, { CellText.trimmed($0).first == UInt8(ascii: "[") }) else { return nil }
+        var builder = StringListColumnBuilder(rowCapacity: rows)
+        builder.elements = StringColumnBuilder(capacity: 4 * rows, byteCapacity: byteCapacity())
+        for row in 0..<rows {
+            let isList: Bool = withField(row) { raw in
+                guard !CellText.isNull(raw) else { builder.appendNull(); return true }
+                let shape = ListCell.parse(CellText.trimmed(raw), string: { element in
+                    if let element { builder.elements.append(element) } else { builder.elements.appendNull() }
+                })
+                guard shape == .strings || shape == .empty else { return false }
+                builder.closeRow()
+                return true
+            }
+            if !isList { return nil }
+        }
+        return builder.finish()
     }
 
     /// Reads cells until the type is decided: a text column is known at its first cell that fits
@@ -221,8 +280,8 @@ struct CSVColumnBuilder {
     }
 
     private func convertLists() -> StringListColumn {
-        var builder = StringListColumnBuilder()
-        builder.elements = StringColumnBuilder(capacity: 2 * fields.rowCount, byteCapacity: byteCapacity())
+        var builder = StringListColumnBuilder(rowCapacity: fields.rowCount)
+        builder.elements = StringColumnBuilder(capacity: 4 * fields.rowCount, byteCapacity: byteCapacity())
         for row in 0..<fields.rowCount {
             withField(row) { raw in
                 guard !CellText.isNull(raw) else { builder.appendNull(); return }

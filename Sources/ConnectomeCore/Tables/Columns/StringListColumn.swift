@@ -76,6 +76,14 @@ struct StringListColumnBuilder {
     var elements = StringColumnBuilder()
     private var validity = ValidityBuilder()
 
+    init() {}
+
+    /// Room for `rows` rows' offsets and validity set aside at once (no growth copies per row).
+    init(rowCapacity rows: Int) {
+        offsets.reserveCapacity(rows + 1)
+        validity = ValidityBuilder(capacity: rows)
+    }
+
     mutating func append(_ list: [String?]) {
         for element in list {
             if let element { elements.append(element) } else { elements.appendNull() }
