@@ -43,7 +43,10 @@ public final class ConnectomeInterpreter: Interpreter, Sendable {
 
     public func execute(_ request: ExecuteRequestInfo, context: any ExecutionContext) async -> ExecuteOutcome {
         let output = KernelOutput(context: context, silent: request.silent)
-        let outcome = await session.run(request.code, output: output)
+        // On threads that stay (`WorkerPool`): the cell's parallel work uses every core from its start.
+        let outcome = await withTaskExecutorPreference(WorkerPool.shared) {
+            await session.run(request.code, output: output)
+        }
         var expressions: [String: UserExpressionResult] = [:]
         for (name, expression) in request.userExpressions {
             switch await session.evaluate(expression: expression, output: output) {

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// `map` over items on all cores (the machine has few; the kernel runs one cell at a time).
 ///
@@ -10,10 +11,47 @@ enum ParallelWork {
     ) -> [Result] {
         guard items.count >= minimumItemsForParallel else { return items.map(transform) }
         let slots = Slots<Result>(count: items.count)
-        DispatchQueue.concurrentPerform(iterations: items.count) { index in
-            slots.set(index, transform(items[index]))
+        withoutActuallyEscaping(transform) { transform in
+            let shared = Shared(count: items.count) { index in slots.set(index, transform(items[index])) }
+            // Helpers on the pool take items from the same counter as the caller; the caller then waits
+            // only for items a helper has taken and is still working on, never for a free thread.
+            let pool = WorkerPool.shared
+            for _ in 0..<min(pool.threadCount, items.count - 1) { pool.run { shared.work() } }
+            shared.work()
+            shared.waitForTakenItems()
         }
         return slots.take()
+    }
+
+    /// One `map` call's items: the next to take, and how many are done.
+    private final class Shared: @unchecked Sendable {
+        private let next = Atomic<Int>(0)
+        private let finished = Atomic<Int>(0)
+        private let count: Int
+        /// Dropped once every item is done: a helper that starts later finds no item and never calls
+        /// it, and `transform` must not outlive `map` (`withoutActuallyEscaping` checks that).
+        private var body: ((Int) -> Void)?
+        private let allDone = DispatchSemaphore(value: 0)
+
+        init(count: Int, body: @escaping (Int) -> Void) {
+            self.count = count
+            self.body = body
+        }
+
+        /// Takes and runs items until none is left.
+        func work() {
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < count else { return }
+                body?(index)
+                if finished.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue == count { allDone.signal() }
+            }
+        }
+
+        func waitForTakenItems() {
+            allDone.wait()
+            body = nil
+        }
     }
 
     /// As `map`, but the first error any item throws is rethrown (after all items ran).

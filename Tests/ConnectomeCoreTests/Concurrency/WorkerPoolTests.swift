@@ -1,0 +1,64 @@
+@testable import ConnectomeCore
+import Foundation
+import Synchronization
+import Testing
+
+/// The pool's two uses: `ParallelWork.map` (the caller works along, so a busy pool never stalls it) and
+/// the executor preference that puts a task group's children on the pool's threads.
+@Suite("Worker pool")
+struct WorkerPoolTests {
+    @Test("map equals the serial map for every size, nested maps included")
+    func mapEqualsSerial() {
+        for count in [0, 1, 2, 3, 7, 64, 1_000] {
+            let items = Array(0..<count)
+            let parallel = ParallelWork.map(items) { $0 * $0 + 1 }
+            #expect(parallel == items.map { $0 * $0 + 1 }, "\(count) items")
+            let nested = ParallelWork.map(items.prefix(9).map { $0 }) { outer in
+                ParallelWork.map(Array(0..<outer)) { $0 + outer }.reduce(0, +)
+            }
+            #expect(nested == items.prefix(9).map { outer in (0..<outer).map { $0 + outer }.reduce(0, +) })
+        }
+    }
+
+    @Test("map finishes while every pool thread is busy elsewhere: the caller does the items itself",
+          .timeLimit(.minutes(1)))
+    func mapWithABusyPool() {
+        let pool = WorkerPool.shared
+        let release = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        for _ in 0..<pool.threadCount {
+            pool.run {
+                started.signal()
+                release.wait()
+            }
+        }
+        for _ in 0..<pool.threadCount { started.wait() }
+        let result = ParallelWork.map(Array(0..<100)) { $0 * 2 }
+        #expect(result == (0..<100).map { $0 * 2 })
+        for _ in 0..<pool.threadCount { release.signal() }
+    }
+
+    @Test("the body and a task group's children run on the pool's threads under its preference")
+    func taskGroupChildrenRunOnThePool() async {
+        final class Names: Sendable { let set = Mutex<Set<String>>([]) }
+        let names = Names()
+        await withTaskExecutorPreference(WorkerPool.shared) {
+            names.set.withLock { _ = $0.insert(Self.currentThreadName()) }
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        let name = Self.currentThreadName()
+                        names.set.withLock { _ = $0.insert(name) }
+                    }
+                }
+            }
+        }
+        let seen = names.set.withLock { $0 }
+        #expect(seen == ["the pool"], Comment(rawValue: "threads: \(seen.sorted())"))
+    }
+
+    /// Where this runs (a synchronous function: `Thread.current` is not for async code).
+    static func currentThreadName() -> String {
+        WorkerPool.shared.isCurrentThreadInPool ? "the pool" : (Thread.current.name ?? "another thread")
+    }
+}
