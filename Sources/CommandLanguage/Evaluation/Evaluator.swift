@@ -196,7 +196,8 @@ struct Evaluator {
                                     environment: Environment(registry: registry, variables: store), spec: spec)
         try Task.checkCancellation()
         do {
-            return try await spec.run(invocation)
+            guard let executor = session.commandExecutor else { return try await spec.run(invocation) }
+            return try await withTaskExecutorPreference(executor) { try await spec.run(invocation) }
         } catch var error as EvaluationError {
             if error.range == nil { error.range = range }
             throw error

@@ -13,7 +13,8 @@ public final class ConnectomeInterpreter: Interpreter, Sendable {
         let registry = CommandRegistry()
         let state = KernelState(environment: environment)
         KernelCommands.register(into: registry, state: state)
-        self.session = Session(registry: registry)
+        // Commands run on threads that stay (`WorkerPool`): their parallel work has every core from its start.
+        self.session = Session(registry: registry, commandExecutor: WorkerPool.shared)
         self.state = state
     }
 
@@ -43,10 +44,7 @@ public final class ConnectomeInterpreter: Interpreter, Sendable {
 
     public func execute(_ request: ExecuteRequestInfo, context: any ExecutionContext) async -> ExecuteOutcome {
         let output = KernelOutput(context: context, silent: request.silent)
-        // On threads that stay (`WorkerPool`): the cell's parallel work uses every core from its start.
-        let outcome = await withTaskExecutorPreference(WorkerPool.shared) {
-            await session.run(request.code, output: output)
-        }
+        let outcome = await session.run(request.code, output: output)
         var expressions: [String: UserExpressionResult] = [:]
         for (name, expression) in request.userExpressions {
             switch await session.evaluate(expression: expression, output: output) {
