@@ -98,7 +98,7 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
         let useRange = range != nil && !rangeSupport.unhelpful
         let request = try request(for: key, range: useRange ? range : nil)
         let response = try await transport.send(request)
-        if useRange, response.status == 200 || (response.status == 206 && Self.isGzipEncoded(response)) {
+        if useRange, response.status == 200 || (response.status == 206 && response.isGzipEncoded) {
             rangeSupport.unhelpful = true
             if response.status == 206 { return try await read(key, range: range) }
         }
@@ -130,7 +130,7 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
             let clamped = clamp(range, to: body.count)
             let start = body.startIndex
             return body.subdata(in: (start + clamped.lowerBound)..<(start + clamped.upperBound))
-        case 206 where Self.isGzipEncoded(response):
+        case 206 where response.isGzipEncoded:
             throw ConnectomeError.data(
                 "\(request.url) answered a byte range of its gzip-compressed form, which cannot be decompressed on its own",
                 hint: "the server mishandles Range with Content-Encoding; report it to the data's host")
@@ -165,8 +165,6 @@ public struct HTTPStore: KeyValueStore, CustomStringConvertible {
                     : "check the URL; the server refused the request")
         }
     }
-
-    static func isGzipEncoded(_ response: HTTPResponse) -> Bool { response.isGzipEncoded }
 
     /// What to do about a 401/403 when no credentials were sent: the commands that take them.
     static let credentialsHint =

@@ -151,15 +151,22 @@ struct CSVColumnBuilder {
         var first = 0
         while first < rows, withField(first, { CellText.isNull($0) }) { first += 1 }
         guard first < rows, withField(first, { CellText.trimmed($0).first == UInt8(ascii: "[") }) else { return nil }
-        var builder = StringListColumnBuilder(rowCapacity: rows)
-        builder.elements = StringColumnBuilder(capacity: 4 * rows, byteCapacity: byteCapacity())
-        for row in 0..<rows {
+        return lists(stoppingAtOther: true)
+    }
+
+    /// Every cell parsed as a list and appended, nulls as null rows; with `stoppingAtOther`, nil at
+    /// the first non-null cell that is not a list of strings (or empty), else every cell is taken
+    /// as what `ListCell.parse` reads of it (the type is known already).
+    private func lists(stoppingAtOther: Bool) -> StringListColumn? {
+        var builder = StringListColumnBuilder(rowCapacity: fields.rowCount)
+        builder.elements = StringColumnBuilder(capacity: 4 * fields.rowCount, byteCapacity: byteCapacity())
+        for row in 0..<fields.rowCount {
             let isList: Bool = withField(row) { raw in
                 guard !CellText.isNull(raw) else { builder.appendNull(); return true }
                 let shape = ListCell.parse(CellText.trimmed(raw), string: { element in
                     if let element { builder.elements.append(element) } else { builder.elements.appendNull() }
                 })
-                guard shape == .strings || shape == .empty else { return false }
+                guard !stoppingAtOther || shape == .strings || shape == .empty else { return false }
                 builder.closeRow()
                 return true
             }
@@ -280,18 +287,7 @@ struct CSVColumnBuilder {
     }
 
     private func convertLists() -> StringListColumn {
-        var builder = StringListColumnBuilder(rowCapacity: fields.rowCount)
-        builder.elements = StringColumnBuilder(capacity: 4 * fields.rowCount, byteCapacity: byteCapacity())
-        for row in 0..<fields.rowCount {
-            withField(row) { raw in
-                guard !CellText.isNull(raw) else { builder.appendNull(); return }
-                _ = ListCell.parse(CellText.trimmed(raw), string: { element in
-                    if let element { builder.elements.append(element) } else { builder.elements.appendNull() }
-                })
-                builder.closeRow()
-            }
-        }
-        return builder.finish()
+        lists(stoppingAtOther: false)!
     }
 
     /// An upper bound of the column's text bytes (escaped fields counted with their quotes), so

@@ -1,7 +1,8 @@
 import Dispatch
 import Synchronization
 
-/// `map` over items on all cores (the machine has few; the kernel runs one cell at a time).
+/// `map` over items on all cores (the machine has few; the kernel runs one cell at a time): the
+/// caller and `WorkerPool`'s threads take items from one counter.
 ///
 /// Used where the items are independent and big: the columns of a table (gather, CSV parsing),
 /// the record batches and buffers of an Arrow file (decompression).
