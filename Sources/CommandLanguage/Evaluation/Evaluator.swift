@@ -196,8 +196,7 @@ struct Evaluator {
                                     environment: Environment(registry: registry, variables: store), spec: spec)
         try Task.checkCancellation()
         do {
-            guard let executor = session.commandExecutor else { return try await spec.run(invocation) }
-            return try await withTaskExecutorPreference(executor) { try await spec.run(invocation) }
+            return try await spec.run(invocation)
         } catch var error as EvaluationError {
             if error.range == nil { error.range = range }
             throw error

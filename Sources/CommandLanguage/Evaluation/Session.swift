@@ -5,17 +5,11 @@
 public final class Session: Sendable {
     public let registry: CommandRegistry
     let store = VariableStore()
-    /// Where commands run, or nil to stay on the caller's executor. The kernel passes its worker pool,
-    /// whose threads are there when a command spreads its work over the cores; a cell without a
-    /// command (a value, a binding of one) stays where it is and costs no hand-off to another thread.
-    let commandExecutor: (any TaskExecutor)?
 
     /// A session over `registry`, with the builtins (`let`, `print`, `show`, `help`, `vars`, `sleep`)
     /// registered into it unless `builtins` is false.
-    public init(registry: CommandRegistry = CommandRegistry(), builtins: Bool = true,
-                commandExecutor: (any TaskExecutor)? = nil) {
+    public init(registry: CommandRegistry = CommandRegistry(), builtins: Bool = true) {
         self.registry = registry
-        self.commandExecutor = commandExecutor
         if builtins { registry.register(Builtins.all) }
     }
 

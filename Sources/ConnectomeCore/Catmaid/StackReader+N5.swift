@@ -45,15 +45,17 @@ extension StackReader {
         }
         let keys = grids.map { location.datasetPath + "/" + N5DatasetAttributes.blockKey($0) }
         let contents = try await fetch(keys, from: store, mirror: mirror)
-        let blocks = try await withThrowingTaskGroup(of: (Int, N5Block).self) { group in
-            for (index, data) in contents.enumerated() {
-                guard let data else { continue }
-                let source = location.containerURL + "/" + keys[index]
-                group.addTask { (index, try N5Block.decode(data, attributes: attributes, source: source)) }
+        let blocks = try await WorkerPool.withChildTasks {
+            try await withThrowingTaskGroup(of: (Int, N5Block).self) { group in
+                for (index, data) in contents.enumerated() {
+                    guard let data else { continue }
+                    let source = location.containerURL + "/" + keys[index]
+                    group.addTask { (index, try N5Block.decode(data, attributes: attributes, source: source)) }
+                }
+                var results: [(Int, N5Block)] = []
+                for try await result in group { results.append(result) }
+                return results
             }
-            var results: [(Int, N5Block)] = []
-            for try await result in group { results.append(result) }
-            return results
         }
         for (index, block) in blocks {
             let origin = (0..<3).map { grids[index][$0] * blockSize[$0] }

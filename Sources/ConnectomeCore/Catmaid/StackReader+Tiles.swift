@@ -32,21 +32,23 @@ extension StackReader {
         let contents = try await fetch(keys, from: store, mirror: mirror)
         let format = mirror.imageFormatExtension
 
-        let decoded = try await withThrowingTaskGroup(of: (Int, GrayTile).self) { group in
-            for (index, data) in contents.enumerated() {
-                guard let data else { continue }
-                let tile = tiles[index]
-                let top = tile.row * tileHeight
-                let neededRows = (max(inside.y.lowerBound, top) - top)..<(min(inside.y.upperBound, top + tileHeight) - top)
-                let url = mirror.imageBase + keys[index].dropFirst(keyPrefix.count)
-                group.addTask {
-                    (index, try GrayTile.decode(data, format: format, rows: neededRows, source: url,
-                                                tileWidth: tileWidth, tileHeight: tileHeight))
+        let decoded = try await WorkerPool.withChildTasks {
+            try await withThrowingTaskGroup(of: (Int, GrayTile).self) { group in
+                for (index, data) in contents.enumerated() {
+                    guard let data else { continue }
+                    let tile = tiles[index]
+                    let top = tile.row * tileHeight
+                    let neededRows = (max(inside.y.lowerBound, top) - top)..<(min(inside.y.upperBound, top + tileHeight) - top)
+                    let url = mirror.imageBase + keys[index].dropFirst(keyPrefix.count)
+                    group.addTask {
+                        (index, try GrayTile.decode(data, format: format, rows: neededRows, source: url,
+                                                    tileWidth: tileWidth, tileHeight: tileHeight))
+                    }
                 }
+                var results: [(Int, GrayTile)] = []
+                for try await result in group { results.append(result) }
+                return results
             }
-            var results: [(Int, GrayTile)] = []
-            for try await result in group { results.append(result) }
-            return results
         }
         for (index, tile) in decoded {
             let origin = (x: tiles[index].column * tileWidth, y: tiles[index].row * tileHeight + tile.firstRow)

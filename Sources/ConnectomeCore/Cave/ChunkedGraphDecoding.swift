@@ -38,32 +38,35 @@ public enum ChunkedGraphDecoding {
 
     /// Writes the decimal digits of `value` at `target` (room for 20) and returns how many; a
     /// String per ID would allocate.
+    ///
+    /// The digits go straight to `target`, from the end, once their number is known. Written first
+    /// into a stack buffer and copied, the next ID's clearing of that buffer waited on the copy's
+    /// loads: measured 40 ms of CPU for a 100,000-ID `is_latest_roots` body on some runs, 10 on others.
     @inline(__always)
     static func writeDecimal(_ value: UInt64, to target: UnsafeMutablePointer<UInt8>, pairs: UnsafePointer<UInt8>) -> Int {
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, filled from the end
-        return withUnsafeMutableBytes(of: &scratch) { room in
-            var start = 24
-            var rest = value
-            while rest >= 100 {
-                let pair = Int(truncatingIfNeeded: rest % 100) &* 2
-                rest /= 100
-                start -= 2
-                room[start] = pairs[pair]
-                room[start + 1] = pairs[pair + 1]
-            }
-            if rest >= 10 {
-                let pair = Int(truncatingIfNeeded: rest) &* 2
-                start -= 2
-                room[start] = pairs[pair]
-                room[start + 1] = pairs[pair + 1]
-            } else {
-                start -= 1
-                room[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest)
-            }
-            let count = 24 - start
-            UnsafeMutableRawPointer(target).copyMemory(from: room.baseAddress! + start, byteCount: count)
-            return count
+        var count = 1
+        var threshold: UInt64 = 10
+        while count < 20 && value >= threshold {
+            count += 1
+            threshold &*= 10
         }
+        var end = count
+        var rest = value
+        while rest >= 100 {
+            let pair = Int(truncatingIfNeeded: rest % 100) &* 2
+            rest /= 100
+            end -= 2
+            target[end] = pairs[pair]
+            target[end + 1] = pairs[pair + 1]
+        }
+        if rest >= 10 {
+            let pair = Int(truncatingIfNeeded: rest) &* 2
+            target[0] = pairs[pair]
+            target[1] = pairs[pair + 1]
+        } else {
+            target[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest)
+        }
+        return count
     }
 
     /// The IDs as a little-endian uint64 array (the `roots_binary` body).

@@ -42,23 +42,25 @@ extension PrecomputedVolume {
                      body: (PlaneRequest, PlaneResult) throws -> Void) async throws {
         let context = try await makeContext(mip: mip, requests: requests)
         let window = 128
-        try await withThrowingTaskGroup(of: (PlaneRequest, PlaneResult).self) { group in
-            var next = 0
-            var done = 0
-            func launch() {
-                let request = requests[next]
-                next += 1
-                group.addTask { (request, try await self.plane(request, context)) }
-            }
-            while next < min(window, requests.count) { launch() }
-            var slow = SlowReads()
-            defer { slow.log(volume: url, mip: mip, of: requests.count) }
-            while let (request, result) = try await group.next() {
-                slow.note(result.readSeconds, chunk: request.chunk)
-                try body(request, result)
-                done += 1
-                progress?(done, requests.count)
-                if next < requests.count { launch() }
+        try await WorkerPool.withChildTasks {
+            try await withThrowingTaskGroup(of: (PlaneRequest, PlaneResult).self) { group in
+                var next = 0
+                var done = 0
+                func launch() {
+                    let request = requests[next]
+                    next += 1
+                    group.addTask { (request, try await self.plane(request, context)) }
+                }
+                while next < min(window, requests.count) { launch() }
+                var slow = SlowReads()
+                defer { slow.log(volume: url, mip: mip, of: requests.count) }
+                while let (request, result) = try await group.next() {
+                    slow.note(result.readSeconds, chunk: request.chunk)
+                    try body(request, result)
+                    done += 1
+                    progress?(done, requests.count)
+                    if next < requests.count { launch() }
+                }
             }
         }
     }
@@ -101,13 +103,15 @@ extension PrecomputedVolume {
             let location = sharding.location(of: context.grid.compressedMortonCode(request.chunk))
             slots.insert(ShardSlot(shard: location.shard, minishard: location.minishard))
         }
-        return try await withThrowingTaskGroup(of: (ShardSlot, MinishardIndex).self) { group in
-            for slot in slots {
-                group.addTask { (slot, try await self.minishardIndex(slot, context: context, sharding: sharding)) }
+        return try await WorkerPool.withChildTasks {
+            try await withThrowingTaskGroup(of: (ShardSlot, MinishardIndex).self) { group in
+                for slot in slots {
+                    group.addTask { (slot, try await self.minishardIndex(slot, context: context, sharding: sharding)) }
+                }
+                var result: [ShardSlot: MinishardIndex] = [:]
+                for try await (slot, index) in group { result[slot] = index }
+                return result
             }
-            var result: [ShardSlot: MinishardIndex] = [:]
-            for try await (slot, index) in group { result[slot] = index }
-            return result
         }
     }
 

@@ -15,13 +15,15 @@ public protocol HTTPTransport: Sendable {
 
 extension HTTPTransport {
     public func sendAll(_ requests: [HTTPRequest]) async throws -> [HTTPResponse] {
-        try await withThrowingTaskGroup(of: (Int, HTTPResponse).self) { group in
-            for (index, request) in requests.enumerated() {
-                group.addTask { (index, try await self.send(request)) }
+        try await WorkerPool.withChildTasks {
+            try await withThrowingTaskGroup(of: (Int, HTTPResponse).self) { group in
+                for (index, request) in requests.enumerated() {
+                    group.addTask { (index, try await self.send(request)) }
+                }
+                var results = [HTTPResponse?](repeating: nil, count: requests.count)
+                for try await (index, response) in group { results[index] = response }
+                return results.map { $0! }
             }
-            var results = [HTTPResponse?](repeating: nil, count: requests.count)
-            for try await (index, response) in group { results[index] = response }
-            return results.map { $0! }
         }
     }
 }

@@ -25,13 +25,15 @@ extension KeyValueStore {
     }
 
     public func readMany(_ keys: [String]) async throws -> [Data?] {
-        try await withThrowingTaskGroup(of: (Int, Data?).self) { group in
-            for (index, key) in keys.enumerated() {
-                group.addTask { (index, try await self.read(key, range: nil)) }
+        try await WorkerPool.withChildTasks {
+            try await withThrowingTaskGroup(of: (Int, Data?).self) { group in
+                for (index, key) in keys.enumerated() {
+                    group.addTask { (index, try await self.read(key, range: nil)) }
+                }
+                var results = [Data?](repeating: nil, count: keys.count)
+                for try await (index, data) in group { results[index] = data }
+                return results
             }
-            var results = [Data?](repeating: nil, count: keys.count)
-            for try await (index, data) in group { results[index] = data }
-            return results
         }
     }
 }

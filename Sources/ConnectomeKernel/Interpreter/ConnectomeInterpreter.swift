@@ -13,8 +13,9 @@ public final class ConnectomeInterpreter: Interpreter, Sendable {
         let registry = CommandRegistry()
         let state = KernelState(environment: environment)
         KernelCommands.register(into: registry, state: state)
-        // Commands run on threads that stay (`WorkerPool`): their parallel work has every core from its start.
-        self.session = Session(registry: registry, commandExecutor: WorkerPool.shared)
+        // Commands run on the cell's own task; the code that spreads work over the cores asks for the
+        // worker pool itself (`WorkerPool.withChildTasks`, `ParallelWork`).
+        self.session = Session(registry: registry)
         self.state = state
     }
 

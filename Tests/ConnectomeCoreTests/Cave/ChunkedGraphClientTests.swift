@@ -156,6 +156,23 @@ struct ChunkedGraphClientTests {
         #expect(ChunkedGraphClient.strictlyIncreasing([1, 3, 3].map { SegmentID(rawValue: $0) }) == nil)
     }
 
+    @Test("node_ids bodies: every digit count from 1 to 20, each power of ten and its neighbours, as JSON writes them")
+    func nodeIDsBodyDigits() throws {
+        var values: [UInt64] = [0, 1, 9, UInt64.max, UInt64.max - 1, 576_460_752_664_524_086]
+        var power: UInt64 = 10
+        for _ in 1...19 {
+            values += [power - 1, power, power + 1]
+            if power > UInt64.max / 10 { break }
+            power *= 10
+        }
+        var generator = SystemRandomNumberGenerator()
+        values += (0..<1_000).map { _ in UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64.random(in: 0...63, using: &generator) }
+        let body = ChunkedGraphDecoding.nodeIDsBody(values.map { SegmentID(rawValue: $0) })
+        let expected = "{\"node_ids\":[" + values.map { String($0) }.joined(separator: ",") + "]}"
+        #expect(String(decoding: body, as: UTF8.self) == expected)
+        #expect(String(decoding: ChunkedGraphDecoding.nodeIDsBody([SegmentID](), key: "root_ids"), as: UTF8.self) == "{\"root_ids\":[]}")
+    }
+
     @Test("Unix-seconds timestamps: whole seconds as integers, fractions to microseconds")
     func timestamps() {
         #expect(ChunkedGraphDecoding.timestampParameter(Date(timeIntervalSince1970: 1_700_000_000)) == "1700000000")

@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 
 /// The pool's two uses: `ParallelWork.map` (the caller works along, so a busy pool never stalls it) and
-/// the executor preference that puts a task group's children on the pool's threads.
+/// `withChildTasks`, whose preference puts a task group's children on the pool's threads.
 @Suite("Worker pool")
 struct WorkerPoolTests {
     @Test("map equals the serial map for every size, nested maps included")
@@ -38,11 +38,11 @@ struct WorkerPoolTests {
         for _ in 0..<pool.threadCount { release.signal() }
     }
 
-    @Test("the body and a task group's children run on the pool's threads under its preference")
+    @Test("the body and a task group's children run on the pool's threads under withChildTasks")
     func taskGroupChildrenRunOnThePool() async {
         final class Names: Sendable { let set = Mutex<Set<String>>([]) }
         let names = Names()
-        await withTaskExecutorPreference(WorkerPool.shared) {
+        await WorkerPool.withChildTasks {
             names.set.withLock { _ = $0.insert(Self.currentThreadName()) }
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<16 {
