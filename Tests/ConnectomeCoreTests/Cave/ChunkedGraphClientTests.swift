@@ -157,7 +157,7 @@ struct ChunkedGraphClientTests {
     }
 
     @Test("node_ids bodies: every digit count from 1 to 20, each power of ten and its neighbours, as JSON writes them")
-    func nodeIDsBodyDigits() throws {
+    func nodeIDsBodyDigits() {
         var values: [UInt64] = [0, 1, 9, UInt64.max, UInt64.max - 1, 576_460_752_664_524_086]
         var power: UInt64 = 10
         for _ in 1...19 {
