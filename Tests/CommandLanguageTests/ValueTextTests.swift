@@ -23,6 +23,14 @@ struct ValueTextTests {
         #expect(value.plainText == expected)
     }
 
+    @Test("a value is 17 bytes: tables, records and custom values are boxed, so copies stay inline")
+    func valueLayout() {
+        #expect(MemoryLayout<Value>.size == 17)
+        let table = Value.table(Table(title: "t", columns: ["a"], rows: [[1]]))
+        let copy = table
+        #expect(copy == table && copy.asTable?.rows == [[1]])
+    }
+
     @Test("kind names")
     func kindNames() {
         let values: [Value] = [nil, true, 1, 1.5, "s", [1], .vector([1, 2]), .record(Record()), .table(Table(columns: [])),

@@ -32,15 +32,16 @@ public struct ChunkedGraphClient: Sendable {
         try Self.checkCount(ids.count, what: "IDs")
         let distinct = Self.distinctNonzero(ids)
         var answers: [Bool] = []
-        answers.reserveCapacity(distinct.ids.count)
         for start in stride(from: 0, to: distinct.ids.count, by: CaveLimits.isLatestBatch) {
             try Task.checkCancellation()
             let batch = distinct.ids[start..<min(start + CaveLimits.isLatestBatch, distinct.ids.count)]
             let url = base + "/is_latest_roots?timestamp=" + ChunkedGraphDecoding.timestampParameter(at)
             let body = try await client.post(url, body: ChunkedGraphDecoding.nodeIDsBody(batch), contentType: "application/json",
                                              what: "is_latest_roots")
-            answers += try ChunkedGraphDecoding.isLatest(body, count: batch.count, source: "is_latest_roots from \(base)")
+            Self.append(try ChunkedGraphDecoding.isLatest(body, count: batch.count, source: "is_latest_roots from \(base)"), to: &answers)
         }
+        // As many distinct nonzero IDs as given: they were all asked, in the order given.
+        if distinct.ids.count == ids.count { return answers }
         return distinct.slots.map { $0 < 0 ? false : answers[Int($0)] }
     }
 
@@ -51,7 +52,6 @@ public struct ChunkedGraphClient: Sendable {
         try Self.checkCount(nodes.count, what: "supervoxels")
         let distinct = Self.distinctNonzero(nodes)
         var answers: [SegmentID] = []
-        answers.reserveCapacity(distinct.ids.count)
         var query = "?timestamp=" + ChunkedGraphDecoding.timestampParameter(at)
         if let stopLayer { query += "&stop_layer=\(stopLayer)" }
         for start in stride(from: 0, to: distinct.ids.count, by: batchSize) {
@@ -60,8 +60,10 @@ public struct ChunkedGraphClient: Sendable {
             let body = try await client.post(base + "/roots_binary" + query, body: ChunkedGraphDecoding.binaryBody(batch),
                                              contentType: "application/octet-stream", what: "roots_binary",
                                              maxBytes: batch.count * 8, compress: false)
-            answers += try ChunkedGraphDecoding.binaryIDs(body, count: batch.count, source: "roots_binary from \(base)")
+            Self.append(try ChunkedGraphDecoding.binaryIDs(body, count: batch.count, source: "roots_binary from \(base)"), to: &answers)
         }
+        // As many distinct nonzero IDs as given: they were all asked, in the order given.
+        if distinct.ids.count == nodes.count { return answers }
         return distinct.slots.map { $0 < 0 ? SegmentID(rawValue: 0) : answers[Int($0)] }
     }
 
@@ -90,6 +92,12 @@ public struct ChunkedGraphClient: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// A batch's answers after the earlier ones; the first batch is taken as it is (most calls
+    /// are one batch, and copying 100,000 roots into a reserved array was a tenth of the call).
+    static func append<Element>(_ batch: [Element], to answers: inout [Element]) {
+        if answers.isEmpty { answers = batch } else { answers += batch }
+    }
 
     static func uniqueNonzero(_ ids: [SegmentID]) -> [SegmentID] {
         distinctNonzero(ids).ids
@@ -124,9 +132,9 @@ public struct ChunkedGraphClient: Sendable {
         }
         guard increasing else { return nil }
         if ids[0].rawValue == 0 {
-            return (Array(ids.dropFirst()), [-1] + (0..<Int32(ids.count - 1)).map { $0 })
+            return (Array(ids.dropFirst()), [-1] + Array(0..<Int32(ids.count - 1)))
         }
-        return (ids, (0..<Int32(ids.count)).map { $0 })
+        return (ids, Array(0..<Int32(ids.count)))
     }
 
     /// The general case of `distinctNonzero`, any order, repeats and zeros anywhere.

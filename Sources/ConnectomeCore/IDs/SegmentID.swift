@@ -20,6 +20,18 @@ public struct SegmentID: RawRepresentable, Hashable, Comparable, Sendable, Custo
     /// The JSON form neuroglancer and CAVE use: a decimal string.
     public var json: JSONValue { .string(description) }
 
+    /// The raw values of `ids`, as one copy of their bytes (a `SegmentID` is one stored `UInt64`):
+    /// ID columns of the chunked graph's answers run to millions of rows, and a `map` appended them
+    /// one by one (0.2 ms per 100,000).
+    public static func rawValues(_ ids: [SegmentID]) -> [UInt64] {
+        ids.withUnsafeBytes { source in
+            [UInt64](unsafeUninitializedCapacity: ids.count) { target, initialized in
+                UnsafeMutableRawBufferPointer(target).copyMemory(from: source)
+                initialized = ids.count
+            }
+        }
+    }
+
     /// The sentence every ID error ends with.
     static let rangeHint = "IDs are whole numbers from 0 to 18446744073709551615"
 }

@@ -24,7 +24,7 @@ public struct AdjacencyMatrix: Sendable, Equatable {
     /// The matrix as a table: a `pre` column of the sources, then one int64 column per target,
     /// named by its ID (a target given twice gets a `#2` suffix, as column names must be unique).
     public func table() throws(ConnectomeError) -> DataTable {
-        var columns = [DataColumn("pre", .uint64(ScalarColumn(values: sources.map(\.rawValue))))]
+        var columns = [DataColumn("pre", .uint64(ScalarColumn(values: SegmentID.rawValues(sources))))]
         var used: Set<String> = ["pre"]
         var copies: [UInt64: Int] = [:]
         for (column, target) in targets.enumerated() {

@@ -316,7 +316,7 @@ enum CaveCommands {
     /// A uint64 ID column: the chunked graph's answers run to millions of rows, so they are shown
     /// and piped on as a columnar table (no `Value` per cell).
     static func idColumn(_ name: String, _ ids: [SegmentID]) -> DataColumn {
-        DataColumn(name, .uint64(ScalarColumn(values: ids.map(\.rawValue))))
+        DataColumn(name, .uint64(ScalarColumn(values: SegmentID.rawValues(ids))))
     }
 
     // MARK: - Commands

@@ -97,7 +97,7 @@ enum NeuronCommands {
                 throw ConnectomeError.data("the neuron table has no root_id column; its columns are \(table.columnNames.joined(separator: ", "))",
                                            hint: "a neuron table needs a root_id (or id) column")
             }
-            let (rows, missing) = try table.rows(withIDs: ids.map(\.rawValue), column: column)
+            let (rows, missing) = try table.rows(withIDs: SegmentID.rawValues(ids), column: column)
             guard rows.rowCount > 0 else {
                 throw ConnectomeError.noMatches(
                     "none of the \(NumberFormat.count(ids.count, "ID")) is in the neuron table (\(NumberFormat.count(table.rowCount, "row")))",

@@ -116,7 +116,7 @@ enum SliceCommands {
                 if kind == "supervoxel" {
                     ids = try await graphene.watershed.readValues(mip: 0, points: points)
                 } else {
-                    ids = try await graphene.roots(at: points, time: at.date).roots.map(\.rawValue)
+                    ids = SegmentID.rawValues(try await graphene.roots(at: points, time: at.date).roots)
                 }
             } else {
                 for name in ["at", "layer"] where invocation.has(name) && !(name == "layer" && kind == "root") {

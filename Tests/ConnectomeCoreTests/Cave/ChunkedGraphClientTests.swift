@@ -63,6 +63,14 @@ struct ChunkedGraphClientTests {
         #expect(transport.requests.count == 1 && transport.requests[0].body!.count == 16)
         #expect(transport.requests[0].url == Self.base + "/roots_binary?timestamp=1700000000")
 
+        // Distinct nonzero IDs in any order come back in the order given, each batch's body byte for byte.
+        let wide: [SegmentID] = [9, SegmentID(rawValue: 0x0102_0304_0506_0708), 3]
+        let batched = try await Self.graph(transport).roots(wide, at: Date(timeIntervalSince1970: 1_700_000_000), batchSize: 2)
+        #expect(batched.map(\.rawValue) == [1009, 0x0102_0304_0506_0708 + 1000, 1003])
+        #expect(transport.requests.count == 3)
+        #expect(Array(transport.requests[1].body!) == [9, 0, 0, 0, 0, 0, 0, 0, 8, 7, 6, 5, 4, 3, 2, 1])
+        #expect(Array(transport.requests[2].body!) == [3, 0, 0, 0, 0, 0, 0, 0])
+
         let short = ScriptedTransport { HTTPResponse(status: 200, body: Data(count: 12), url: $0.url) }
         let error = await #expect(throws: ConnectomeError.self) { try await Self.graph(short).roots([5, 7], at: Date()) }
         #expect(error?.kind == .data && error!.message.contains("12 bytes") && error!.message.contains("16 bytes"))

@@ -65,6 +65,13 @@ struct SegmentIDTests {
         #expect(throws: ConnectomeError.self) { try SegmentID.parseList("   ") }
     }
 
+    @Test func rawValuesAreTheIDsInOrder() {
+        #expect(MemoryLayout<SegmentID>.size == 8 && MemoryLayout<SegmentID>.stride == 8)
+        let ids = [SegmentID(rawValue: .max), 0, 576_460_752_664_524_086, 1]
+        #expect(SegmentID.rawValues(ids) == [.max, 0, 576_460_752_664_524_086, 1])
+        #expect(SegmentID.rawValues([]) == [])
+    }
+
     @Test func parsesAHundredThousandIDs() throws {
         let text = (0..<100_000).map { String(576_460_752_664_524_086 + $0) }.joined(separator: ",")
         let ids = try SegmentID.parseList(text)
