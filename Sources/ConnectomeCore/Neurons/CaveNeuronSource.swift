@@ -175,48 +175,67 @@ public final class CaveNeuronSource: NeuronSource {
             throw ConnectomeError.argument("the viewer resolution \(viewerResolution) is not three positive numbers of nm")
         }
         let scale = (0..<3).map { tableResolution[$0] / viewerResolution[$0] }
+        let bases = rows.columnNames.filter { name in
+            name.hasSuffix("_x") && ["_y", "_z"].allSatisfy { rows.column(String(name.dropLast(2)) + $0) != nil }
+        }.map { String($0.dropLast(2)) }
+        // The positions one per core (three of them in a synapse table, 200,000 rows each).
+        let converted = try ParallelWork.map(bases) { base throws(ConnectomeError) in
+            try voxelColumn(rows, base: base, scale: scale)
+        }
         var result = rows
-        for name in rows.columnNames where name.hasSuffix("_x") {
-            let base = String(name.dropLast(2))
-            let axes = ["_x", "_y", "_z"].map { rows.column(base + $0) }
-            guard axes.allSatisfy({ $0 != nil }) else { continue }
-            var values = [Int64](repeating: 0, count: rows.rowCount * 3)
-            var valid = [Bool](repeating: true, count: rows.rowCount)
-            for (axis, column) in axes.enumerated() {
-                // Read in place (a float64 copy of each integer column cost more than the conversion).
-                let factor = scale[axis]
-                func convert(_ value: Double, row: Int) throws(ConnectomeError) {
-                    guard value.isFinite else { valid[row] = false; return }
-                    let voxel = (value * factor).rounded(.down)
-                    guard abs(voxel) < 0x1p62 else {
-                        throw ConnectomeError.outOfRange("position column '\(base)'", field: "row \(row + 1)", value: value,
-                                                         allowed: "positions within ±2^62 voxels")
-                    }
-                    values[row * 3 + axis] = Int64(voxel)
-                }
-                switch column!.data {
-                case .int64(let numbers):
-                    for row in 0..<rows.rowCount {
-                        if numbers.isNull(row) { valid[row] = false } else { try convert(Double(numbers.values[row]), row: row) }
-                    }
-                case .uint64(let numbers):
-                    for row in 0..<rows.rowCount {
-                        if numbers.isNull(row) { valid[row] = false } else { try convert(Double(numbers.values[row]), row: row) }
-                    }
-                case .double(let numbers):
-                    for row in 0..<rows.rowCount {
-                        if numbers.isNull(row) { valid[row] = false } else { try convert(numbers.values[row], row: row) }
-                    }
-                default:
-                    throw ConnectomeError.data("position column '\(base)\(["_x", "_y", "_z"][axis])' holds \(column!.type) values, not numbers")
-                }
-            }
-            let validity: Validity? = valid.allSatisfy { $0 } ? nil : Validity(valid)
+        for (base, column) in zip(bases, converted) {
             result = result.removing([base + "_y", base + "_z"])
             result = try result.renaming(base + "_x", to: base)
-            result = try result.setting(DataColumn(base, .intVector(VectorColumn(values: values, validity: validity))))
+            result = try result.setting(DataColumn(base, .intVector(column)))
         }
         return result
+    }
+
+    /// The `base_x`, `base_y`, `base_z` columns times `scale`, rounded down, as one column of points;
+    /// a null or non-finite coordinate makes the point null.
+    private static func voxelColumn(_ rows: DataTable, base: String, scale: [Double]) throws(ConnectomeError) -> VectorColumn<Int64> {
+        let count = rows.rowCount
+        var values = [Int64](repeating: 0, count: count * 3)
+        var valid = [Bool](repeating: true, count: count)
+        for (axis, suffix) in ["_x", "_y", "_z"].enumerated() {
+            let column = rows.column(base + suffix)!
+            // Read in place (a float64 copy of each integer column cost more than the conversion).
+            try values.withUnsafeMutableBufferPointer { values throws(ConnectomeError) in
+                try valid.withUnsafeMutableBufferPointer { valid throws(ConnectomeError) in
+                    let factor = scale[axis]
+                    func convert(_ value: Double, row: Int) throws(ConnectomeError) {
+                        guard value.isFinite else { valid[row] = false; return }
+                        let voxel = value * factor
+                        guard abs(voxel) < 0x1p62 else {
+                            throw ConnectomeError.outOfRange("position column '\(base)'", field: "row \(row + 1)", value: value,
+                                                             allowed: "positions within ±2^62 voxels")
+                        }
+                        // Rounded down by truncating and stepping below: exact in this range, and
+                        // `rounded(.down)` is a call to libm's floor per coordinate on baseline x86-64.
+                        var whole = Int64(voxel)
+                        if Double(whole) > voxel { whole -= 1 }
+                        values[row &* 3 &+ axis] = whole
+                    }
+                    switch column.data {
+                    case .int64(let numbers):
+                        for row in 0..<count {
+                            if numbers.isNull(row) { valid[row] = false } else { try convert(Double(numbers.values[row]), row: row) }
+                        }
+                    case .uint64(let numbers):
+                        for row in 0..<count {
+                            if numbers.isNull(row) { valid[row] = false } else { try convert(Double(numbers.values[row]), row: row) }
+                        }
+                    case .double(let numbers):
+                        for row in 0..<count {
+                            if numbers.isNull(row) { valid[row] = false } else { try convert(numbers.values[row], row: row) }
+                        }
+                    default:
+                        throw ConnectomeError.data("position column '\(base)\(suffix)' holds \(column.type) values, not numbers")
+                    }
+                }
+            }
+        }
+        return VectorColumn(values: values, validity: valid.allSatisfy { $0 } ? nil : Validity(valid))
     }
 
     /// No rows: the synapse columns, empty, so that the queries answer with an empty table.

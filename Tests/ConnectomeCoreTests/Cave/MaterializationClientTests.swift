@@ -179,4 +179,29 @@ struct MaterializationClientTests {
         #expect(rows.rowCount == 2)  // the autapse dropped
         await #expect(throws: ConnectomeError.self) { try await source.annotations() }
     }
+
+    @Test("viewer positions: rounded down also below zero, a null or non-finite coordinate a null point, too far an error")
+    func viewerPositionsRoundDown() throws {
+        let rows = try DataTable(columns: [
+            DataColumn("pt_x", .double(ScalarColumn(values: [-0.5, 15.9, .nan, 7, -16]))),
+            DataColumn("pt_y", .int64(ScalarColumn([-9, 8, 0, nil, 17], null: 0))),
+            DataColumn("pt_z", .uint64(ScalarColumn(values: [0, 84, 0, 0, 41]))),
+            DataColumn("size", .int64(ScalarColumn(values: [1, 2, 3, 4, 5]))),
+        ])
+        let table = try CaveNeuronSource.viewerPositions(rows, tableResolution: [1, 1, 1], viewerResolution: [8, 8, 42])
+        #expect(table.columnNames == ["pt", "size"])
+        guard case .intVector(let points) = table.column("pt")?.data else {
+            Issue.record("pt is not a column of points")
+            return
+        }
+        #expect(Array(points.values[0..<6]) == [-1, -2, 0, 1, 1, 2])
+        #expect(Array(points.values[12..<15]) == [-2, 2, 0])
+        #expect((0..<5).map { points.isNull($0) } == [false, false, true, true, false])
+
+        let far = try DataTable(columns: ["x", "y", "z"].map { DataColumn("pt_" + $0, .double(ScalarColumn(values: [1e300]))) })
+        let error = #expect(throws: ConnectomeError.self) {
+            try CaveNeuronSource.viewerPositions(far, tableResolution: [1, 1, 1], viewerResolution: [8, 8, 42])
+        }
+        #expect(error?.message.contains("pt") == true && error?.message.contains("2^62") == true)
+    }
 }
