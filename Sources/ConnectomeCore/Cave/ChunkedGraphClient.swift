@@ -40,9 +40,7 @@ public struct ChunkedGraphClient: Sendable {
                                              what: "is_latest_roots")
             Self.append(try ChunkedGraphDecoding.isLatest(body, count: batch.count, source: "is_latest_roots from \(base)"), to: &answers)
         }
-        // As many distinct nonzero IDs as given: they were all asked, in the order given.
-        if distinct.ids.count == ids.count { return answers }
-        return distinct.slots.map { $0 < 0 ? false : answers[Int($0)] }
+        return Self.inGivenOrder(answers, distinct.slots, zero: false)
     }
 
     /// The root of each supervoxel (or node) at `at` (`roots_binary`, in batches); 0 stays 0, and
@@ -62,9 +60,7 @@ public struct ChunkedGraphClient: Sendable {
                                              maxBytes: batch.count * 8, compress: false)
             Self.append(try ChunkedGraphDecoding.binaryIDs(body, count: batch.count, source: "roots_binary from \(base)"), to: &answers)
         }
-        // As many distinct nonzero IDs as given: they were all asked, in the order given.
-        if distinct.ids.count == nodes.count { return answers }
-        return distinct.slots.map { $0 < 0 ? SegmentID(rawValue: 0) : answers[Int($0)] }
+        return Self.inGivenOrder(answers, distinct.slots, zero: SegmentID(rawValue: 0))
     }
 
     /// The leaves of `node` down to `stopLayer` (1 = supervoxels), optionally inside `bounds`
@@ -97,6 +93,13 @@ public struct ChunkedGraphClient: Sendable {
     /// are one batch, and copying 100,000 roots into a reserved array was a tenth of the call).
     static func append<Element>(_ batch: [Element], to answers: inout [Element]) {
         if answers.isEmpty { answers = batch } else { answers += batch }
+    }
+
+    /// The answers for the distinct IDs, mapped back to every given ID (`zero` for 0). When as many
+    /// were asked as given, every slot is its own position, so the answers are already in order.
+    static func inGivenOrder<Element>(_ answers: [Element], _ slots: [Int32], zero: Element) -> [Element] {
+        if answers.count == slots.count { return answers }
+        return slots.map { $0 < 0 ? zero : answers[Int($0)] }
     }
 
     static func uniqueNonzero(_ ids: [SegmentID]) -> [SegmentID] {
