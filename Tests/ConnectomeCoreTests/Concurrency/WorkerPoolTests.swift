@@ -38,6 +38,40 @@ struct WorkerPoolTests {
         for _ in 0..<pool.threadCount { release.signal() }
     }
 
+    @Test("with a cost, items are taken most costly first (ties in item order), results stay in item order",
+          .timeLimit(.minutes(1)))
+    func mapTakesCostlyItemsFirst() {
+        // Every pool thread held elsewhere, so the caller takes all items itself, in the taken order.
+        let pool = WorkerPool.shared
+        let release = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        for _ in 0..<pool.threadCount {
+            pool.run {
+                started.signal()
+                release.wait()
+            }
+        }
+        for _ in 0..<pool.threadCount { started.wait() }
+        final class Taken: Sendable { let order = Mutex<[Int]>([]) }
+        let taken = Taken()
+        let costs = [1, 5, 3, 5, 9, 0]
+        let result = ParallelWork.map(Array(costs.indices), cost: { costs[$0] }) { item in
+            taken.order.withLock { $0.append(item) }
+            return item * 10
+        }
+        for _ in 0..<pool.threadCount { release.signal() }
+        #expect(result == [0, 10, 20, 30, 40, 50])
+        #expect(taken.order.withLock { $0 } == [4, 1, 3, 2, 0, 5])
+        // The throwing form reports the first error in item order, whatever order the items ran in.
+        struct Failed: Error, Equatable { let item: Int }
+        #expect(throws: Failed(item: 2)) {
+            try ParallelWork.map(Array(costs.indices), cost: { costs[$0] }, throwing: { (item: Int) throws(Failed) -> Int in
+                if item == 2 || item == 4 { throw Failed(item: item) }
+                return item
+            })
+        }
+    }
+
     @Test("the body and a task group's children run on the pool's threads under withChildTasks")
     func taskGroupChildrenRunOnThePool() async {
         final class Names: Sendable { let set = Mutex<Set<String>>([]) }

@@ -135,7 +135,8 @@ public enum ArrowReader {
     /// run on all cores: a CAVE answer is one record batch, so a parallel loop over batches alone left
     /// its columns' decompression (most of the work) on one core. Errors are those of the first
     /// failing task in the order general, then direct columns in schema order, as when they ran one
-    /// after another; `serial` runs them so (the tests' reference).
+    /// after another; `serial` runs them so (the tests' reference). The tasks are taken largest first
+    /// (`ParallelWork.map`'s `cost`): a synapse answer's big position columns come last in its schema.
     static func decode(schema: ArrowSchema, batches: [BatchPlace], bytes: BatchBytes,
                        dictionaries: [Int64: ColumnData], budget: DecompressionBudget,
                        serial: Bool = false) throws(ArrowError) -> DataTable {
@@ -179,7 +180,19 @@ public enum ArrowReader {
         let batchRowStarts = rowStarts, totalRows = rows
         let tasks = plans.indices.flatMap { batch in general.map { DecodeTask.general(batch: batch, column: $0) } }
             + direct.map { DecodeTask.direct(column: $0) }
-        let finished = try ParallelWork.map(tasks, minimumItemsForParallel: serial ? Int.max : 2, throwing: {
+        // The stored bytes of a task's buffers (compressed, when they are): what its decompression costs.
+        let cost = { @Sendable (task: DecodeTask) -> Int in
+            func stored(_ batch: Int, _ column: Int) -> Int {
+                let buffers = plans[batch].layout.buffers
+                let range = firstBuffers[column]..<min(firstBuffers[column] + fields[column].bufferCount, buffers.count)
+                return range.reduce(0) { $0 &+ buffers[$1].length }
+            }
+            switch task {
+            case .general(let batch, let column): return stored(batch, column)
+            case .direct(let column): return plans.indices.reduce(0) { $0 &+ stored($1, column) }
+            }
+        }
+        let finished = try ParallelWork.map(tasks, minimumItemsForParallel: serial ? Int.max : 2, cost: cost, throwing: {
             (task: DecodeTask) throws(ArrowError) -> ColumnData in
             switch task {
             case .direct(let column):

@@ -7,13 +7,26 @@ import Synchronization
 /// Used where the items are independent and big: the columns of a table (gather, CSV parsing),
 /// the record batches and buffers of an Arrow file (decompression).
 enum ParallelWork {
+    /// `transform` of every item, results in item order.
+    ///
+    /// With `cost`, items are taken most costly first (results still in item order). The last item
+    /// taken decides when the map ends: when the big items come last (an Arrow file's position columns
+    /// follow its small ones) one core finishes the last big one alone while the other waits. Taken
+    /// largest first, the small items fill the gaps at the end. Measured on the 20 ZSTD buffers of a
+    /// 200,000-row synapse answer, two threads taking from one queue: 26.8 ms largest first against
+    /// 28.8 ms in file order (libzstd alone, medians of 9).
     static func map<Item: Sendable, Result: Sendable>(
-        _ items: [Item], minimumItemsForParallel: Int = 2, _ transform: @Sendable (Item) -> Result
+        _ items: [Item], minimumItemsForParallel: Int = 2, cost: ((Item) -> Int)? = nil,
+        _ transform: @Sendable (Item) -> Result
     ) -> [Result] {
         guard items.count >= minimumItemsForParallel else { return items.map(transform) }
         let slots = Slots<Result>(count: items.count)
+        let order = cost.map { cost in
+            let costs = items.map(cost)
+            return items.indices.sorted { costs[$0] > costs[$1] || (costs[$0] == costs[$1] && $0 < $1) }
+        }
         withoutActuallyEscaping(transform) { transform in
-            let shared = Shared(count: items.count) { index in slots.set(index, transform(items[index])) }
+            let shared = Shared(count: items.count, order: order) { index in slots.set(index, transform(items[index])) }
             // Helpers on the pool take items from the same counter as the caller; the caller then waits
             // only for items a helper has taken and is still working on, never for a free thread.
             let pool = WorkerPool.shared
@@ -29,22 +42,25 @@ enum ParallelWork {
         private let next = Atomic<Int>(0)
         private let finished = Atomic<Int>(0)
         private let count: Int
+        /// The items in the order they are taken (nil: item order).
+        private let order: [Int]?
         /// Dropped once every item is done: a helper that starts later finds no item and never calls
         /// it, and `transform` must not outlive `map` (`withoutActuallyEscaping` checks that).
         private var body: ((Int) -> Void)?
         private let allDone = DispatchSemaphore(value: 0)
 
-        init(count: Int, body: @escaping (Int) -> Void) {
+        init(count: Int, order: [Int]?, body: @escaping (Int) -> Void) {
             self.count = count
+            self.order = order
             self.body = body
         }
 
         /// Takes and runs items until none is left.
         func work() {
             while true {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < count else { return }
-                body?(index)
+                let taken = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard taken < count else { return }
+                body?(order?[taken] ?? taken)
                 if finished.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue == count { allDone.signal() }
             }
         }
@@ -55,11 +71,12 @@ enum ParallelWork {
         }
     }
 
-    /// As `map`, but the first error any item throws is rethrown (after all items ran).
+    /// As `map`, but the first error in item order is rethrown (after all items ran).
     static func map<Item: Sendable, Result: Sendable, Failure: Error>(
-        _ items: [Item], minimumItemsForParallel: Int = 2, throwing transform: @Sendable (Item) throws(Failure) -> Result
+        _ items: [Item], minimumItemsForParallel: Int = 2, cost: ((Item) -> Int)? = nil,
+        throwing transform: @Sendable (Item) throws(Failure) -> Result
     ) throws(Failure) -> [Result] {
-        let outcomes: [Swift.Result<Result, Failure>] = map(items, minimumItemsForParallel: minimumItemsForParallel) { item in
+        let outcomes: [Swift.Result<Result, Failure>] = map(items, minimumItemsForParallel: minimumItemsForParallel, cost: cost) { item in
             do throws(Failure) { return .success(try transform(item)) } catch { return .failure(error) }
         }
         var results: [Result] = []
