@@ -256,6 +256,7 @@ def main():
     spec_dirs = [neurons_run.private_kernelspec(os.path.abspath(a.binary))]
     log = os.path.join(tempfile.mkdtemp(prefix="bench-remote-"), "kernel.log")
     load = os.getloadavg()
+    ticks = neurons_run.cpu_totals()
     results = []
     try:
         for op, label in OPS:
@@ -289,13 +290,16 @@ def main():
     stamp = datetime.date.today().isoformat() + (f"-{a.tag}" if a.tag else "")
     folder = os.path.join(HERE, "results")
     os.makedirs(folder, exist_ok=True)
-    meta = {"ids": size["ids"], "rows": size["rows"], "rounds": a.rounds, "repeat": a.repeat, "load_before": load, "load_after": os.getloadavg()}
+    steal = neurons_run.steal_percent(ticks, neurons_run.cpu_totals())
+    meta = {"ids": size["ids"], "rows": size["rows"], "rounds": a.rounds, "repeat": a.repeat, "load_before": load,
+            "load_after": os.getloadavg(), "steal_percent": steal}
     with open(os.path.join(folder, f"remote-{stamp}.json"), "w") as f:
         json.dump({**meta, "results": results}, f, indent=1)
     with open(os.path.join(folder, f"remote-{stamp}.md"), "w") as f:
         f.write(f"# Remote neuron paths ({size['ids']:,} IDs, {size['rows']:,} rows; {a.rounds} rounds × {a.repeat} runs, medians)\n\n"
                 f"Through Jupyter (execute_request → idle, display included) vs CAVEclient {peer_version()} + pandas; floor = the same "
-                f"HTTP requests with http.client (bytes only). Load average {load[0]:.1f} before, {os.getloadavg()[0]:.1f} after.\n\n"
+                f"HTTP requests with http.client (bytes only). Load average {load[0]:.1f} before, {os.getloadavg()[0]:.1f} after; "
+                f"CPU steal (time the VM's host gave to other guests) {steal:.1f} % during the run.\n\n"
                 "| operation | ours | ours CPU | ours peak | CAVEclient + pandas | its CPU | its peak | floor | ratio |\n"
                 "|---|---|---|---|---|---|---|---|---|\n")
         for r in results:

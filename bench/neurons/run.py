@@ -174,6 +174,19 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def cpu_totals():
+    """(steal, all) ticks of the machine's CPUs so far, from /proc/stat's first line."""
+    with open("/proc/stat") as f:
+        ticks = [int(v) for v in f.readline().split()[1:]]
+    return ticks[7], sum(ticks[:8])
+
+
+def steal_percent(before, after):
+    """The share of CPU time the hypervisor gave to other guests between two `cpu_totals()`: on a
+    shared VM it, not load average, says how much a run's wall-clock times are to be trusted."""
+    return 100 * (after[0] - before[0]) / max(1, after[1] - before[1])
+
+
 # ------------------------------------------------------------------ peers (child processes)
 def describe(result):
     """A short description of a result, to compare with what the kernel shows."""

@@ -164,6 +164,7 @@ def main():
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     server = Remote(process.stdout.readline().strip())
     load = os.getloadavg()
+    ticks = neurons_run.cpu_totals()
     floor_round(server, 0)  # the server encodes both pages once, untimed
     spec_dirs = [neurons_run.private_kernelspec(os.path.abspath(a.binary))]
     log = os.path.join(tempfile.mkdtemp(prefix="bench-seatable-"), "kernel.log")
@@ -176,6 +177,7 @@ def main():
     floors = floor_round(server, a.rounds * a.repeat)
     process.stdin.close()
     process.wait(timeout=30)
+    steal = neurons_run.steal_percent(ticks, neurons_run.cpu_totals())
     floor_ms = statistics.median(floors)
     peer_ms = statistics.median(ms for r in peers for ms in r["ms"])
     fresh_ms = statistics.median(ms for r in ours for ms in r["fresh_ms"])
@@ -188,14 +190,15 @@ def main():
     date = datetime.date.today().isoformat() + (f"-{a.tag}" if a.tag else "")
     table = "\n".join([f"# Seatable annotation table, {date}", "",
                        f"{a.rounds} rounds × {a.repeat} reads; medians. peer = seatable-api {seatable_api_version()} + pandas (crantpy's code); ours = `neurons clear_cache=true | count` through Jupyter; "
-                       f"floor = the same requests with http.client (bytes only). Load average {load[0]:.1f} before, {os.getloadavg()[0]:.1f} after.", "",
+                       f"floor = the same requests with http.client (bytes only). Load average {load[0]:.1f} before, {os.getloadavg()[0]:.1f} after; "
+                       f"CPU steal (time the VM's host gave to other guests) {steal:.1f} % during the run.", "",
                        "| operation | peer ms | ours ms | floor ms | peer / ours |", "|---|---|---|---|---|"]
                       + [f"| {' | '.join(r)} |" for r in rows])
     print(table)
     out = os.path.join(HERE, "results", f"seatable-{date}")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out + ".json", "w") as f:
-        json.dump({"peer": peers, "ours": ours, "floor": floors, "rows": seatable.ROWS, "load_before": load}, f, indent=1)
+        json.dump({"peer": peers, "ours": ours, "floor": floors, "rows": seatable.ROWS, "load_before": load, "steal_percent": steal}, f, indent=1)
     with open(out + ".md", "w") as f:
         f.write(table + "\n")
 
