@@ -220,6 +220,30 @@ struct SeatableClientTests {
         #expect(table[row: 0, column: "position"] == .string("10, 20, 30"))
     }
 
+    @Test("a table large enough for its fields to be decoded in parallel: the same cells, and the first bad field's error")
+    func largeTableDecodedInParallel() async throws {
+        let count = 2_500
+        let table = try await Self.client(FakeSeatable(rows: Self.rows(count)), pageSize: 1_000).0.readAll(fields: Self.fields)
+        #expect(table.rowCount == count && table.columnNames == ["root_id", "position", "proofread", "status", "side", "cell_type", "size"])
+        for row in [0, 1, 2, 1_999, count - 1] {
+            #expect(table[row: row, column: "root_id"] == .uint64(UInt64.max - UInt64(row)))
+            #expect(table[row: row, column: "position"] == .intVector([Int64(10 + row), Int64(20 + row), Int64(30 + row)]))
+            #expect(table[row: row, column: "size"] == .double(Double(row)))
+            #expect(table[row: row, column: "side"] == .string(row % 3 == 0 ? "left" : "right"))
+            #expect(table[row: row, column: "cell_type"] == (row == 1 || row == 2 ? .null : .string("KC_\(row)")))
+        }
+        // Two bad fields far apart: the error is the one of the field asked first (root_id), not the
+        // one a core happened to finish first.
+        var rows = Self.rows(count)
+        rows[2_400]["root_id"] = .string("not an id")
+        rows[10]["size"] = .string("big")
+        rows[2_200]["position"] = .string("1, 2")
+        let error = await #expect(throws: ConnectomeError.self) {
+            try await Self.client(FakeSeatable(rows: rows), pageSize: 1_000).0.readAll(fields: Self.fields)
+        }
+        #expect(error?.message.contains("row 2401, root_id is \"not an id\"") == true, "\(error?.message ?? "")")
+    }
+
     @Test("the table cache: a hit under 2 hours, read again after, cleared on request; one read for concurrent callers")
     func cache() async throws {
         let cache = AnnotationTableCache()
