@@ -88,10 +88,29 @@ def add_hub(server, rows):
     server.materialization.limit = max(rows * 10, server.materialization.limit)
 
 
-def serve(sample, rows):
+def add_ids(server, count):
+    """The bench's IDs made known to the graph, so that the answers are those of real IDs, not of
+    unknown ones: every tenth root was edited away at the graph's edit time (the rest are current),
+    and the supervoxels are leaves of the graph's level-2 nodes in turn (so `roots` answers the
+    graph's roots, not 0)."""
+    from cave_server import server as cave
+    graph = server.graph
+    ids, svs = ids_of(count)
+    for index, root in enumerate(ids):
+        graph.created[root] = 0.0
+        if index % 10 == 0:
+            graph.superseded[root] = cave.EDIT_TIME
+    nodes = sorted(graph.root_after)
+    for index, sv in enumerate(svs):
+        graph.sv_to_l2[sv] = nodes[index % len(nodes)]
+    graph._roots_at.clear()
+
+
+def serve(sample, rows, ids):
     from cave_server import server as cave
     server = cave.start(sample)
     add_hub(server, rows)
+    add_ids(server, ids)
     print(server.url, flush=True)
     sys.stdin.read()  # until the bench closes the pipe
     server.shutdown()
@@ -240,11 +259,11 @@ def main():
     a = ap.parse_args()
     size = {"ids": a.ids or max(10, int(100_000 * a.scale)), "rows": a.rows or max(10, int(200_000 * a.scale))}
     if a.serve:
-        serve(a.sample, size["rows"])
+        serve(a.sample, size["rows"], size["ids"])
         return
     if not os.path.exists(os.path.join(a.sample, "neurons.csv")):
         sys.exit(f"no sample at {a.sample}: write it with `connectome-kernel sample` (or pass --sample)")
-    server = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve", "--rows", str(size["rows"]), "--sample", a.sample],
+    server = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve", "--rows", str(size["rows"]), "--ids", str(size["ids"]), "--sample", a.sample],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     url = server.stdout.readline().strip()
     # Both sides find the token where CAVEclient and the kernel look for it: a HOME of the bench's own.
