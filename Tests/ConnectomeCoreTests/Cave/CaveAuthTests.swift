@@ -116,6 +116,31 @@ struct CaveAuthTests {
         #expect(throws: ConnectomeError.self) { try secrets.save("two words", for: []) }
     }
 
+    @Test("a token file read once is read again whenever it changes: rewritten in place, replaced, removed, broken")
+    func secretFileChanges() throws {
+        let secrets = CaveSecrets(directory: Self.temporary())
+        let path = secrets.directory + "/cave.example.org-cave-secret.json"
+        func token() throws -> String? { try secrets.token(for: "https://cave.example.org", shared: false)?.token }
+        try secrets.save("first1", for: ["https://cave.example.org"])
+        #expect(try token() == "first1")
+        #expect(try token() == "first1")
+        // The same size, written in place (the inode stays): the new content, not the remembered one.
+        let before = try #require(FileManager.default.contents(atPath: path))
+        let rewritten = Data(String(decoding: before, as: UTF8.self).replacingOccurrences(of: "first1", with: "other2").utf8)
+        #expect(rewritten.count == before.count && rewritten != before)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.write(contentsOf: rewritten)
+        try handle.close()
+        #expect(try token() == "other2")
+        try secrets.save("third3", for: ["https://cave.example.org"])  // a new file renamed into place
+        #expect(try token() == "third3")
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: ConnectomeError.self) { try token() }
+        #expect(throws: ConnectomeError.self) { try token() }
+        try FileManager.default.removeItem(atPath: path)
+        #expect(try token() == nil)
+    }
+
     @Test("CAVEclient's standard folder: CLOUD_VOLUME_DIR, else HOME")
     func standardFolder() {
         #expect(CaveSecrets.standard(environment: ["HOME": "/h"]).directory == "/h/.cloudvolume/secrets")
