@@ -23,6 +23,12 @@ struct WorkerPoolTests {
     @Test("map finishes while every pool thread is busy elsewhere: the caller does the items itself",
           .timeLimit(.minutes(1)))
     func mapWithABusyPool() {
+        let result = Self.withEveryPoolThreadHeld { ParallelWork.map(Array(0..<100)) { $0 * 2 } }
+        #expect(result == (0..<100).map { $0 * 2 })
+    }
+
+    /// `body` while every thread of the shared pool waits elsewhere, so a `map` in it runs on its caller alone.
+    static func withEveryPoolThreadHeld<T>(_ body: () -> T) -> T {
         let pool = WorkerPool.shared
         let release = DispatchSemaphore(value: 0)
         let started = DispatchSemaphore(value: 0)
@@ -33,33 +39,23 @@ struct WorkerPoolTests {
             }
         }
         for _ in 0..<pool.threadCount { started.wait() }
-        let result = ParallelWork.map(Array(0..<100)) { $0 * 2 }
-        #expect(result == (0..<100).map { $0 * 2 })
-        for _ in 0..<pool.threadCount { release.signal() }
+        defer { for _ in 0..<pool.threadCount { release.signal() } }
+        return body()
     }
 
     @Test("with a cost, items are taken most costly first (ties in item order), results stay in item order",
           .timeLimit(.minutes(1)))
     func mapTakesCostlyItemsFirst() {
         // Every pool thread held elsewhere, so the caller takes all items itself, in the taken order.
-        let pool = WorkerPool.shared
-        let release = DispatchSemaphore(value: 0)
-        let started = DispatchSemaphore(value: 0)
-        for _ in 0..<pool.threadCount {
-            pool.run {
-                started.signal()
-                release.wait()
-            }
-        }
-        for _ in 0..<pool.threadCount { started.wait() }
         final class Taken: Sendable { let order = Mutex<[Int]>([]) }
         let taken = Taken()
         let costs = [1, 5, 3, 5, 9, 0]
-        let result = ParallelWork.map(Array(costs.indices), cost: { costs[$0] }) { item in
-            taken.order.withLock { $0.append(item) }
-            return item * 10
+        let result = Self.withEveryPoolThreadHeld {
+            ParallelWork.map(Array(costs.indices), cost: { costs[$0] }) { item in
+                taken.order.withLock { $0.append(item) }
+                return item * 10
+            }
         }
-        for _ in 0..<pool.threadCount { release.signal() }
         #expect(result == [0, 10, 20, 30, 40, 50])
         #expect(taken.order.withLock { $0 } == [4, 1, 3, 2, 0, 5])
         // The throwing form reports the first error in item order, whatever order the items ran in.
