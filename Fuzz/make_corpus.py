@@ -304,6 +304,26 @@ def materialization(out: Path) -> None:
         write(out, f"arrow_{compression or 'plain'}", b"\x00" + sink.getvalue())
     write(out, "json_rows", b"\x01" + frame.to_json(orient="records").encode())
     write(out, "json_empty", b"\x01[]")
+def seatable(out: Path) -> None:
+    """Seatable SQL answers in the shapes the API gives (gateway rows keyed by name, dtable-db rows
+    keyed by column key), and ones that send the column reader back to the plain reading."""
+    metadata = [{"key": "0000", "name": "root_id", "type": "text"}, {"key": "k1", "name": "position", "type": "text"},
+                {"key": "k2", "name": "status", "type": "multiple-select", "data": {"options": [{"id": "o1", "name": "proofread"}]}},
+                {"key": "k3", "name": "proofread", "type": "checkbox"}]
+    rows = [{"_id": "a", "root_id": "576460752303423488", "position": "1, 2, 3", "status": ["o1"], "proofread": True},
+            {"root_id": "576460752303423489", "_id": "b", "position": "[4,5,6]"}, {"_id": "c", "root_id": ""}]
+    write(out, "answer", compact({"success": True, "error_message": None, "metadata": metadata, "results": rows}))
+    write(out, "refused", compact({"success": False, "error_message": "column x does not exist", "metadata": [], "results": []}))
+    by_key = [{"_id": "a", "0000": "576460752303423488", "k1": "1, 2, 3", "k2": ["o1"], "k3": False}]
+    write(out, "by_column_key", compact({"success": True, "metadata": metadata, "results": by_key}))
+    write(out, "empty", compact({"success": True, "metadata": metadata, "results": []}))
+    # An escaped key and a repeated key: the column reader gives these to the plain reading.
+    write(out, "escaped_key", b'{"success":true,"metadata":[],"results":[{"_id":"a","root\\u005fid":"1"}]}')
+    write(out, "repeated_key", b'{"success":true,"metadata":[],"results":[{"_id":"a","root_id":"1","root_id":"2"}]}')
+    write(out, "numbers_and_nulls", compact({"success": True, "metadata": metadata + [{"key": "k4", "name": "size", "type": "number"}],
+                                             "results": [{"_id": "a", "size": 1.5, "root_id": None}, {"_id": "b", "size": -0.0}]}))
+
+
 def cave(out: Path) -> None:
     """CAVE answers as the local CAVE server (Tests/EndToEnd/cave_server) writes them, in the services' formats."""
     host = "https://data.proofreading.zetta.ai"
@@ -370,6 +390,10 @@ DICTIONARIES = {
     "materialization": JSON_TOKENS + [
         "id", "size", "valid", "pre_pt_root_id", "post_pt_root_id", "pre_pt_supervoxel_id", "pre_pt_position_x",
         "pre_pt_position_y", "pre_pt_position_z", "\xff\xff\xff\xff", "\x00\x00\x00\x00", "\xff\xff\xff\xff\xff\xff\xff\xff"],
+    "seatable": JSON_TOKENS + [
+        "success", "error_message", "metadata", "results", "key", "name", "type", "data", "options", "id", "_id",
+        "root_id", "position", "supervoxel_id", "text", "number", "checkbox", "single-select", "multiple-select",
+        "link", "collaborator", "None", "\\u0000", "1, 2, 3", "576460752303423488"],
     "cave": JSON_TOKENS + [
         "segmentation_source", "local_server", "aligned_volume", "image_source", "viewer_site", "synapse_table",
         "soma_table", "viewer_resolution_x", "graphene://", "middleauth+", "https://", "gs://", "file://",
@@ -414,6 +438,7 @@ def main() -> None:
     neuroglancer_url(corpus / "neuroglancer-url")
     materialization(corpus / "materialization")
     cave(corpus / "cave")
+    seatable(corpus / "seatable")
     dictionaries(corpus.parent / "Dictionaries")
     total = sum(f.stat().st_size for f in corpus.rglob("*") if f.is_file())
     print(f"wrote {sum(1 for f in corpus.rglob('*') if f.is_file())} seeds, {total} bytes, to {corpus}")
