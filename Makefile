@@ -61,7 +61,7 @@ $(VENV)/.bench-installed: requirements/bench.txt requirements/test.txt requireme
 # With the toolchain's lld (when it has one), two things cut the file pages a running kernel maps
 # (bench/slice/FINDINGS.md, session 22; 25.4 -> 22.3 MiB after ready): RELR relocations (88,000
 # relative relocations take 17 KiB instead of a 2 MiB .rela.dyn that ld.so reads at every start) and
-# link/connectome-kernel.order, the functions a kernel runs, placed together (link/make_order.py).
+# link/connectome-kernel.order, the functions a kernel runs, placed together (bench/kernel/make_order.py).
 SWIFT_LLD     := $(wildcard $(dir $(realpath $(shell command -v swift)))ld.lld)
 SWIFT_RELEASE := -c release --static-swift-stdlib -Xlinker -s
 ifneq ($(SWIFT_LLD),)

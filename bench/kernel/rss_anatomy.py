@@ -18,14 +18,12 @@ import os
 import struct
 import subprocess
 import sys
-import tempfile
 
-from jupyter_client import BlockingKernelClient
-from jupyter_client.connect import write_connection_file
+from kernel_process import SECTION_CELL, running_kernel
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_BINARY = os.path.join(HERE, "..", "..", ".build", "release", "connectome-kernel")
-WARMUP = ["let em = slice x=512 y=512 z=32 size=1024 layer=image_raw\nshow em"] + ["1"] * 50 + ["show em"] * 5
+WARMUP = [SECTION_CELL] + ["1"] * 50 + ["show em"] * 5
 
 
 def status(pid):
@@ -93,14 +91,7 @@ def main():
     ap.add_argument("--arenas", action="store_true", help="print glibc's malloc_stats() through gdb")
     ap.add_argument("cells", nargs="*", help="cells to run instead of the kernel bench's warm-up")
     args = ap.parse_args()
-    directory = tempfile.mkdtemp(prefix="ck-rss-")
-    connection, _ = write_connection_file(os.path.join(directory, "connection.json"))
-    kernel = subprocess.Popen([args.binary, "run", "-f", connection])
-    client = BlockingKernelClient(connection_file=connection)
-    client.load_connection_file()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
+    with running_kernel([args.binary]) as (kernel, client):
         print("after ready:   ", status(kernel.pid))
         for cell in args.cells or WARMUP:
             client.execute_interactive(cell, output_hook=lambda _: None, timeout=120)
@@ -116,11 +107,6 @@ def main():
             print("\nmalloc_stats() of the kernel (system bytes: the arena's memory; in use: live blocks):", flush=True)
             subprocess.run(["gdb", "-p", str(kernel.pid), "-batch", "-ex", "call (void)malloc_stats()"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    finally:
-        client.shutdown()
-        kernel.wait(timeout=30)
-        client.stop_channels()
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -17,7 +17,7 @@ missing only costs the folio it sits in; a stale name is ignored by the linker.
 Usage (needs perf; the binary must keep its symbols, so not the `-s` build of `make build`):
   swift build -c release --static-swift-stdlib --product connectome-kernel
   cp .build/release/connectome-kernel /tmp/ck-symbols
-  .venv/bin/python link/make_order.py /tmp/ck-symbols [--runs 12]
+  .venv/bin/python bench/kernel/make_order.py /tmp/ck-symbols [--runs 12]
 """
 import argparse
 import collections
@@ -27,24 +27,16 @@ import subprocess
 import sys
 import tempfile
 
-from jupyter_client import BlockingKernelClient
-from jupyter_client.connect import write_connection_file
+from kernel_process import SECTION_CELL, running_kernel
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SECTION = "let em = slice x=512 y=512 z=32 size=1024 layer=image_raw\nshow em"
+ORDER_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "link", "connectome-kernel.order")
 
 
-def record(binary, output, directory):
-    connection, _ = write_connection_file(os.path.join(directory, "connection.json"))
-    perf = subprocess.Popen(["perf", "record", "-q", "-F", "25000", "--call-graph", "fp", "-o", output,
-                             binary, "run", "-f", connection])
-    client = BlockingKernelClient(connection_file=connection)
-    client.load_connection_file()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
+def record(binary, output):
+    perf = ["perf", "record", "-q", "-F", "25000", "--call-graph", "fp", "-o", output, binary]
+    with running_kernel(perf) as (_, client):
         quiet = lambda _: None
-        client.execute_interactive(SECTION, output_hook=quiet, timeout=120)
+        client.execute_interactive(SECTION_CELL, output_hook=quiet, timeout=120)
         for _ in range(200):
             client.execute_interactive("1", output_hook=quiet, timeout=60)
         for _ in range(5):
@@ -53,11 +45,6 @@ def record(binary, output, directory):
             client.execute("1")
         for _ in range(300):
             client.get_shell_msg(timeout=60)
-    finally:
-        client.shutdown()
-        perf.wait(timeout=60)
-        client.stop_channels()
-
 
 def functions(data, binary):
     """Mangled names of the binary's functions on the sampled stacks, with how often each was seen."""
@@ -76,13 +63,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("binary", help="a release build of connectome-kernel with its symbols")
     ap.add_argument("--runs", type=int, default=12)
-    ap.add_argument("--out", default=os.path.join(HERE, "connectome-kernel.order"))
+    ap.add_argument("--out", default=os.path.normpath(ORDER_FILE))
     args = ap.parse_args()
     total = collections.Counter()
     with tempfile.TemporaryDirectory(prefix="ck-order-") as directory:
         for run in range(args.runs):
             data = os.path.join(directory, f"run{run}.data")
-            record(args.binary, data, directory)
+            record(args.binary, data)
             total.update(functions(data, args.binary))
     if not total:
         sys.exit("no samples in the binary: is perf allowed here, and does the binary keep its symbols?")
