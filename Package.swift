@@ -47,7 +47,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "JupyterZMQ", dependencies: [
-            "JupyterProtocol", "CCKZeroMQ",
+            "JupyterProtocol",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

@@ -17,7 +17,7 @@ import Glibc
 /// ```
 public final class KernelServer: Sendable {
     public let core: KernelCore
-    public let transport: ZMQTransport
+    public let transport: ZMTPTransport
     /// Dispatch sources are thread-safe but not marked `Sendable`; the box only keeps the source alive.
     private struct SignalSourceBox: @unchecked Sendable {
         let source: any DispatchSourceSignal
@@ -32,7 +32,7 @@ public final class KernelServer: Sendable {
     /// `historyFile` nil keeps history in memory only.
     public init(connection: ConnectionInfo, interpreter: any Interpreter, logger: Logger,
                 historyFile: URL? = HistoryStore.defaultLocation()) throws(ZMQError) {
-        transport = try ZMQTransport(connection: connection, logger: logger)
+        transport = try ZMTPTransport(connection: connection, logger: logger)
         core = KernelCore(
             interpreter: interpreter, transport: transport, signer: connection.signer,
             history: HistoryStore(fileURL: historyFile, logger: logger), logger: logger)
