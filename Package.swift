@@ -12,7 +12,8 @@ let package = Package(
         .executable(name: "connectome-bench", targets: ["connectome-bench"]),
         /// For the fuzz package in Fuzz/ only (a separate package, so `swift build` and `swift test` never build it).
         .library(name: "ConnectomeKernelModules", targets: [
-            "JSONModel", "JupyterProtocol", "CommandLanguage", "ImageCodecs", "ConnectomeCore", "ConnectomeSample", "ConnectomeKernel",
+            "JSONModel", "JupyterProtocol", "JupyterZMQ", "CommandLanguage", "ImageCodecs", "ConnectomeCore", "ConnectomeSample",
+            "ConnectomeKernel",
         ]),
     ],
     dependencies: [

@@ -400,12 +400,69 @@ DICTIONARIES = {
         "/segmentation/table/", "/segmentation/1.0/", "data_dir", "app", "supported_api_versions", "graph",
         "n_layers", "n_bits_for_layer_id", "spatial_bit_masks", "is_latest", "leaf_ids", "error", "missing_tos",
         "missing_permission", "no_token", "invalid_token", "data", "tos_name", "tos_form_url", "message", "_", "-"],
+    "zmtp": ["\xff\x00\x00\x00\x00\x00\x00\x00\x00\x7f", "\x03\x00", "\x03\x01", "NULL", "CURVE", "PLAIN",
+             "\x05READY", "\x05ERROR", "\x04PING", "\x04PONG", "\x09SUBSCRIBE", "\x06CANCEL",
+             "\x0bSocket-Type", "\x08Identity", "DEALER", "ROUTER", "SUB", "REQ", "\x04", "\x06", "\x01", "\x02",
+             "\x00\x00\x00\x00\x00\x00\x01\x00", "\x7f\xff\xff\xff\xff\xff\xff\xff"],
     "neuroglancer-url": JSON_TOKENS + [
         "https://neuroglancer-demo.appspot.com/#!", "#!", "%7B", "%22", "%", "_", "'", "middleauth+",
         "json_url=", "precomputed://gs://", "layers", "segments", "source", "dimensions", "position",
         "crossSectionScale", "projectionScale", "layout", "selectedLayer", "segmentColors", "annotations",
         "segmentation", "image", "annotation", "!", "m", "nm"],
 }
+
+
+def zmtp(out: Path) -> None:
+    """What libzmq (pyzmq's) writes to a kernel socket, recorded from a raw server that plays the kernel's
+    side of the handshake; the first byte of each seed is the target's read size."""
+    import socket
+    import time
+    import zmq
+
+    def greeting_and_ready(socket_type: bytes) -> bytes:
+        greeting = b"\xff" + b"\x00" * 8 + b"\x7f\x03\x00" + b"NULL".ljust(20, b"\x00") + b"\x00" * 32
+        body = b"\x05READY\x0bSocket-Type" + len(socket_type).to_bytes(4, "big") + socket_type
+        return greeting + b"\x04" + bytes([len(body)]) + body
+
+    def record(kind: int, socket_type: bytes, send) -> bytes:
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        context = zmq.Context()
+        client = context.socket(kind)
+        client.linger = 0
+        if kind == zmq.DEALER:
+            client.identity = b"fuzz-session"
+        client.connect(f"tcp://127.0.0.1:{server.getsockname()[1]}")
+        connection, _ = server.accept()
+        connection.sendall(greeting_and_ready(socket_type))
+        send(client)
+        connection.settimeout(0.3)
+        received = b""
+        deadline = time.time() + 2
+        while time.time() < deadline:
+            try:
+                chunk = connection.recv(65536)
+            except socket.timeout:
+                if received:
+                    break
+                continue
+            if not chunk:
+                break
+            received += chunk
+        client.close()
+        context.term()
+        connection.close()
+        server.close()
+        return received
+
+    frames = [b"<IDS|MSG>", b"0" * 64, compact({"msg_id": "1", "msg_type": "kernel_info_request"}), b"{}", b"{}",
+              b"{}"]
+    write(out, "dealer", b"\x06" + record(zmq.DEALER, b"ROUTER", lambda c: c.send_multipart(frames)))
+    write(out, "dealer-long-frame", b"\xff" + record(zmq.DEALER, b"ROUTER",
+                                                        lambda c: c.send_multipart(frames[:5] + [b"x" * 300])))
+    write(out, "sub", b"\x00" + record(zmq.SUB, b"XPUB", lambda c: c.setsockopt(zmq.SUBSCRIBE, b"")))
+    write(out, "req", b"\x0f" + record(zmq.REQ, b"REP", lambda c: c.send(b"ping")))
 
 
 def dictionaries(directory: Path) -> None:
@@ -439,6 +496,7 @@ def main() -> None:
     materialization(corpus / "materialization")
     cave(corpus / "cave")
     seatable(corpus / "seatable")
+    zmtp(corpus / "zmtp")
     dictionaries(corpus.parent / "Dictionaries")
     total = sum(f.stat().st_size for f in corpus.rglob("*") if f.is_file())
     print(f"wrote {sum(1 for f in corpus.rglob('*') if f.is_file())} seeds, {total} bytes, to {corpus}")

@@ -304,7 +304,7 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
         switch name {
         case "READY":
             guard !peer.isReady else { throw ZMTPProtocolError(description: "a second READY") }
-            let properties = try ZMTPEncoding.properties(body)
+            let properties = try ZMTPDecoder.properties(ofReady: body)
             let type = properties["socket-type"].map { String(decoding: $0, as: UTF8.self) } ?? ""
             guard connection.role.peerTypes.contains(type) else {
                 throw ZMTPProtocolError(description: "a \(type.isEmpty ? "socket without a type" : type) cannot talk to \(connection.role.socketType)")

@@ -2,7 +2,7 @@ import CCKZeroMQ
 import Foundation
 import JSONModel
 import JupyterProtocol
-import JupyterZMQ
+@testable import JupyterZMQ
 import Logging
 import Testing
 
@@ -156,6 +156,64 @@ import Testing
         #expect(try await client.receive(on: client.shell).parentMsgID == id)
         client.sendRaw([Data("hb".utf8)], on: client.heartbeat)
         #expect(try await client.receiveRaw(on: client.heartbeat) == [Data("hb".utf8)])
+        _ = try await kernel.shutdown()
+    }
+
+    /// Peers that are not Jupyter clients, or break ZMTP, are closed one by one; the kernel serves on.
+    @Test func strangersAndBrokenPeersAreDroppedAndTheKernelServesOn() async throws {
+        let kernel = try Running()
+        let client = kernel.client
+        _ = try await client.waitForWelcome()
+        let ports = kernel.server.connection
+        let readyDealer = ZMTPEncoding.greeting + [4, 28, 5] + Array("READY".utf8) + [11] + Array("Socket-Type".utf8)
+            + [0, 0, 0, 6] + Array("DEALER".utf8)
+        let cases: [(String, Int, [UInt8])] = [
+            ("an HTTP request", ports.shellPort, Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
+            ("ZMTP 2", ports.controlPort, [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 2, 0] + [UInt8](repeating: 0, count: 52)),
+            ("a PUB talking to XPUB", ports.iopubPort, ZMTPEncoding.greeting + ZMTPEncoding.ready(socketType: "PUB")),
+            ("a message before READY", ports.shellPort, ZMTPEncoding.greeting + ZMTPEncoding.message([Data("x".utf8)])),
+            ("a frame of 2^62 bytes", ports.shellPort, readyDealer + [2, 0x40, 0, 0, 0, 0, 0, 0, 0]),
+            ("the CURVE mechanism", ports.stdinPort, Array(ZMTPEncoding.greeting[0..<12]) + Array("CURVE".utf8)
+                + [UInt8](repeating: 0, count: 47)),
+        ]
+        for (what, port, bytes) in cases {
+            let peer = try RawConnection(port: port)
+            peer.write(bytes)
+            #expect(peer.closedByPeer(), "\(what) was not closed")
+        }
+        // Gone in the middle of a message, and half a greeting left hanging: nothing to answer.
+        do {
+            let peer = try RawConnection(port: ports.shellPort)
+            peer.write(readyDealer + [1, 5, 1, 2])
+        }
+        let hanging = try RawConnection(port: ports.hbPort)
+        hanging.write([0xFF, 0, 0])
+        let id = client.send("execute_request", ["code": "print still here"], on: client.shell)
+        let reply = try await client.receive(on: client.shell)
+        #expect(reply.parentMsgID == id && reply.content["status"] == "ok")
+        _ = try await kernel.shutdown()
+    }
+
+    /// Two frontends on one kernel (a notebook and a console): each gets its own replies by routing ID,
+    /// both see every iopub message; a 3 MB request and its 3 MB output cross in many reads and writes.
+    @Test func twoClientsAndMegabyteMessages() async throws {
+        let kernel = try Running()
+        let first = kernel.client
+        let second = ZMQClient(connection: kernel.server.connection)
+        _ = try await first.waitForWelcome()
+        _ = try await second.waitForWelcome()
+        let a = first.send("kernel_info_request", on: first.shell)
+        let b = second.send("kernel_info_request", on: second.shell)
+        #expect(try await second.receive(on: second.shell).parentMsgID == b)
+        #expect(try await first.receive(on: first.shell).parentMsgID == a)
+        let text = String(repeating: "0123456789abcdef", count: 3 << 16)
+        let id = second.send("execute_request", ["code": .string("print " + text)], on: second.shell)
+        #expect(try await second.receive(on: second.shell, seconds: 30).parentMsgID == id)
+        for client in [first, second] {
+            let outputs = try await client.iopub(for: id)
+            #expect(outputs.map(\.msgType) == ["status", "execute_input", "stream", "status"])
+            #expect(outputs.count == 4 && outputs[2].content["text"]?.stringValue == text)
+        }
         _ = try await kernel.shutdown()
     }
 }

@@ -21,7 +21,7 @@ struct FuzzTarget: Sendable {
     /// Every target, in the order `make fuzz` runs them; the corpus of each is `Fuzz/Corpus/<name>/`.
     static let all: [FuzzTarget] = [
         .wire, .language, .precomputedInfo, .catmaidStack, .n5, .shard, .compressedSegmentation, .chunk,
-        .codecs, .neuroglancerURL, .cave, .materialization, .seatable,
+        .codecs, .neuroglancerURL, .cave, .materialization, .seatable, .zmtp,
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a peer's bytes turn into, in order.
-enum ZMTPEvent: Equatable, Sendable {
+public enum ZMTPEvent: Equatable, Sendable {
     /// The peer's 64-byte greeting (always the first event).
     case greeting(ZMTPGreeting)
     /// A command frame: its name and the bytes after the name (for READY, the metadata).
@@ -11,27 +11,29 @@ enum ZMTPEvent: Equatable, Sendable {
 }
 
 /// The parts of a peer's greeting the transport decides on (RFC 23, ZMTP 3.0).
-struct ZMTPGreeting: Equatable, Sendable {
-    var major: UInt8
-    var minor: UInt8
-    var mechanism: String
+public struct ZMTPGreeting: Equatable, Sendable {
+    public var major: UInt8
+    public var minor: UInt8
+    public var mechanism: String
 }
 
 /// Bytes from a peer that break ZMTP or our limits; the connection is closed with this as the reason.
-struct ZMTPProtocolError: Error, Equatable, CustomStringConvertible {
-    var description: String
+public struct ZMTPProtocolError: Error, Equatable, CustomStringConvertible {
+    public var description: String
 }
 
 /// The most a peer may make us hold. A Jupyter message is a few KiB; comm messages with buffers
 /// (widgets uploading a file) can be tens of MiB. Nothing is allocated from a declared size beyond
 /// what has arrived, so these bound what a peer can make us keep, not what one header can ask for.
-struct ZMTPLimits: Sendable {
+public struct ZMTPLimits: Sendable {
     /// One multipart message, all frames together.
-    var messageBytes = 1 << 30
+    public var messageBytes = 1 << 30
     /// Frames in one message (a Jupyter message has 6 plus its buffers).
-    var frames = 1 << 16
+    public var frames = 1 << 16
     /// One command frame (READY's metadata is a few dozen bytes).
-    var commandBytes = 1 << 16
+    public var commandBytes = 1 << 16
+
+    public init() {}
 }
 
 /// Turns the byte stream of one ZMTP 3.x connection into greeting, commands and messages.
@@ -39,10 +41,10 @@ struct ZMTPLimits: Sendable {
 /// Written by hand because no library here speaks ZMTP without libzmq, whose I/O thread sits between the
 /// socket and the thread that handles a request (two extra thread hand-offs per round trip). The stream
 /// may arrive cut anywhere; the decoder keeps only the unfinished header and the unfinished message.
-struct ZMTPDecoder {
+public struct ZMTPDecoder {
     static let greetingSize = 64
 
-    let limits: ZMTPLimits
+    public let limits: ZMTPLimits
     private var header: [UInt8] = []
     private var greeted = false
     /// The frame being filled: its flags, declared size and the bytes so far.
@@ -50,7 +52,7 @@ struct ZMTPDecoder {
     private var frames: [Data] = []
     private var messageBytes = 0
 
-    init(limits: ZMTPLimits = ZMTPLimits()) {
+    public init(limits: ZMTPLimits = ZMTPLimits()) {
         self.limits = limits
     }
 
@@ -61,7 +63,7 @@ struct ZMTPDecoder {
     }
 
     /// Consumes `input` whole and returns what it completed.
-    mutating func feed(_ input: UnsafeRawBufferPointer) throws(ZMTPProtocolError) -> [ZMTPEvent] {
+    public mutating func feed(_ input: UnsafeRawBufferPointer) throws(ZMTPProtocolError) -> [ZMTPEvent] {
         var events: [ZMTPEvent] = []
         var rest = input[...]
         while !rest.isEmpty {
@@ -173,5 +175,29 @@ struct ZMTPDecoder {
         }
         let mechanism = String(decoding: bytes[12..<32].prefix { $0 != 0 }, as: UTF8.self)
         return ZMTPGreeting(major: major, minor: minor, mechanism: mechanism)
+    }
+
+    /// READY's metadata, names lowercased (they are case-insensitive). Sizes come from the peer and are
+    /// checked against what is there.
+    public static func properties(ofReady body: Data) throws(ZMTPProtocolError) -> [String: Data] {
+        var properties: [String: Data] = [:]
+        var index = body.startIndex
+        while index < body.endIndex {
+            let nameLength = Int(body[index])
+            index += 1
+            guard nameLength > 0, body.endIndex - index >= nameLength + 4 else {
+                throw ZMTPProtocolError(description: "READY's metadata is cut short")
+            }
+            let name = String(decoding: body[index..<(index + nameLength)], as: UTF8.self).lowercased()
+            index += nameLength
+            let valueLength = body[index..<(index + 4)].reduce(0) { $0 << 8 | Int($1) }
+            index += 4
+            guard body.endIndex - index >= valueLength else {
+                throw ZMTPProtocolError(description: "READY's property \(name) is cut short")
+            }
+            properties[name] = Data(body[index..<(index + valueLength)])
+            index += valueLength
+        }
+        return properties
     }
 }

@@ -65,28 +65,4 @@ enum ZMTPEncoding {
         for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: size >> UInt32(shift))) }
         out += value
     }
-
-    /// READY's metadata, names lowercased (they are case-insensitive). Sizes come from the peer and are
-    /// checked against what is there.
-    static func properties(_ body: Data) throws(ZMTPProtocolError) -> [String: Data] {
-        var properties: [String: Data] = [:]
-        var index = body.startIndex
-        while index < body.endIndex {
-            let nameLength = Int(body[index])
-            index += 1
-            guard nameLength > 0, body.endIndex - index >= nameLength + 4 else {
-                throw ZMTPProtocolError(description: "READY's metadata is cut short")
-            }
-            let name = String(decoding: body[index..<(index + nameLength)], as: UTF8.self).lowercased()
-            index += nameLength
-            let valueLength = body[index..<(index + 4)].reduce(0) { $0 << 8 | Int($1) }
-            index += 4
-            guard body.endIndex - index >= valueLength else {
-                throw ZMTPProtocolError(description: "READY's property \(name) is cut short")
-            }
-            properties[name] = Data(body[index..<(index + valueLength)])
-            index += valueLength
-        }
-        return properties
-    }
 }
