@@ -69,7 +69,7 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
     }
 
     /// At most this many connections at once; more are closed on arrival (a Jupyter client opens five).
-    static let maximumPeers = 1024
+    static let maximumPeers = 256
     static let lingerSeconds = 1.0
 
     private let listeners: [(listener: ZMTPListener, role: Role)]
@@ -231,6 +231,10 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
                         let peer = ZMTPPeer(descriptor: fd)
                         connections[fd] = Connection(peer: peer, role: role)
                         _ = peer.write(ZMTPEncoding.greeting + ZMTPEncoding.ready(socketType: role.socketType))
+                    }
+                    if listener.outOfDescriptors {
+                        logger.warning("cannot accept on \(listener.name): \(String(cString: strerror(errno)))")
+                        usleep(50_000)  // the connection stays queued; try again shortly instead of spinning
                     }
                 }
             }

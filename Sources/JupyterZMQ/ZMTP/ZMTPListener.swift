@@ -34,8 +34,13 @@ final class ZMTPListener: @unchecked Sendable {
         }
     }
 
+    /// Why `accept` returned nothing: none waiting, or the process is out of descriptors (the connection
+    /// stays queued, so the listener stays readable and the caller must not spin on it).
+    private(set) var outOfDescriptors = false
+
     /// The next waiting connection, non-blocking, with Nagle off for tcp; nil when none is waiting.
     func accept() -> Int32? {
+        outOfDescriptors = false
         while true {
             let fd = Glibc.accept(descriptor, nil, nil)
             if fd >= 0 {
@@ -49,6 +54,7 @@ final class ZMTPListener: @unchecked Sendable {
                 return fd
             }
             if errno == EINTR || errno == ECONNABORTED { continue }
+            outOfDescriptors = [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno)
             return nil
         }
     }
@@ -81,10 +87,20 @@ final class ZMTPListener: @unchecked Sendable {
                            message: "the address cannot be resolved (\(String(cString: gai_strerror(status))))")
         }
         defer { freeaddrinfo(found) }
-        let fd = try socket(first.pointee.ai_family, name: name)
+        // IPv4 first when a name has both (as libzmq binds `*` and host names): clients write 127.0.0.1.
+        var chosen = first
+        var next: UnsafeMutablePointer<addrinfo>? = first
+        while let candidate = next {
+            if candidate.pointee.ai_family == AF_INET {
+                chosen = candidate
+                break
+            }
+            next = candidate.pointee.ai_next
+        }
+        let fd = try socket(chosen.pointee.ai_family, name: name)
         var one: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        guard bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+        guard bind(fd, chosen.pointee.ai_addr, chosen.pointee.ai_addrlen) == 0 else {
             let error = ZMQError.posix("binding the \(name) socket to \(ip):\(port)")
             Glibc.close(fd)
             throw error
