@@ -12,9 +12,11 @@ PORT      ?= 8888
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-# C libraries the Swift targets link, pkg-config to find them, nginx to serve volumes in tests.
-APT_BUILD := libzmq3-dev libcurl4-openssl-dev libspng-dev libturbojpeg0-dev libjpeg62-turbo-dev zlib1g-dev libisal-dev liblz4-dev libzstd-dev pkg-config
-APT_TEST  := nginx-light chromium chromium-driver
+# C libraries the Swift targets link, pkg-config to find them; for the tests, libzmq (the kernel speaks
+# ZMTP itself; the Swift tests' client is libzmq, to hold it to the real protocol), nginx to serve
+# volumes and Chromium for JupyterLab.
+APT_BUILD := libcurl4-openssl-dev libspng-dev libturbojpeg0-dev libjpeg62-turbo-dev zlib1g-dev libisal-dev liblz4-dev libzstd-dev pkg-config
+APT_TEST  := libzmq3-dev nginx-light chromium chromium-driver
 
 .PHONY: help lab test build kernelspec sample system-deps system-test-deps peer-fixtures swift-test e2e-test bench clean
 .PHONY: fuzz fuzz-smoke fuzz-build swift-test-asan

@@ -1,4 +1,5 @@
-/// A libzmq call that failed, with the socket, the endpoint and libzmq's own message.
+/// Setting up a kernel socket failed (resolving, binding, listening): the socket, the endpoint and the
+/// system's message. The name is from the libzmq days; callers match on it.
 public struct ZMQError: Error, Equatable, Sendable, CustomStringConvertible {
     public var operation: String
     public var code: Int32
