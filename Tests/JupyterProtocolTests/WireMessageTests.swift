@@ -105,14 +105,19 @@ import Testing
     }
 
     @Test func outgoingHeadersAreFreshAndDated() throws {
-        let factory = MessageFactory(signer: MessageSigner(key: Self.key), session: "sess", username: "u\"ser")
+        // Every character the hand-written header must escape, and one it must pass through.
+        let user = "u\"s\\e\nr\t\r\u{1}ë"
+        let factory = MessageFactory(signer: MessageSigner(key: Self.key), session: "sess", username: user)
         let first = factory.frames(msgType: "status", content: Data("{}".utf8), parent: nil, identities: [Data("t".utf8)])
         let second = factory.frames(msgType: "status", content: Data("{}".utf8), parent: nil, identities: [Data("t".utf8)])
         let a = try WireMessage.decode(first, signer: factory.signer)
         let b = try WireMessage.decode(second, signer: factory.signer)
         #expect(a.header.msgID != b.header.msgID)
         #expect(first[2] != second[2])  // signatures differ too (jupyter_client rejects repeats)
-        #expect(a.header.version == "5.3" && a.header.session == "sess" && a.header.username == "u\"ser")
+        #expect(a.header.version == "5.3" && a.header.session == "sess" && a.header.username == user)
+        #expect(a.header.msgType == "status")
+        #expect(a.header.msgID.hasPrefix("sess_\(getpid())_") && b.header.msgID.hasPrefix("sess_\(getpid())_"))
+        #expect(Int(a.header.msgID.split(separator: "_").last!)! + 1 == Int(b.header.msgID.split(separator: "_").last!)!)
         let date = try #require(a.header.date)
         #expect(date.count == 27 && date.hasSuffix("Z"))
         #expect(date.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z/) != nil)

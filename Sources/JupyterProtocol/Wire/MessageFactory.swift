@@ -14,15 +14,28 @@ public struct MessageFactory: Sendable {
     public let username: String
     public let signer: MessageSigner
     private let counter = MessageCounter()
-    /// `<session>_<pid>_`: message IDs are this and a count, as jupyter_client's `Session.msg_id` makes
-    /// them; unique per kernel process without a random UUID (and its formatting) per message.
-    private let idPrefix: String
+    /// The header's bytes up to the message count: `{"msg_id":"<session>_<pid>_`. Message IDs are this and a
+    /// count, as jupyter_client's `Session.msg_id` makes them: unique per kernel process without a random
+    /// UUID (and its formatting) per message.
+    private let headerStart: [UInt8]
+    /// From after `msg_type` to the date's opening quote: `,"session":"…","username":"…","date":"`.
+    private let headerMiddle: [UInt8]
+    private static let headerEnd = Array("\",\"version\":\"\(protocolVersion)\"}".utf8)
 
     public init(signer: MessageSigner, session: String = UUID().uuidString.lowercased(), username: String = "kernel") {
         self.signer = signer
         self.session = session
         self.username = username
-        self.idPrefix = "\(session)_\(getpid())_"
+        var start = Array(#"{"msg_id":"#.utf8)
+        JSONText.appendString("\(session)_\(getpid())_", to: &start)
+        start.removeLast()  // the closing quote: the count follows inside the string
+        headerStart = start
+        var middle = Array(#","session":"#.utf8)
+        JSONText.appendString(session, to: &middle)
+        middle += Array(#","username":"#.utf8)
+        JSONText.appendString(username, to: &middle)
+        middle += Array(#","date":""#.utf8)
+        headerMiddle = middle
     }
 
     /// The frames of one message. `parent` is the raw header of the request (or nil for an empty parent).
@@ -52,19 +65,24 @@ public struct MessageFactory: Sendable {
         Data("kernel.\(session).\(msgType)".utf8)
     }
 
+    /// Written as bytes from parts made once per kernel: a header per message is on every round trip, and
+    /// building it as a String (scalar by scalar) was an eighth of a trivial cell's CPU time.
     func headerBytes(msgType: String) -> Data {
-        var text = "{\"msg_id\":"
-        JSONText.appendString(idPrefix + String(counter.next()), to: &text)
-        text += ",\"msg_type\":"
-        JSONText.appendString(msgType, to: &text)
-        text += ",\"session\":"
-        JSONText.appendString(session, to: &text)
-        text += ",\"username\":"
-        JSONText.appendString(username, to: &text)
-        text += ",\"date\":\""
-        text += Timestamp.now()
-        text += "\",\"version\":\"\(Self.protocolVersion)\"}"
-        return Data(text.utf8)
+        var bytes = headerStart
+        bytes.reserveCapacity(headerStart.count + headerMiddle.count + msgType.utf8.count + 80)
+        var count = counter.next()
+        var digits: [UInt8] = []
+        repeat {
+            digits.append(UInt8(48 + count % 10))
+            count /= 10
+        } while count > 0
+        bytes += digits.reversed()
+        bytes += Array(#"","msg_type":"#.utf8)
+        JSONText.appendString(msgType, to: &bytes)
+        bytes += headerMiddle
+        Timestamp.append(to: &bytes)
+        bytes += Self.headerEnd
+        return Data(bytes)
     }
 }
 
@@ -77,23 +95,25 @@ final class MessageCounter: Sendable {
     }
 }
 
-/// Minimal JSON string quoting for hand-built headers.
+/// Minimal JSON string quoting for hand-built headers, on UTF-8 bytes (bytes ≥ 0x80 pass through).
 enum JSONText {
-    static func appendString(_ value: String, to text: inout String) {
-        text.append("\"")
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text.append("\\\"")
-            case "\\": text.append("\\\\")
-            case "\n": text.append("\\n")
-            case "\r": text.append("\\r")
-            case "\t": text.append("\\t")
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-            default: text.unicodeScalars.append(scalar)
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    static func appendString(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20:
+                out += Array(#"\u00"#.utf8)
+                out += [hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default: out.append(byte)
             }
         }
-        text.append("\"")
+        out.append(UInt8(ascii: "\""))
     }
 }
