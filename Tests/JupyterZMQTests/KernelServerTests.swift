@@ -159,20 +159,22 @@ import Testing
         _ = try await kernel.shutdown()
     }
 
+    /// What a DEALER without an identity writes first: greeting, then READY.
+    static let readyDealer = ZMTPEncoding.greeting + [4, 28, 5] + Array("READY".utf8) + [11]
+        + Array("Socket-Type".utf8) + [0, 0, 0, 6] + Array("DEALER".utf8)
+
     /// Peers that are not Jupyter clients, or break ZMTP, are closed one by one; the kernel serves on.
     @Test func strangersAndBrokenPeersAreDroppedAndTheKernelServesOn() async throws {
         let kernel = try Running()
         let client = kernel.client
         _ = try await client.waitForWelcome()
         let ports = kernel.server.connection
-        let readyDealer = ZMTPEncoding.greeting + [4, 28, 5] + Array("READY".utf8) + [11] + Array("Socket-Type".utf8)
-            + [0, 0, 0, 6] + Array("DEALER".utf8)
         let cases: [(String, Int, [UInt8])] = [
             ("an HTTP request", ports.shellPort, Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
             ("ZMTP 2", ports.controlPort, [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 2, 0] + [UInt8](repeating: 0, count: 52)),
             ("a PUB talking to XPUB", ports.iopubPort, ZMTPEncoding.greeting + ZMTPEncoding.ready(socketType: "PUB")),
             ("a message before READY", ports.shellPort, ZMTPEncoding.greeting + ZMTPEncoding.message([Data("x".utf8)])),
-            ("a frame of 2^62 bytes", ports.shellPort, readyDealer + [2, 0x40, 0, 0, 0, 0, 0, 0, 0]),
+            ("a frame of 2^62 bytes", ports.shellPort, Self.readyDealer + [2, 0x40, 0, 0, 0, 0, 0, 0, 0]),
             ("the CURVE mechanism", ports.stdinPort, Array(ZMTPEncoding.greeting[0..<12]) + Array("CURVE".utf8)
                 + [UInt8](repeating: 0, count: 47)),
         ]
@@ -184,7 +186,7 @@ import Testing
         // Gone in the middle of a message, and half a greeting left hanging: nothing to answer.
         do {
             let peer = try RawConnection(port: ports.shellPort)
-            peer.write(readyDealer + [1, 5, 1, 2])
+            peer.write(Self.readyDealer + [1, 5, 1, 2])
         }
         let hanging = try RawConnection(port: ports.hbPort)
         hanging.write([0xFF, 0, 0])
@@ -214,6 +216,17 @@ import Testing
             #expect(outputs.map(\.msgType) == ["status", "execute_input", "stream", "status"])
             #expect(outputs.count == 4 && outputs[2].content["text"]?.stringValue == text)
         }
+        _ = try await kernel.shutdown()
+    }
+
+    /// ZMTP 3.1's PING (a peer with heartbeats on) is answered with PONG and its context.
+    @Test func pingIsAnsweredWithPong() async throws {
+        let kernel = try Running()
+        let peer = try RawConnection(port: kernel.server.connection.shellPort)
+        peer.write(Self.readyDealer + ZMTPEncoding.command("PING", [0, 10] + Array("ctx".utf8)))
+        let ours = ZMTPEncoding.greeting + ZMTPEncoding.ready(socketType: "ROUTER")
+        let pong = ZMTPEncoding.command("PONG", Array("ctx".utf8))
+        #expect(peer.read(ours.count + pong.count) == ours + pong)
         _ = try await kernel.shutdown()
     }
 }

@@ -32,6 +32,18 @@ final class RawConnection {
         _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// Exactly `count` bytes, or fewer if the kernel closes the connection or 10 s pass.
+    func read(_ count: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: count)
+        while bytes.count < count {
+            let n = recv(descriptor, &buffer, count - bytes.count, 0)
+            if n <= 0 { break }
+            bytes += buffer[..<n]
+        }
+        return bytes
+    }
+
     /// Reads until the kernel closes the connection (true) or 10 s pass (false); what arrives is discarded.
     func closedByPeer() -> Bool {
         var buffer = [UInt8](repeating: 0, count: 4096)
