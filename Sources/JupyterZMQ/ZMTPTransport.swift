@@ -22,7 +22,7 @@ import Glibc
 ///   prefix of its first frame;
 /// - heartbeat echoes every message, which is what `zmq_proxy(REP, REP)` did.
 ///
-/// Control requests are delivered on the loop thread, as on the old control thread, so interrupt and
+/// Control requests are delivered on the loop thread, as they were on the old control thread, so interrupt and
 /// shutdown are answered while a cell runs (cells run on the cooperative pool, never here).
 /// There are no high-water marks (what a slow client has not taken waits in memory, as with HWM 0),
 /// and `close` lets the last replies out for up to a second (libzmq's linger).
@@ -72,6 +72,10 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
     static let maximumPeers = 256
     static let lingerSeconds = 1.0
 
+    /// A connection that has not finished its handshake by then is closed (libzmq's `ZMQ_HANDSHAKE_IVL`
+    /// default), so half-open strangers cannot hold the peer slots.
+    private let handshakeTimeout: Duration
+
     private let listeners: [(listener: ZMTPListener, role: Role)]
     private let routes = Mutex(Routes())
     private let lifecycle = Mutex(Lifecycle())
@@ -83,8 +87,9 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
 
     /// Binds every socket and starts the loop thread, which accepts and completes handshakes at once;
     /// requests that arrive before `start` wait for it.
-    public init(connection: ConnectionInfo, logger: Logger) throws(ZMQError) {
+    public init(connection: ConnectionInfo, logger: Logger, handshakeTimeout: Duration = .seconds(30)) throws(ZMQError) {
         self.logger = logger
+        self.handshakeTimeout = handshakeTimeout
         var bound = connection
         var made: [(ZMTPListener, Role)] = []
         func listen(_ port: Int, _ name: String, _ role: Role) throws(ZMQError) -> Int {
@@ -183,9 +188,12 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
     private final class Connection {
         let peer: ZMTPPeer
         let role: Role
-        init(peer: ZMTPPeer, role: Role) {
+        /// When the handshake must be done by.
+        let deadline: ContinuousClock.Instant
+        init(peer: ZMTPPeer, role: Role, deadline: ContinuousClock.Instant) {
             self.peer = peer
             self.role = role
+            self.deadline = deadline
         }
     }
 
@@ -213,7 +221,12 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
                 if connections[fd]!.peer.wantsWrite { events |= Int16(POLLOUT) }
                 items.append(pollfd(fd: fd, events: events, revents: 0))
             }
-            let rc = poll(&items, nfds_t(items.count), stopping ? 10 : -1)
+            var timeout: Int32 = stopping ? 10 : -1
+            if !stopping, let first = connections.values.lazy.filter({ !$0.peer.isReady }).map(\.deadline).min() {
+                let left = max(ContinuousClock.now.duration(to: first), .zero)
+                timeout = Int32(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 60_000))
+            }
+            let rc = poll(&items, nfds_t(items.count), timeout)
             if rc < 0 {
                 if errno == EINTR { continue }
                 logger.error("poll failed: \(String(cString: strerror(errno)))")
@@ -229,7 +242,7 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
                             continue
                         }
                         let peer = ZMTPPeer(descriptor: fd)
-                        connections[fd] = Connection(peer: peer, role: role)
+                        connections[fd] = Connection(peer: peer, role: role, deadline: .now + handshakeTimeout)
                         _ = peer.write(ZMTPEncoding.greeting + ZMTPEncoding.ready(socketType: role.socketType))
                     }
                     if listener.outOfDescriptors {
@@ -250,6 +263,12 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
                     drop(connection)
                     connections[fd] = nil
                 }
+            }
+            let now = ContinuousClock.now
+            for (fd, connection) in connections where !connection.peer.isReady && connection.deadline <= now {
+                logger.info("closed a connection that did not finish its ZMTP handshake in time")
+                drop(connection)
+                connections[fd] = nil
             }
             deliverEarlyIfStarted()
         }

@@ -229,4 +229,27 @@ import Testing
         #expect(peer.read(ours.count + pong.count) == ours + pong)
         _ = try await kernel.shutdown()
     }
+
+    /// A peer that connects and never finishes the handshake is closed when its time is up; one that
+    /// finished stays.
+    @Test func halfOpenStrangersAreClosedAfterTheHandshakeTimeout() async throws {
+        let logger = Logger(label: "zmq-test") { _ in SwiftLogNoOpLogHandler() }
+        let transport = try ZMTPTransport(
+            connection: ConnectionInfo(shellPort: 0, iopubPort: 0, stdinPort: 0, controlPort: 0, hbPort: 0, key: "k"),
+            logger: logger, handshakeTimeout: .milliseconds(200))
+        transport.start { _, _ in }
+        let stranger = try RawConnection(port: transport.connection.shellPort)
+        stranger.write([0xFF, 0, 0])
+        let friend = try RawConnection(port: transport.connection.shellPort)
+        friend.write(Self.readyDealer)
+        let started = ContinuousClock.now
+        #expect(stranger.closedByPeer())
+        #expect(ContinuousClock.now - started < .seconds(5))
+        // The friend's handshake is complete: it gets our greeting and READY, and stays open.
+        let ours = ZMTPEncoding.greeting + ZMTPEncoding.ready(socketType: "ROUTER")
+        #expect(friend.read(ours.count) == ours)
+        friend.write(ZMTPEncoding.command("PING", [0, 1]))
+        #expect(friend.read(7) == ZMTPEncoding.command("PONG", []))
+        transport.close()
+    }
 }

@@ -3,7 +3,7 @@ import JSONModel
 
 extension KernelCore {
     /// Every request except `execute_request`: decode strictly, then busy → reply (and any IOPub) → idle.
-    /// Used for shell (in order, on the shell task) and control (on the transport's control thread).
+    /// Used for shell (in order, on the shell task) and control (on the transport's thread, at once).
     func handle(_ message: WireMessage, on channel: MessageChannel) {
         let action: () -> Void
         var shutdown: ShutdownResult?

@@ -9,8 +9,9 @@ public enum MessageChannel: String, Sendable, CaseIterable {
 ///
 /// Frames are raw multipart messages; signing and parsing are the core's job. Inbound messages are pushed to
 /// the handler given to `start`: on `.shell`, `.control` and `.stdin` they are requests, on `.iopub` they are
-/// XPUB subscription frames (`\u{1}topic`). The transport may call the handler from its own threads (control
-/// on a thread of its own), so it must be thread-safe; it must not block for long except on `.control`.
+/// XPUB subscription frames (`\u{1}topic`). The transport may call the handler from its own threads, so it
+/// must be thread-safe. It must not block: the ZMTP transport delivers everything, heartbeats included, from
+/// one thread, so a `.control` request is answered there in the time its reply takes to compose.
 public protocol MessageTransport: Sendable {
     /// Begins delivering inbound messages. Subscriptions that are already waiting should be delivered before
     /// `start` returns, so a client that subscribed early gets `iopub_welcome` before `status: starting`.
