@@ -24,7 +24,8 @@ let package = Package(
     targets: [
         // MARK: - C libraries from Debian (pkg-config), imported with `internal import`
         .systemLibrary(name: "CCKZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
-        .systemLibrary(name: "CCKCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Headers only (no pkg-config, whose `-lcurl` would link it): CCKCurlShims opens libcurl on first use.
+        .systemLibrary(name: "CCKCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCKSpng", pkgConfig: "spng", providers: [.apt(["libspng-dev"])]),
         .systemLibrary(name: "CCKZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// ISA-L's igzip: inflates gzip-stored chunks 2–3× faster than zlib (bench/slice/FINDINGS.md).

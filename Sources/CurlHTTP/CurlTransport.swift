@@ -2,6 +2,7 @@ import ConnectomeCore
 import Foundation
 import Logging
 import Synchronization
+internal import CCKCurlShims
 
 /// The kernel's `HTTPTransport`: libcurl's multi interface on one dedicated thread.
 ///
@@ -16,6 +17,12 @@ public final class CurlTransport: HTTPTransport {
     public let configuration: Configuration
     private let loop: CurlLoop
     private let nextID = Atomic<UInt64>(1)
+
+    /// Why libcurl cannot be used in this process (it is opened on first use, not linked), or nil when
+    /// it can. Check before `init`: without the library every transfer would fail.
+    public static var unavailableReason: String? {
+        cck_curl_load().map { String(cString: $0) }
+    }
 
     /// `logger` gets each retry (why, and the wait before it) and each request given up after
     /// its last try, so the kernel's log shows why a cell was slow.

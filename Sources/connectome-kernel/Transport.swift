@@ -4,7 +4,21 @@ import Synchronization
 
 /// The HTTP transport every command shares: one libcurl multi handle, reused connections.
 func makeTransport() -> any HTTPTransport {
-    LazyTransport { CurlTransport() }
+    LazyTransport {
+        if let reason = CurlTransport.unavailableReason { return UnavailableTransport(reason: reason) }
+        return CurlTransport()
+    }
+}
+
+/// What a kernel without a loadable libcurl answers every request with: the cell fails with the reason
+/// and the fix, the kernel keeps running (local datasets still work).
+struct UnavailableTransport: HTTPTransport {
+    let reason: String
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        throw ConnectomeError.network("cannot fetch \(request.url): libcurl cannot be loaded (\(reason))",
+                                      hint: "install it (Debian: apt-get install libcurl4) and restart the kernel")
+    }
 }
 
 /// Creates the real transport on the first request, not at start-up.

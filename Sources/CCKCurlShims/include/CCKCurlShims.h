@@ -2,6 +2,10 @@
 #define CCK_CURL_SHIMS_H
 #include <curl/curl.h>
 
+/* Opens libcurl.so.4 on first call (once per process); NULL when it is ready, else why it is not.
+   Every curl_* function the project calls is defined in shims.c and goes through it. */
+const char *cck_curl_load(void);
+
 /* libcurl's setopt functions are variadic, which Swift cannot call. One typed
    wrapper per argument kind that the project uses. */
 CURLcode cck_easy_setopt_long(CURL *handle, CURLoption option, long value);
