@@ -70,6 +70,8 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
 
     /// At most this many connections at once; more are closed on arrival (a Jupyter client opens five).
     static let maximumPeers = 256
+    /// Subscriptions one iopub peer may hold (a Jupyter client makes one); each is answered with a welcome.
+    static let maximumSubscriptions = 1024
     static let lingerSeconds = 1.0
 
     /// A connection that has not finished its handshake by then is closed (libzmq's `ZMQ_HANDSHAKE_IVL`
@@ -315,7 +317,7 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
             case .router(let channel):
                 deliver([peer.routingID] + frames, on: channel)
             case .publisher:
-                if let frame = frames.first { subscription(frame, from: peer) }
+                if let frame = frames.first { try subscription(frame, from: peer) }
             case .echo:
                 if peer.write(ZMTPEncoding.message(frames)) { wake() }
             }
@@ -355,20 +357,23 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
             // TTL (2 bytes), then up to 16 bytes of context that PONG returns.
             if peer.write(ZMTPEncoding.command("PONG", Array(body.dropFirst(2).prefix(16)))) { wake() }
         case "SUBSCRIBE" where connection.role == .publisher:
-            subscription(Data([1]) + body, from: peer)
+            try subscription(Data([1]) + body, from: peer)
         case "CANCEL" where connection.role == .publisher:
-            subscription(Data([0]) + body, from: peer)
+            try subscription(Data([0]) + body, from: peer)
         default:
             break  // PONG, and commands of later versions, need nothing
         }
     }
 
     /// An XPUB's inbound frame: `\u{1}topic` subscribes (and is handed up), `\u{0}topic` unsubscribes.
-    private func subscription(_ frame: Data, from peer: ZMTPPeer) {
+    private func subscription(_ frame: Data, from peer: ZMTPPeer) throws(ZMTPProtocolError) {
         guard let kind = frame.first, kind <= 1 else { return }
         let topic = Data(frame.dropFirst())
-        routes.withLock { routes in
+        try routes.withLock { routes throws(ZMTPProtocolError) in
             if kind == 1 {
+                guard peer.subscriptions.count < Self.maximumSubscriptions else {
+                    throw ZMTPProtocolError(description: "over \(Self.maximumSubscriptions) subscriptions from one peer")
+                }
                 peer.subscriptions.append(topic)
                 routes.subscribers[ObjectIdentifier(peer)] = peer
             } else if let index = peer.subscriptions.firstIndex(of: topic) {

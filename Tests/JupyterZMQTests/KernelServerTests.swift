@@ -175,6 +175,8 @@ import Testing
             ("a PUB talking to XPUB", ports.iopubPort, ZMTPEncoding.greeting + ZMTPEncoding.ready(socketType: "PUB")),
             ("a message before READY", ports.shellPort, ZMTPEncoding.greeting + ZMTPEncoding.message([Data("x".utf8)])),
             ("a frame of 2^62 bytes", ports.shellPort, Self.readyDealer + [2, 0x40, 0, 0, 0, 0, 0, 0, 0]),
+            ("1,025 subscriptions", ports.iopubPort, ZMTPEncoding.greeting + ZMTPEncoding.ready(socketType: "SUB")
+                + (0...1024).flatMap { ZMTPEncoding.message([Data([1]) + Data("t\($0)".utf8)]) }),
             ("the CURVE mechanism", ports.stdinPort, Array(ZMTPEncoding.greeting[0..<12]) + Array("CURVE".utf8)
                 + [UInt8](repeating: 0, count: 47)),
         ]
