@@ -99,6 +99,7 @@ def faulted(binary, directory):
             names.append(re.sub(r"\+0x[0-9a-f]+$", "", fields[1]))
     return list(dict.fromkeys(names))
 
+
 def functions(data, binary):
     """Mangled names of the binary's functions on the sampled stacks, with how often each was seen."""
     script = subprocess.run(["perf", "script", "-i", data, "--no-demangle", "-F", "ip,sym,dso"],
