@@ -72,7 +72,7 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
     static let maximumPeers = 256
     /// Subscriptions one iopub peer may hold (a Jupyter client makes one); each is answered with a welcome.
     static let maximumSubscriptions = 1024
-    static let lingerSeconds = 1.0
+    static let linger = Duration.seconds(1)
 
     /// A connection that has not finished its handshake by then is closed (libzmq's `ZMQ_HANDSHAKE_IVL`
     /// default), so half-open strangers cannot hold the peer slots.
@@ -202,14 +202,14 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
     private func serve() {
         var connections: [Int32: Connection] = [:]
         var buffer = [UInt8](repeating: 0, count: 256 << 10)
-        var lingerDeadline: Date?
+        var lingerDeadline: ContinuousClock.Instant?
         var items: [pollfd] = []
         while true {
             let stopping = lifecycle.withLock { $0.stopping }
             if stopping {
-                let deadline = lingerDeadline ?? Date().addingTimeInterval(Self.lingerSeconds)
+                let deadline = lingerDeadline ?? .now + Self.linger
                 lingerDeadline = deadline
-                if Date() >= deadline || !connections.values.contains(where: { $0.peer.wantsWrite }) { break }
+                if .now >= deadline || !connections.values.contains(where: { $0.peer.wantsWrite }) { break }
             }
             items.removeAll(keepingCapacity: true)
             items.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))

@@ -36,6 +36,16 @@ public struct ZMTPLimits: Sendable {
     public init() {}
 }
 
+/// The flags byte that starts every ZMTP frame; the decoder reads them, `ZMTPEncoding` writes them.
+enum ZMTPFrameFlag {
+    /// More frames of the same message follow.
+    static let more: UInt8 = 1
+    /// The size is 8 bytes (big-endian), not 1.
+    static let long: UInt8 = 2
+    /// A command (READY, PING, …), not message data.
+    static let command: UInt8 = 4
+}
+
 /// Turns the byte stream of one ZMTP 3.x connection into greeting, commands and messages.
 ///
 /// Written by hand because no library here speaks ZMTP without libzmq, whose I/O thread sits between the
@@ -54,12 +64,6 @@ public struct ZMTPDecoder {
 
     public init(limits: ZMTPLimits = ZMTPLimits()) {
         self.limits = limits
-    }
-
-    private enum Flag {
-        static let more: UInt8 = 1
-        static let long: UInt8 = 2
-        static let command: UInt8 = 4
     }
 
     /// Consumes `input` whole and returns what it completed.
@@ -98,10 +102,10 @@ public struct ZMTPDecoder {
                 header.append(rest.first!)
                 rest = rest.dropFirst()
                 let flags = header[0]
-                guard flags & ~(Flag.more | Flag.long | Flag.command) == 0 else {
+                guard flags & ~(ZMTPFrameFlag.more | ZMTPFrameFlag.long | ZMTPFrameFlag.command) == 0 else {
                     throw ZMTPProtocolError(description: "frame flags \(flags) have reserved bits set")
                 }
-                let needed = flags & Flag.long != 0 ? 9 : 2
+                let needed = flags & ZMTPFrameFlag.long != 0 ? 9 : 2
                 let take = min(needed - header.count, rest.count)
                 header.append(contentsOf: rest.prefix(take))
                 rest = rest.dropFirst(take)
@@ -123,13 +127,13 @@ public struct ZMTPDecoder {
     /// The declared size of the frame whose header is in `header`, checked against the limits.
     private func frameSize(flags: UInt8) throws(ZMTPProtocolError) -> Int {
         let declared: UInt64
-        if flags & Flag.long != 0 {
+        if flags & ZMTPFrameFlag.long != 0 {
             declared = header[1...8].reduce(0) { $0 << 8 | UInt64($1) }
         } else {
             declared = UInt64(header[1])
         }
-        if flags & Flag.command != 0 {
-            guard flags & Flag.more == 0 else {
+        if flags & ZMTPFrameFlag.command != 0 {
+            guard flags & ZMTPFrameFlag.more == 0 else {
                 throw ZMTPProtocolError(description: "a command frame has the MORE flag")
             }
             guard frames.isEmpty else {
@@ -150,7 +154,7 @@ public struct ZMTPDecoder {
     }
 
     private mutating func finish(flags: UInt8, bytes: Data) throws(ZMTPProtocolError) -> ZMTPEvent? {
-        if flags & Flag.command != 0 {
+        if flags & ZMTPFrameFlag.command != 0 {
             guard let length = bytes.first.map(Int.init), length >= 1, bytes.count >= 1 + length else {
                 throw ZMTPProtocolError(description: "a command frame without a valid name")
             }
@@ -160,7 +164,7 @@ public struct ZMTPDecoder {
         }
         frames.append(bytes)
         messageBytes += bytes.count
-        guard flags & Flag.more == 0 else { return nil }
+        guard flags & ZMTPFrameFlag.more == 0 else { return nil }
         defer {
             frames = []
             messageBytes = 0

@@ -25,7 +25,7 @@ enum ZMTPEncoding {
     static func command(_ name: String, _ body: [UInt8]) -> [UInt8] {
         let nameBytes = Array(name.utf8)
         var out: [UInt8] = []
-        appendHeader(flags: 4, size: 1 + nameBytes.count + body.count, to: &out)
+        appendHeader(flags: ZMTPFrameFlag.command, size: 1 + nameBytes.count + body.count, to: &out)
         out.append(UInt8(nameBytes.count))
         out += nameBytes
         out += body
@@ -41,7 +41,7 @@ enum ZMTPEncoding {
         var remaining = frames.count
         for frame in frames {
             remaining -= 1
-            appendHeader(flags: remaining > 0 ? 1 : 0, size: frame.count, to: &out)
+            appendHeader(flags: remaining > 0 ? ZMTPFrameFlag.more : 0, size: frame.count, to: &out)
             frame.withUnsafeBytes { out.append(contentsOf: $0) }
         }
         return out
@@ -52,17 +52,19 @@ enum ZMTPEncoding {
             out.append(flags)
             out.append(UInt8(size))
         } else {
-            out.append(flags | 2)
-            let size = UInt64(size)
-            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: size >> UInt64(shift))) }
+            out.append(flags | ZMTPFrameFlag.long)
+            appendBigEndian(UInt64(size), to: &out)
         }
+    }
+
+    private static func appendBigEndian(_ value: some FixedWidthInteger, to out: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) }
     }
 
     private static func appendProperty(_ name: String, _ value: [UInt8], to out: inout [UInt8]) {
         out.append(UInt8(name.utf8.count))
         out += Array(name.utf8)
-        let size = UInt32(value.count)
-        for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: size >> UInt32(shift))) }
+        appendBigEndian(UInt32(value.count), to: &out)
         out += value
     }
 }
