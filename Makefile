@@ -64,8 +64,12 @@ $(VENV)/.bench-installed: requirements/bench.txt requirements/test.txt requireme
 # (bench/slice/FINDINGS.md, session 22; 25.4 -> 22.3 MiB after ready): RELR relocations (88,000
 # relative relocations take 17 KiB instead of a 2 MiB .rela.dyn that ld.so reads at every start) and
 # link/connectome-kernel.order, the functions a kernel runs, placed together (bench/kernel/make_order.py).
+# --no-export-dynamic undoes SwiftPM's --export-dynamic for executables: the 12,000 public symbols of our
+# modules and BoringSSL in .dynsym/.dynstr (1 MiB), which ld.so searched at every start for each
+# symbol libc and libstdc++ bind, gave the stripped binary's crash reports names and nothing else
+# (session 24: 1.1 MiB fewer file pages after the warm-up).
 SWIFT_LLD     := $(wildcard $(dir $(realpath $(shell command -v swift)))ld.lld)
-SWIFT_RELEASE := -c release --static-swift-stdlib -Xlinker -s
+SWIFT_RELEASE := -c release --static-swift-stdlib -Xlinker -s -Xlinker --no-export-dynamic
 ifneq ($(SWIFT_LLD),)
 SWIFT_RELEASE += -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
   -Xlinker --symbol-ordering-file=$(abspath link/connectome-kernel.order) -Xlinker --no-warn-symbol-ordering

@@ -46,6 +46,7 @@ public final class ConnectomeInterpreter: Interpreter, Sendable {
     public func execute(_ request: ExecuteRequestInfo, context: any ExecutionContext) async -> ExecuteOutcome {
         let output = KernelOutput(context: context, silent: request.silent)
         let outcome = await session.run(request.code, output: output)
+        defer { state.environment.idleTrim?.cellEnded() }
         var expressions: [String: UserExpressionResult] = [:]
         for (name, expression) in request.userExpressions {
             switch await session.evaluate(expression: expression, output: output) {

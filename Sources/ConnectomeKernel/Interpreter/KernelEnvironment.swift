@@ -16,21 +16,25 @@ public struct KernelEnvironment: Sendable {
     public var caveSecrets: CaveSecrets
     /// The Seatable account token of `CRANTTABLE_TOKEN` (crantpy's variable), for CRANT's annotation table.
     public var seatableToken: String?
+    /// Told when each cell ends, to give freed heap back after a quiet moment; nil in tests, whose
+    /// process is not a kernel's.
+    public var idleTrim: IdleTrim?
 
     public init(transport: (any HTTPTransport)?, sampleDirectory: String, chunkCacheBytes: Int = 512 << 20,
-                caveSecrets: CaveSecrets = .standard(), seatableToken: String? = nil) {
+                caveSecrets: CaveSecrets = .standard(), seatableToken: String? = nil, idleTrim: IdleTrim? = nil) {
         self.transport = transport
         self.sampleDirectory = sampleDirectory
         self.chunkCacheBytes = chunkCacheBytes
         self.caveSecrets = caveSecrets
         self.seatableToken = seatableToken
+        self.idleTrim = idleTrim
     }
 
     /// The environment of a kernel started by Jupyter or `eval`.
     public static func standard(transport: (any HTTPTransport)?) -> KernelEnvironment {
         let token = ProcessInfo.processInfo.environment["CRANTTABLE_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines)
         return KernelEnvironment(transport: transport, sampleDirectory: defaultSampleDirectory(),
-                                 seatableToken: token?.isEmpty == false ? token : nil)
+                                 seatableToken: token?.isEmpty == false ? token : nil, idleTrim: IdleTrim())
     }
 
     /// `$CONNECTOME_SAMPLE_DIR`, else `$XDG_CACHE_HOME/connectome-kernel/sample-v1`, else `~/.cache/...`.
