@@ -18,7 +18,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 APT_BUILD := libcurl4-openssl-dev libspng-dev libturbojpeg0-dev libjpeg62-turbo-dev zlib1g-dev libisal-dev liblz4-dev libzstd-dev pkg-config
 APT_TEST  := libzmq3-dev nginx-light chromium chromium-driver
 
-.PHONY: help lab test build kernelspec sample system-deps system-test-deps peer-fixtures swift-test e2e-test bench clean
+.PHONY: help lab test build static-cxx kernelspec sample system-deps system-test-deps peer-fixtures swift-test e2e-test bench clean
 .PHONY: fuzz fuzz-smoke fuzz-build swift-test-asan
 
 help:
@@ -64,18 +64,33 @@ $(VENV)/.bench-installed: requirements/bench.txt requirements/test.txt requireme
 # (bench/slice/FINDINGS.md, session 22; 25.4 -> 22.3 MiB after ready): RELR relocations (88,000
 # relative relocations take 17 KiB instead of a 2 MiB .rela.dyn that ld.so reads at every start) and
 # link/connectome-kernel.order, the functions a kernel runs, placed together (bench/kernel/make_order.py).
-# --no-export-dynamic undoes SwiftPM's --export-dynamic for executables: the 12,000 public symbols of our
-# modules and BoringSSL in .dynsym/.dynstr (1 MiB), which ld.so searched at every start for each
-# symbol libc and libstdc++ bind, gave the stripped binary's crash reports names and nothing else
-# (session 24: 1.1 MiB fewer file pages after the warm-up).
+# Two more, session 24 (bench/slice/FINDINGS.md; 1.1 and 0.9 MiB fewer file pages after the warm-up):
+# - --no-export-dynamic undoes the --export-dynamic of Swift's static-stdlib link: the 12,000 public
+#   symbols of our modules and BoringSSL in .dynsym/.dynstr (1 MiB), which ld.so searched at every start
+#   for each symbol that libc and libstdc++ bind. Their one other use was names in the crash reports of
+#   a binary stripped of all other symbols.
+# - libstdc++ (the Swift runtime's C++ library) linked from its archive, through a directory that holds
+#   only libstdc++.a, which the static-stdlib link's -lstdc++ then finds first: 1.5 MiB of a shared
+#   libstdc++ mapped and relocated, for the little of it that the runtime calls. Without the archive
+#   (no libstdc++-dev), the link stays as it was.
 SWIFT_LLD     := $(wildcard $(dir $(realpath $(shell command -v swift)))ld.lld)
+LIBSTDCXX_A   := $(realpath $(shell clang --print-file-name=libstdc++.a 2>/dev/null))
+STATIC_CXX    := $(abspath .build/static-libstdc++)
 SWIFT_RELEASE := -c release --static-swift-stdlib -Xlinker -s -Xlinker --no-export-dynamic
+ifneq ($(LIBSTDCXX_A),)
+SWIFT_RELEASE += -Xlinker -L$(STATIC_CXX)
+endif
 ifneq ($(SWIFT_LLD),)
 SWIFT_RELEASE += -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
   -Xlinker --symbol-ordering-file=$(abspath link/connectome-kernel.order) -Xlinker --no-warn-symbol-ordering
 endif
 
-build: system-deps
+static-cxx:
+ifneq ($(LIBSTDCXX_A),)
+	mkdir -p $(STATIC_CXX) && ln -sf $(LIBSTDCXX_A) $(STATIC_CXX)/libstdc++.a
+endif
+
+build: system-deps static-cxx
 	swift build $(SWIFT_RELEASE) --product connectome-kernel
 
 # The kernelspec goes into the venv (like `--sys-prefix`), so this checkout's JupyterLab finds it.
@@ -167,7 +182,7 @@ fuzz-smoke: fuzz-build
 	$(call fuzz_run,$(FUZZ_SMOKE_SECONDS),$(FUZZ_SCRATCH)/smoke-corpus)
 
 # bench-slice and bench-stack live in their own binary, not in the kernel's.
-bench: system-test-deps $(VENV)/.bench-installed kernelspec
+bench: system-test-deps $(VENV)/.bench-installed kernelspec static-cxx
 	swift build $(SWIFT_RELEASE) --product connectome-bench
 	bench/kernel/run.sh
 	$(PY) bench/slice/run.py

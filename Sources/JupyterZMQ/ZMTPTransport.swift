@@ -201,7 +201,9 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
 
     private func serve() {
         var connections: [Int32: Connection] = [:]
-        var buffer = [UInt8](repeating: 0, count: 256 << 10)
+        // Not zero-filled: only the pages that reads fill become resident (a few KiB for most messages).
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
+        defer { buffer.deallocate() }
         var lingerDeadline: ContinuousClock.Instant?
         var items: [pollfd] = []
         while true {
@@ -259,7 +261,7 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
                 var open = true
                 if revents & Int16(POLLOUT) != 0 { open = connection.peer.flush() }
                 if open, revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                    open = read(connection, into: &buffer)
+                    open = read(connection, into: buffer)
                 }
                 if !open || connection.peer.isBroken {
                     drop(connection)
@@ -284,16 +286,12 @@ public final class ZMTPTransport: MessageTransport, @unchecked Sendable {
     }
 
     /// Reads what the socket holds and acts on it; false when the connection is over.
-    private func read(_ connection: Connection, into buffer: inout [UInt8]) -> Bool {
-        let count = buffer.withUnsafeMutableBytes { Glibc.recv(connection.peer.descriptor, $0.baseAddress, $0.count, 0) }
+    private func read(_ connection: Connection, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        let count = Glibc.recv(connection.peer.descriptor, buffer.baseAddress, buffer.count, 0)
         if count == 0 { return false }
         if count < 0 { return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR }
         do throws(ZMTPProtocolError) {
-            let events = try buffer.withUnsafeBytes { raw in
-                Result { () throws(ZMTPProtocolError) in
-                    try connection.peer.decoder.feed(UnsafeRawBufferPointer(rebasing: raw[..<count]))
-                }
-            }.get()
+            let events = try connection.peer.decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
             for event in events { try handle(event, from: connection) }
             return true
         } catch {

@@ -24,7 +24,6 @@ struct RunCommand: ParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level \(logLevel) is not a level; use trace, debug, info, notice, warning, error or critical")
         }
-        LargeMemory.keepFreedMemoryForReuse()
         let logger = KernelLogging.bootstrap(level: level, file: logFile)
         let interpreter = ConnectomeInterpreter(environment: .standard(transport: makeTransport()))
         let result = try runKernel(connectionFile: connectionFile, interpreter: interpreter, logger: logger)

@@ -59,7 +59,8 @@ public final class IdleTrim: Sendable {
         }
         guard let armed else { return }
         let quiet = self.quiet
-        Task.detached(priority: .background) { [self] in
+        // Not `.background`: behind a stream of light cells such a task waited for seconds.
+        Task.detached { [self] in
             try? await Task.sleep(for: quiet)
             guard state.withLock({ $0.heavyCells == armed }) else { return }
             trim()

@@ -50,7 +50,10 @@ public enum PNGCodec {
         guard let buffer = spng_get_png_buffer(context, &length, &error) else {
             throw CodecError("libspng produced no PNG buffer: \(message(error))")
         }
-        return Data(bytesNoCopy: buffer, count: length, deallocator: .free)
+        // libspng grows its buffer by doubling, so up to half of it follows the PNG. A value keeps its
+        // PNG for as long as it is bound: give the rest back (glibc shrinks in place, without a copy).
+        let fitted = length > 0 ? realloc(buffer, length) ?? buffer : buffer
+        return Data(bytesNoCopy: fitted, count: length, deallocator: .free)
     }
 
     /// Width, height and the `PixelFormat` that `decode` returns, from the header alone (IHDR and
