@@ -120,19 +120,26 @@ def main():
     ap.add_argument("--out", default=os.path.normpath(ORDER_FILE))
     ap.add_argument("--faults", type=int, default=0, help="rounds of page-fault collection after sampling")
     ap.add_argument("--relink", help="shell command that relinks BINARY with --out as its order file")
+    ap.add_argument("--extend", action="store_true",
+                    help="no sampling: start the fault rounds from the list in --out (after a change of the "
+                         "link, such as libstdc++ from its archive, or of a few functions)")
     args = ap.parse_args()
     if args.faults and not args.relink:
         sys.exit("--faults needs --relink: each round measures the layout the list so far gives")
     total = collections.Counter()
     with tempfile.TemporaryDirectory(prefix="ck-order-") as directory:
-        for run in range(args.runs):
-            data = os.path.join(directory, f"run{run}.data")
-            record(args.binary, data, SAMPLING)
-            total.update(functions(data, args.binary))
-        if not total:
-            sys.exit("no samples in the binary: is perf allowed here, and does the binary keep its symbols?")
-        names = [name for name, _ in total.most_common()]
-        print(f"{len(names)} functions sampled")
+        if args.extend:
+            names = [line.strip() for line in open(args.out) if line.strip()]
+            print(f"{len(names)} symbols from {args.out}")
+        else:
+            for run in range(args.runs):
+                data = os.path.join(directory, f"run{run}.data")
+                record(args.binary, data, SAMPLING)
+                total.update(functions(data, args.binary))
+            if not total:
+                sys.exit("no samples in the binary: is perf allowed here, and does the binary keep its symbols?")
+            names = [name for name, _ in total.most_common()]
+            print(f"{len(names)} functions sampled")
         for round in range(args.faults):
             with open(args.out, "w") as out:
                 out.writelines(name + "\n" for name in names)
