@@ -24,6 +24,24 @@ import Testing
             == Self.pythonDigest)
     }
 
+    /// The signer keeps one keyed HMAC and copies it per message: no message may leave state behind
+    /// for the next, on one thread or many.
+    @Test func signingAgainAndConcurrentlyGivesTheSameDigest() async {
+        let signer = MessageSigner(key: Self.key)
+        let empty = Data("{}".utf8)
+        let other = signer.signature(header: Data("{\"x\": 1}".utf8), parentHeader: empty, metadata: empty, content: empty)
+        #expect(other != Self.pythonDigest)
+        let digests = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<64 {
+                group.addTask {
+                    signer.signature(header: Data(Self.header.utf8), parentHeader: empty, metadata: empty, content: empty)
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(digests.count == 64 && digests.allSatisfy { $0 == Self.pythonDigest })
+    }
+
     @Test func decodesGoldenFramesAndKeepsIdentities() throws {
         let message = try WireMessage.decode(Self.golden(), signer: MessageSigner(key: Self.key))
         #expect(message.identities == [Data("id-a".utf8), Data("id-b".utf8)])
