@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""What IdleTrim costs: a heavy cell (a 1024² section of the bundled sample, shown) right after another
-one, against the same cell after a pause long enough for the freed heap to have gone back
-(ConnectomeCore/Cache/IdleTrim.swift, 100 ms). Prints the median time and page faults of each.
+"""What IdleTrim costs (ConnectomeCore/Cache/IdleTrim.swift): the time and page faults of a heavy cell
+(a 1024² section of the bundled sample, shown) in three situations:
+- back to back: right after another heavy cell, in a fresh kernel (the freed pages are reused);
+- after a pause: the second heavy cell of a fresh kernel, `--pause` after the first (a heavy cell on its
+  own is trimmed after 100 ms, so this one faults its pages in again);
+- in a rhythm: one kernel, a heavy cell every `--pause` (the trim waits twice the gap between heavy
+  cells, so after the first steps the pages stay).
+Prints the median of each.
 
-Usage: .venv/bin/python bench/kernel/trim_cost.py [--binary B] [--pairs 8] [--pause 0.3]
+Usage: .venv/bin/python bench/kernel/trim_cost.py [--binary B] [--samples 8] [--pause 0.3]
 """
 import argparse
 import os
@@ -20,28 +25,33 @@ def minor_faults(pid):
     return int(open(f"/proc/{pid}/stat").read().split(")")[1].split()[7])
 
 
+def timed(kernel, client):
+    before, start = minor_faults(kernel.pid), time.perf_counter()
+    client.execute_interactive(CELL, output_hook=lambda _: None, timeout=120)
+    return (time.perf_counter() - start) * 1000, minor_faults(kernel.pid) - before
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", default=os.path.join(HERE, "..", "..", ".build", "release", "connectome-kernel"))
-    ap.add_argument("--pairs", type=int, default=8)
+    ap.add_argument("--samples", type=int, default=8)
     ap.add_argument("--pause", type=float, default=0.3)
     args = ap.parse_args()
+    results = {"back to back": [], f"after a {args.pause:g} s pause": [], f"every {args.pause:g} s": []}
+    for _ in range(args.samples):
+        for name, pause in ((f"after a {args.pause:g} s pause", args.pause), ("back to back", 0)):
+            with running_kernel([args.binary]) as (kernel, client):
+                timed(kernel, client)
+                time.sleep(pause)
+                results[name].append(timed(kernel, client))
     with running_kernel([args.binary]) as (kernel, client):
-        def run():
-            before, start = minor_faults(kernel.pid), time.perf_counter()
-            client.execute_interactive(CELL, output_hook=lambda _: None, timeout=120)
-            return (time.perf_counter() - start) * 1000, minor_faults(kernel.pid) - before
-
-        for _ in range(3):
-            run()
-        results = {"back to back": [], f"after {args.pause * 1000:.0f} ms": []}
-        for _ in range(args.pairs):
-            results["back to back"].append(run())
+        for _ in range(args.samples + 2):
+            results[f"every {args.pause:g} s"].append(timed(kernel, client))
             time.sleep(args.pause)
-            results[f"after {args.pause * 1000:.0f} ms"].append(run())
-        for name, runs in results.items():
-            print(f"{name:>14}: {statistics.median(ms for ms, _ in runs):6.1f} ms, "
-                  f"{statistics.median(faults for _, faults in runs):6.0f} page faults")
+        del results[f"every {args.pause:g} s"][:2]  # the first steps, before the rhythm is known
+    for name, runs in results.items():
+        print(f"{name:>18}: {statistics.median(ms for ms, _ in runs):6.1f} ms, "
+              f"{statistics.median(faults for _, faults in runs):6.0f} page faults")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,37 @@ import Testing
         #expect(probe.trimCount == 1)
     }
 
+    @Test func recurringHeavyCellsWaitTwiceTheirGap() {
+        let quiet = Duration.milliseconds(100), longest = Duration.seconds(10)
+        #expect(IdleTrim.wait(quiet: quiet, gap: nil, longest: longest) == quiet, "a heavy cell on its own")
+        #expect(IdleTrim.wait(quiet: quiet, gap: .milliseconds(20), longest: longest) == quiet, "back to back")
+        #expect(IdleTrim.wait(quiet: quiet, gap: .milliseconds(600), longest: longest) == .milliseconds(1200),
+                "a step every 0.6 s keeps its pages between steps")
+        #expect(IdleTrim.wait(quiet: quiet, gap: .seconds(3600), longest: longest) == longest, "an hour later")
+        #expect(IdleTrim.wait(quiet: .seconds(20), gap: .seconds(1), longest: longest) == .seconds(20),
+                "never below the quiet, even above the longest")
+    }
+
+    @Test func rhythmHoldsTheTrimBackAndLetsItGoAfter() async throws {
+        let probe = Probe()
+        let trim = make(probe, quiet: .milliseconds(20))
+        probe.grow(500)
+        trim.cellEnded()
+        try await waitForTrims(probe, 1)
+        #expect(probe.trimCount == 1, "the first heavy cell, on its own: trimmed after the quiet")
+        try await Task.sleep(for: .milliseconds(150))
+        probe.grow(500)
+        let clock = ContinuousClock()
+        let armed = clock.now
+        trim.cellEnded()  // a gap of at least 150 ms: the next trim waits at least 300 ms
+        try await Task.sleep(for: .milliseconds(100))
+        if clock.now - armed < .milliseconds(280) {  // unless the host stalled that long
+            #expect(probe.trimCount == 1, "held back by the rhythm")
+        }
+        try await waitForTrims(probe, 2)
+        #expect(probe.trimCount == 2, "and done once the rhythm is broken")
+    }
+
     @Test func burstOfHeavyCellsKeepsItsMemoryUntilItEnds() async throws {
         let probe = Probe()
         let trim = make(probe, quiet: .milliseconds(300))
