@@ -30,8 +30,13 @@ import Testing
         let probe = Probe()
         let trim = make(probe)
         probe.grow(100)
+        let clock = ContinuousClock()
+        let armed = clock.now
         trim.cellEnded()
-        #expect(probe.trimCount == 0, "the trim waits for the quiet")
+        let early = probe.trimCount
+        if clock.now - armed < .milliseconds(40) {  // unless the host stalled through the quiet
+            #expect(early == 0, "the trim waits for the quiet")
+        }
         try await waitForTrims(probe, 1)
         #expect(probe.trimCount == 1)
     }
@@ -111,7 +116,8 @@ import Testing
     @Test func defaultsCountFaultsAndTrimSafely() throws {
         // Fresh pages fault once each: 256 pages written must count at least 200 (other threads add more).
         let size = 256 * 4096
-        let region = try #require(mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
+        let mapped = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        let region = try #require(mapped == MAP_FAILED ? nil : mapped)
         defer { munmap(region, size) }
         let before = IdleTrim.minorFaults()
         for page in stride(from: 0, to: size, by: 4096) { region.storeBytes(of: 1, toByteOffset: page, as: UInt8.self) }
