@@ -16,6 +16,12 @@ public enum PNGCodec {
         guard image.pixels.count == image.height * image.rowBytes else {
             throw CodecError("a \(image.width) × \(image.height) \(image.format) image needs \(image.height * image.rowBytes) bytes, got \(image.pixels.count)")
         }
+        if StripedPNG.applies(to: image, options: options) { return try StripedPNG.encode(image, options: options) }
+        return try encodeWithSpng(image, options: options)
+    }
+
+    /// libspng's encoder, on the calling thread: every image `StripedPNG` does not take.
+    static func encodeWithSpng(_ image: PixelImage, options: PNGOptions) throws(CodecError) -> Data {
         guard let context = spng_ctx_new(Int32(SPNG_CTX_ENCODER.rawValue)) else {
             throw CodecError("libspng could not create an encoder context (out of memory)")
         }
