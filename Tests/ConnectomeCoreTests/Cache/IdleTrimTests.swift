@@ -14,8 +14,10 @@ import Testing
         var trimCount: Int { trims.withLock { $0 } }
     }
 
-    func make(_ probe: Probe, quiet: Duration = .milliseconds(50)) -> IdleTrim {
-        IdleTrim(quiet: quiet, heavyFaults: 100,
+    /// `longest` bounds every wait, so that a loaded host (a long gap between two heavy cells) cannot
+    /// push a trim past the polling below.
+    func make(_ probe: Probe, quiet: Duration = .milliseconds(50), longest: Duration = .milliseconds(400)) -> IdleTrim {
+        IdleTrim(quiet: quiet, longestQuiet: longest, heavyFaults: 100,
                  faults: { probe.faults.withLock { $0 } }, trim: { probe.trims.withLock { $0 += 1 } })
     }
 
@@ -83,7 +85,7 @@ import Testing
         probe.grow(500)
         let clock = ContinuousClock()
         let armed = clock.now
-        trim.cellEnded()  // a gap of at least 150 ms: the next trim waits at least 300 ms
+        trim.cellEnded()  // a gap of at least 150 ms: the next trim waits 300–400 ms
         try await Task.sleep(for: .milliseconds(100))
         if clock.now - armed < .milliseconds(280) {  // unless the host stalled that long
             #expect(probe.trimCount == 1, "held back by the rhythm")
@@ -102,14 +104,19 @@ import Testing
             trim.cellEnded()
             try await Task.sleep(for: .milliseconds(30))
         }
-        let burst = clock.now - start
-        // Only if the host stalled this long could a trim have fallen inside the burst.
-        if burst < .milliseconds(280) {
+        // Only if the host stalled this long could a trim have fallen inside the burst (the test threads
+        // share the pool with the rest of the suite, which can hold them for seconds).
+        let stalled = clock.now - start >= .milliseconds(280)
+        if !stalled {
             #expect(probe.trimCount == 0, "a trim inside the burst would make the next heavy cell fault again")
         }
         try await waitForTrims(probe, 1)
-        try await Task.sleep(for: .milliseconds(400))
-        #expect(probe.trimCount == 1, "one trim for the burst, after its last cell")
+        try await Task.sleep(for: .milliseconds(500))
+        if stalled {
+            #expect(probe.trimCount >= 1)
+        } else {
+            #expect(probe.trimCount == 1, "one trim for the burst, after its last cell")
+        }
     }
 
     #if os(Linux)
