@@ -23,6 +23,7 @@ enum StripedPNG {
     static func applies(to image: PixelImage, options: PNGOptions) -> Bool {
         options.strategy == .huffmanOnly && options.filters == .sub && image.format != .gray16
             && image.pixels.count >= minimumBytes && image.height >= 2
+            && image.pixels.count < 1 << 31  // zlib counts a stripe's bytes in 32 bits
             && ProcessInfo.processInfo.activeProcessorCount > 1
     }
 
